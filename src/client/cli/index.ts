@@ -1,0 +1,41 @@
+/**
+ * The `weft` command. `main()` parses, runs one command and maps failures to the exit codes of cli.md:
+ * 0 success, 1 the DAG run failed or was cancelled, 2 bad input, usage or setup. Expected failures are
+ * printed as the sentence they carry; anything else is a bug and keeps its stack.
+ */
+import { Command, CommanderError } from 'commander';
+import { WeftSetupError, WeftUsageError } from '../../errors';
+import { processOutput, type Output } from './output';
+import { registerServerCommands } from './server-commands';
+
+export function buildProgram(io: Output = processOutput): Command {
+  const program = new Command('weft')
+    .description('Durable DAG workflows and triggers on Temporal')
+    .version(require('../../../package.json').version)
+    .showHelpAfterError('(run "weft --help" for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  registerServerCommands(program, io);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  if (err instanceof WeftSetupError || err instanceof WeftUsageError) return 2;
+  if ((err as { exitCode?: number })?.exitCode !== undefined) return (err as { exitCode: number }).exitCode;
+  return 2;
+}
+
+export async function main(argv: string[] = process.argv, io: Output = processOutput): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    const code = exitCodeFor(err);
+    if (err instanceof CommanderError) return code; // commander already printed the usage problem
+    if (err instanceof WeftSetupError || err instanceof WeftUsageError) io.err(`weft: ${err.message}`);
+    else io.err(`weft: unexpected error (please report it): ${(err as Error)?.stack ?? String(err)}`);
+    return code;
+  }
+}

@@ -1,0 +1,154 @@
+/** `weft server`, `weft worker` and `weft dev`: the long-running processes. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { connectionConfigFromEnv, guessUiUrl, type WeftConnectionConfig } from '../../connection';
+import { startDevServer, type DevServer } from '../../server/dev-server';
+import { createWeftWorker } from '../../worker/create-worker';
+import { installQuietRuntime } from '../../worker/runtime';
+import { onShutdownSignal } from '../../worker/shutdown';
+import { connectWorker } from '../connect';
+import type { Output } from './output';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const toPort = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`"${value}" is not a port number`);
+  return n;
+};
+
+interface ServerFlags {
+  port: number;
+  uiPort?: number;
+  db: string;
+  headless?: boolean;
+  ip: string;
+}
+
+function addServerFlags(cmd: Command): Command {
+  return cmd
+    .option('--port <n>', 'gRPC port of the Temporal frontend', toPort, 7233)
+    .option('--ui-port <n>', 'Web UI port (default: port + 1000)', toPort)
+    .option('--db <file>', 'SQLite file that keeps runs across restarts', '.weft/temporal.db')
+    .option('--headless', 'run without the Web UI')
+    .option('--ip <ip>', 'address to bind', '127.0.0.1');
+}
+
+interface WorkerFlags {
+  taskQueue?: string;
+  activities: string[];
+  allowHttp: string[];
+}
+
+function addWorkerFlags(cmd: Command): Command {
+  return cmd
+    .option('--task-queue <queue>', 'task queue to poll (default: $WEFT_TASK_QUEUE or "weft")')
+    .option('--activities <module>', 'a module whose exported functions become activities (repeatable)', collect, [])
+    .option('--allow-http <host>', 'a host weft.http may call, e.g. api.example.com or *.corp (repeatable)', collect, []);
+}
+
+async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
+  return startDevServer({
+    port: flags.port,
+    uiPort: flags.uiPort,
+    dbFile: resolve(flags.db),
+    headless: flags.headless,
+    ip: flags.ip,
+    log: io.err,
+  });
+}
+
+async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
+  installQuietRuntime();
+  const connection = await connectWorker(config);
+  const allow = [...flags.allowHttp, ...(process.env.WEFT_HTTP_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
+  const worker = await createWeftWorker({
+    connection,
+    namespace: config.namespace,
+    taskQueue: flags.taskQueue ?? config.taskQueue,
+    modules: flags.activities,
+    http: { allow },
+  });
+  return { worker, connection };
+}
+
+export interface DevHooks {
+  /** Runs once the worker polls; `weft dev --example` submits a document and prints its result. */
+  afterStart?: (config: WeftConnectionConfig) => Promise<number | void>;
+}
+
+export function registerServerCommands(program: Command, io: Output, hooks: DevHooks = {}): void {
+  addServerFlags(program.command('server').description('run the Temporal dev server with the Web UI and Weft search attributes'))
+    .addHelpText('after', '\nExample:\n  weft server --port 7233 --db .weft/temporal.db')
+    .action(async (flags: ServerFlags) => {
+      const server = await startServer(flags, io);
+      io.err(`Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI at ${server.uiUrl}` : ''}; data in ${resolve(flags.db)}.`);
+      io.err('Press Ctrl-C to stop.');
+      onShutdownSignal(() => server.stop());
+      const code = await server.exited;
+      if (code !== 0 && code !== null) throw new Error(`The Temporal dev server exited with code ${code}.`);
+    });
+
+  addWorkerFlags(program.command('worker').description('run a worker with the built-in activities plus your modules'))
+    .addHelpText('after', '\nExample:\n  weft worker --task-queue weft --activities ./dist/activities.js --allow-http api.example.com')
+    .action(async (flags: WorkerFlags) => {
+      const config = connectionConfigFromEnv();
+      const { worker, connection } = await startWorker(config, flags);
+      io.err(`Worker polling task queue "${flags.taskQueue ?? config.taskQueue}" on ${config.address}. Press Ctrl-C to stop.`);
+      onShutdownSignal(() => worker.shutdown());
+      await worker.run();
+      await connection.close();
+    });
+
+  addWorkerFlags(addServerFlags(program.command('dev').description('the embedded default: dev server, Web UI and a worker together')))
+    .option('--example <file>', 'run this DAG document once everything is up and print its result')
+    .option('--exit', 'exit after the example instead of serving (default when CI=true)')
+    .addHelpText('after', '\nExample:\n  weft dev --example examples/etl-diamond.json')
+    .action(async (flags: ServerFlags & WorkerFlags & { example?: string; exit?: boolean }) => {
+      const base = connectionConfigFromEnv();
+      let server: DevServer | undefined;
+      if (!process.env.TEMPORAL_ADDRESS) server = await startServer(flags, io);
+      const uiUrl = base.uiUrl ?? server?.uiUrl ?? guessUiUrl(base.address);
+      const config: WeftConnectionConfig = { ...base, address: server?.address ?? base.address, uiUrl };
+      let started: Awaited<ReturnType<typeof startWorker>>;
+      try {
+        started = await startWorker(config, flags);
+      } catch (err) {
+        await server?.stop();
+        throw err;
+      }
+      const { worker, connection } = started;
+      const stopAll = async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      };
+      onShutdownSignal(stopAll);
+      const running = worker.run().finally(async () => {
+        await connection.close();
+        await server?.stop();
+      });
+      io.err(
+        [
+          `Weft is up: Temporal ${config.address}${server ? ' (dev server, data in ' + resolve(flags.db) + ')' : ''}, ` +
+            `task queue "${flags.taskQueue ?? config.taskQueue}".`,
+          uiUrl ? `Web UI: ${uiUrl}` : '',
+          `Try: TEMPORAL_ADDRESS=${config.address} npx weft run examples/etl-diamond.json --wait`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
+      let exitCode: number | void = 0;
+      if (flags.example && hooks.afterStart) {
+        exitCode = await hooks.afterStart({ ...config, taskQueue: flags.taskQueue ?? config.taskQueue }).catch(async (err) => {
+          await stopAll();
+          await running;
+          throw err;
+        });
+      }
+      if (flags.exit || process.env.CI === 'true' || process.env.CI === '1') {
+        await stopAll();
+      } else {
+        io.err('Serving until Ctrl-C.');
+      }
+      await running;
+      if (exitCode) process.exitCode = exitCode;
+    });
+}

@@ -1,0 +1,14 @@
+/**
+ * Errors a person can act on. The CLI prints their message as one sentence and exits 2; anything else
+ * that reaches the top is a bug and is printed with its stack.
+ */
+
+/** The environment is not ready: a missing toolchain, a busy port, an unreachable server. */
+export class WeftSetupError extends Error {
+  override readonly name = 'WeftSetupError';
+}
+
+/** The caller asked for something that cannot be done: bad flags, an unknown run or node. */
+export class WeftUsageError extends Error {
+  override readonly name = 'WeftUsageError';
+}

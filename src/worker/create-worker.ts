@@ -1,0 +1,42 @@
+/**
+ * Builds a Temporal worker that runs Weft: the DAG interpreter (and any extra workflows) plus the
+ * built-in and user activities, on one task queue.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { buildActivityRegistry, type RegistryOptions } from '../activities/registry';
+import { parseAllowList } from '../activities/http';
+import { connectionConfigFromEnv } from '../connection';
+
+export interface WeftWorkerOptions extends RegistryOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  /** Workflows to host; defaults to Weft's own (the DAG interpreter and its helpers). */
+  workflowsPath?: string;
+  /** A bundle made once with `bundleWorkflowCode`, to skip bundling on every worker start (tests, benchmarks). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Anything else Temporal's Worker.create accepts (concurrency, cache size, interceptors...). */
+  temporal?: Partial<WorkerOptions>;
+}
+
+/** The module holding Weft's workflows, as .ts under ts-jest and as .js in the built package. */
+export const WEFT_WORKFLOWS_PATH = require.resolve('../workflows');
+
+export async function createWeftWorker(options: WeftWorkerOptions): Promise<Worker> {
+  const env = connectionConfigFromEnv();
+  const activities = buildActivityRegistry({
+    ...options,
+    http: options.http ?? { allow: parseAllowList(process.env.WEFT_HTTP_ALLOW) },
+  });
+  const workflowSource = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: options.workflowsPath ?? WEFT_WORKFLOWS_PATH };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? env.namespace,
+    taskQueue: options.taskQueue ?? env.taskQueue,
+    activities,
+    ...workflowSource,
+    ...options.temporal,
+  });
+}
