@@ -12,3 +12,14 @@ export class WeftSetupError extends Error {
 export class WeftUsageError extends Error {
   override readonly name = 'WeftUsageError';
 }
+
+/** Ends a command with an exit code after it already told the user why (e.g. 1: the run failed). */
+export class WeftExit extends Error {
+  override readonly name = 'WeftExit';
+  constructor(
+    readonly exitCode: number,
+    message = `exit ${exitCode}`,
+  ) {
+    super(message);
+  }
+}

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { WeftSetupError } from '../errors';
 import { isPortFree, freePort } from './ports';
-import { WEFT_SEARCH_ATTRIBUTES } from './search-attributes';
+import { WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
 import { locateTemporal } from './temporal-binary';
 
 export interface DevServerOptions {

@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { buildActivityRegistry, type RegistryOptions } from '../activities/registry';
 import { parseAllowList } from '../activities/http';
 import { connectionConfigFromEnv } from '../connection';
+import { attemptInterceptor } from './attempt-interceptor';
 
 export interface WeftWorkerOptions extends RegistryOptions {
   connection: NativeConnection;
@@ -38,5 +39,9 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     activities,
     ...workflowSource,
     ...options.temporal,
+    interceptors: {
+      ...options.temporal?.interceptors,
+      activity: [attemptInterceptor, ...(options.temporal?.interceptors?.activity ?? [])],
+    },
   });
 }

@@ -26,7 +26,7 @@ export function testAddress(): string {
 export async function createTestEnv(options: Partial<WeftWorkerOptions> = {}): Promise<TestEnv> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    Runtime.install({ logger: new DefaultLogger((process.env.WEFT_TEST_LOG_LEVEL as 'ERROR') ?? 'ERROR'), shutdownSignals: [] });
   }
   const address = testAddress();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;

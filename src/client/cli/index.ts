@@ -4,9 +4,12 @@
  * printed as the sentence they carry; anything else is a bug and keeps its stack.
  */
 import { Command, CommanderError } from 'commander';
-import { WeftSetupError, WeftUsageError } from '../../errors';
+import { WeftExit, WeftSetupError, WeftUsageError } from '../../errors';
+import { WeftValidationError, formatIssues } from '../../dsl/issues';
 import { processOutput, type Output } from './output';
 import { registerServerCommands } from './server-commands';
+import { registerDagCommands } from './dag-commands';
+import { runExample } from './example';
 
 export function buildProgram(io: Output = processOutput): Command {
   const program = new Command('weft')
@@ -15,14 +18,16 @@ export function buildProgram(io: Output = processOutput): Command {
     .showHelpAfterError('(run "weft --help" for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
-  registerServerCommands(program, io);
+  registerDagCommands(program, io);
+  registerServerCommands(program, io, { afterStart: (config, file) => runExample(config, file, io) });
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-  if (err instanceof WeftSetupError || err instanceof WeftUsageError) return 2;
+  if (err instanceof WeftExit) return err.exitCode;
+  if (err instanceof WeftSetupError || err instanceof WeftUsageError || err instanceof WeftValidationError) return 2;
   if ((err as { exitCode?: number })?.exitCode !== undefined) return (err as { exitCode: number }).exitCode;
   return 2;
 }
@@ -34,7 +39,9 @@ export async function main(argv: string[] = process.argv, io: Output = processOu
   } catch (err) {
     const code = exitCodeFor(err);
     if (err instanceof CommanderError) return code; // commander already printed the usage problem
-    if (err instanceof WeftSetupError || err instanceof WeftUsageError) io.err(`weft: ${err.message}`);
+    if (err instanceof WeftExit) return code; // the command already said why
+    if (err instanceof WeftValidationError) io.err(`weft: the document is invalid:\n${formatIssues(err.issues)}`);
+    else if (err instanceof WeftSetupError || err instanceof WeftUsageError) io.err(`weft: ${err.message}`);
     else io.err(`weft: unexpected error (please report it): ${(err as Error)?.stack ?? String(err)}`);
     return code;
   }

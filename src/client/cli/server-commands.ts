@@ -73,7 +73,7 @@ async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
 
 export interface DevHooks {
   /** Runs once the worker polls; `weft dev --example` submits a document and prints its result. */
-  afterStart?: (config: WeftConnectionConfig) => Promise<number | void>;
+  afterStart?: (config: WeftConnectionConfig, exampleFile: string) => Promise<number | void>;
 }
 
 export function registerServerCommands(program: Command, io: Output, hooks: DevHooks = {}): void {
@@ -137,7 +137,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
       );
       let exitCode: number | void = 0;
       if (flags.example && hooks.afterStart) {
-        exitCode = await hooks.afterStart({ ...config, taskQueue: flags.taskQueue ?? config.taskQueue }).catch(async (err) => {
+        exitCode = await hooks.afterStart({ ...config, taskQueue: flags.taskQueue ?? config.taskQueue }, flags.example).catch(async (err) => {
           await stopAll();
           await running;
           throw err;

@@ -1,0 +1,147 @@
+/** `weft validate`, `weft run`, `weft status`: documents in, runs out. */
+import type { Command } from 'commander';
+import { formatIssue } from '../../dsl/issues';
+import type { WeftRunResult } from '../../dsl/run-result';
+import { validateDocument } from '../../dsl/validate';
+import { guessUiUrl } from '../../connection';
+import { WeftExit } from '../../errors';
+import type { WeftRunView } from '../../workflows/dag-api';
+import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../documents';
+import { renderNodeTable, renderSummary } from '../render';
+import { WeftClient, type WeftRun } from '../weft-client';
+import type { Output } from './output';
+
+
+export async function connectFromEnv(): Promise<WeftClient> {
+  const client = await WeftClient.connect();
+  if (!client.config.uiUrl) client.config.uiUrl = guessUiUrl(client.config.address);
+  return client;
+}
+
+export function validateFiles(files: string[], io: Output): boolean {
+  let allValid = true;
+  for (const file of files) {
+    const read = readDocumentFile(file);
+    const issues = read.ok ? (() => { const v = validateDocument(read.document); return v.ok ? [] : v.issues; })() : read.issues;
+    if (files.length > 1) io.out(issues.length ? `${file}:` : `${file}: valid`);
+    for (const issue of issues) io.out(formatIssue(issue));
+    if (issues.length) {
+      allValid = false;
+      io.err(`weft: ${file} has ${issues.length} problem${issues.length === 1 ? '' : 's'}.`);
+    } else if (files.length === 1) io.out(`${file}: valid`);
+  }
+  return allValid;
+}
+
+/** Follows a run, printing node transitions (or a redrawn table on a terminal) until it ends. */
+export async function watchRun(run: WeftRun, io: Output, intervalMs = 500): Promise<WeftRunResult> {
+  const seen = new Map<string, string>();
+  let drawn = 0;
+  const done = run.result();
+  let finished = false;
+  done.finally(() => (finished = true)).catch(() => undefined);
+  while (!finished) {
+    let view: WeftRunView | undefined;
+    try {
+      view = await run.state();
+    } catch {
+      view = undefined; // the run may be between workflow tasks or just closed; the next tick tells
+    }
+    if (view && !finished) {
+      if (io.isTTY) {
+        const table = `${renderNodeTable(view)}\n${view.status}`;
+        if (drawn) process.stderr.write(`\x1b[${drawn}A\x1b[J`);
+        io.err(table);
+        drawn = table.split('\n').length;
+      } else {
+        for (const [id, node] of Object.entries(view.nodes)) {
+          if (seen.get(id) !== node.status && node.status !== 'PENDING') {
+            seen.set(id, node.status);
+            io.err(`  ${id}: ${node.status}${node.error ? ` (${node.error.message})` : ''}`);
+          }
+        }
+      }
+    }
+    await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
+  }
+  if (drawn) process.stderr.write(`\x1b[${drawn}A\x1b[J`);
+  return done;
+}
+
+export function printResult(result: WeftRunResult, io: Output, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify(result, null, 2));
+    return;
+  }
+  io.out(renderNodeTable(result));
+  io.out(renderSummary(result));
+  if (result.status === 'SUCCEEDED' && result.output !== null) io.out(`output: ${JSON.stringify(result.output)}`);
+}
+
+export function registerDagCommands(program: Command, io: Output): void {
+  program
+    .command('validate')
+    .description('check DAG documents; prints every problem as <json-path>: <message>')
+    .argument('<file...>', 'document files')
+    .addHelpText('after', '\nExample:\n  weft validate examples/*.json')
+    .action((files: string[]) => {
+      if (!validateFiles(files, io)) process.exitCode = 2;
+    });
+
+  program
+    .command('run')
+    .description('start a DAG run; prints its workflow id and Web UI link')
+    .argument('<file>', 'the document')
+    .option('--input <json>', 'the run input, JSON or @file.json')
+    .option('--id <workflowId>', 'workflow id (default: <name>-<time>-<random>)')
+    .option('--wait', 'follow node progress until the run ends, then print the summary')
+    .option('--json', 'wait, then print the run result as one JSON object on stdout')
+    .addHelpText('after', '\nExamples:\n  weft run examples/etl-diamond.json --wait\n  weft run examples/order-saga.json --input \'{"failShipping": true}\' --json')
+    .action(async (file: string, flags: { input?: string; id?: string; wait?: boolean; json?: boolean }) => {
+      const document = loadDocumentOrThrow(file);
+      const input = parseInputObject(flags.input);
+      const weft = await connectFromEnv();
+      try {
+        const missing = await weft.missingSearchAttributes();
+        if (missing.length) {
+          io.err(
+            `weft: note: the server does not register ${missing.join(', ')}; runs are not searchable by DAG. ` +
+              `Register with: ${missing.map((m) => `temporal operator search-attribute create --name ${m} --type Keyword`).join(' && ')}`,
+          );
+        }
+        const run = await weft.start(document, { input, workflowId: flags.id });
+        io.err(`Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}`);
+        if (!flags.wait && !flags.json) {
+          io.out(run.workflowId);
+          return;
+        }
+        const result = flags.wait && !flags.json ? await watchRun(run, io) : await run.result();
+        printResult(result, io, Boolean(flags.json));
+        if (result.status !== 'SUCCEEDED') throw new WeftExit(1, `the run ended ${result.status}`); // cli.md: 1 = the DAG run failed or was cancelled
+      } finally {
+        await weft.close();
+      }
+    });
+
+  program
+    .command('status')
+    .description('the node table of a running or finished run')
+    .argument('<workflowId>')
+    .option('--json', 'print the state as JSON')
+    .addHelpText('after', '\nExample:\n  weft status etl-diamond-20261120T120000Z-a1b2c3')
+    .action(async (workflowId: string, flags: { json?: boolean }) => {
+      const weft = await connectFromEnv();
+      try {
+        const view = await weft.getRun(workflowId).state();
+        if (flags.json) io.out(JSON.stringify(view, null, 2));
+        else {
+          io.out(`${view.dag} run ${view.workflowId}: ${view.status}`);
+          io.out(renderNodeTable(view));
+          const url = weft.runUrl(view.workflowId, view.runId);
+          if (url) io.out(`Web UI: ${url}`);
+        }
+      } finally {
+        await weft.close();
+      }
+    });
+}

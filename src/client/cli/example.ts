@@ -1,0 +1,21 @@
+/** `weft dev --example FILE`: run one document on the fresh dev setup and show what happened. */
+import type { WeftConnectionConfig } from '../../connection';
+import { loadDocumentOrThrow } from '../documents';
+import { WeftClient } from '../weft-client';
+import { printResult, watchRun } from './dag-commands';
+import type { Output } from './output';
+
+export async function runExample(config: WeftConnectionConfig, file: string, io: Output): Promise<number> {
+  const document = loadDocumentOrThrow(file);
+  const weft = await WeftClient.connect(config);
+  try {
+    const run = await weft.start(document);
+    io.err(`Running the example ${file} as ${run.workflowId}`);
+    const result = await watchRun(run, io);
+    printResult(result, io, false);
+    if (run.url) io.out(`Web UI: ${run.url}`);
+    return result.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await weft.close();
+  }
+}

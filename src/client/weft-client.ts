@@ -1,0 +1,210 @@
+/**
+ * The programmatic client: submit DAG documents, follow and inspect runs. The CLI is a thin layer on it.
+ *
+ *   const weft = await WeftClient.connect();            // TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, WEFT_TASK_QUEUE
+ *   const run = await weft.start(document, { input: { day: '2026-11-20' } });
+ *   const result = await run.result();                  // never throws for a failed run: see result.status
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  Client,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { formatIssues, WeftValidationError } from '../dsl/issues';
+import { DAG_WORKFLOW_TYPE, WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
+import type { WeftRunResult } from '../dsl/run-result';
+import type { WeftDocument } from '../dsl/schema';
+import { validateDocument } from '../dsl/validate';
+import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
+import { WeftUsageError } from '../errors';
+import type { WeftDagInput, WeftRunView } from '../workflows/dag-api';
+import { WeftDagKey, WeftStatusKey } from '../workflows/search-attributes';
+import { connectClient } from './connect';
+
+export interface StartOptions {
+  /** The run's input, merged over the document's `input`. */
+  input?: Record<string, unknown>;
+  /** Workflow id; default `<dag name>-<UTC time>-<random>`. Starting an id that is running is refused. */
+  workflowId?: string;
+  taskQueue?: string;
+}
+
+export class WeftClient {
+  private searchAttributesChecked: Promise<string[]> | undefined;
+
+  constructor(
+    readonly temporal: Client,
+    readonly config: WeftConnectionConfig,
+  ) {}
+
+  /** Connects with the environment's settings (see cli.md), overridden by `overrides`. */
+  static async connect(overrides: Partial<WeftConnectionConfig> = {}): Promise<WeftClient> {
+    const config = { ...connectionConfigFromEnv(), ...overrides };
+    return new WeftClient(await connectClient(config), config);
+  }
+
+  /** Validates, then starts a run. Throws WeftValidationError (with every issue) for an invalid document. */
+  async start(document: unknown, options: StartOptions = {}): Promise<WeftRun> {
+    const checked = validateDocument(document);
+    if (!checked.ok) throw new WeftValidationError(checked.issues);
+    const doc = checked.document;
+    const missing = await this.missingSearchAttributes();
+    const args: WeftDagInput = { document, input: options.input, searchAttributes: missing.length === 0 };
+    const workflowId = options.workflowId ?? defaultWorkflowId(doc.name);
+    try {
+      const handle = await this.temporal.workflow.start(DAG_WORKFLOW_TYPE, {
+        args: [args],
+        taskQueue: options.taskQueue ?? this.config.taskQueue,
+        workflowId,
+        staticSummary: `${doc.name}${doc.description ? ` — ${doc.description.split('\n')[0]}` : ''}`,
+        staticDetails: describeDocument(doc),
+        ...(missing.length === 0
+          ? { typedSearchAttributes: [{ key: WeftDagKey, value: doc.name }, { key: WeftStatusKey, value: 'RUNNING' }] }
+          : {}),
+      });
+      return new WeftRun(this, handle, handle.firstExecutionRunId);
+    } catch (err) {
+      if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
+        throw new WeftUsageError(`A run with workflow id "${workflowId}" is already running; choose another --id or wait for it to end.`);
+      }
+      throw err;
+    }
+  }
+
+  /** Starts a run and waits for its result. */
+  async run(document: unknown, options: StartOptions = {}): Promise<WeftRunResult> {
+    return (await this.start(document, options)).result();
+  }
+
+  /** A run by workflow id (the latest run of that id unless runId is given). */
+  getRun(workflowId: string, runId?: string): WeftRun {
+    return new WeftRun(this, this.temporal.workflow.getHandle(workflowId, runId), runId);
+  }
+
+  /** The Web UI link to a run, when the UI's address is known. */
+  runUrl(workflowId: string, runId?: string): string | undefined {
+    return runUrl(this.config, workflowId, runId);
+  }
+
+  /**
+   * Weft's search attributes the server lacks (checked once per client). Runs still work without them,
+   * but cannot be listed by DAG in the Web UI.
+   */
+  missingSearchAttributes(): Promise<string[]> {
+    this.searchAttributesChecked ??= this.temporal.connection.operatorService
+      .listSearchAttributes({ namespace: this.config.namespace })
+      .then((res) => Object.keys(WEFT_SEARCH_ATTRIBUTES).filter((name) => !(name in (res.customAttributes ?? {}))))
+      .catch(() => Object.keys(WEFT_SEARCH_ATTRIBUTES)); // e.g. Temporal Cloud API keys without operator rights
+    return this.searchAttributesChecked;
+  }
+
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+}
+
+export class WeftRun {
+  constructor(
+    private readonly weft: WeftClient,
+    readonly handle: WorkflowHandle,
+    /** Known when this client started the run or was given it; otherwise the latest run of the id. */
+    readonly runId?: string,
+  ) {}
+
+  get workflowId(): string {
+    return this.handle.workflowId;
+  }
+
+  /** The run's Web UI link, when known. */
+  get url(): string | undefined {
+    return this.weft.runUrl(this.handle.workflowId, this.runId);
+  }
+
+  /**
+   * The run's result once it ends. A failed or cancelled DAG resolves too (with status FAILED or
+   * CANCELLED and the nodes); only an unknown run, or one ended from outside Weft, throws.
+   */
+  async result(): Promise<WeftRunResult> {
+    try {
+      return (await this.handle.result()) as WeftRunResult;
+    } catch (err) {
+      const fromFailure = resultFromFailure(err);
+      if (fromFailure) return fromFailure;
+      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace);
+      if (err instanceof WorkflowFailedError) {
+        const cause = err.cause;
+        if (cause instanceof ApplicationFailure && cause.type === 'WeftInvalidDocument') {
+          const issues = (cause.details?.[0] as { issues?: WeftValidationError['issues'] })?.issues;
+          throw issues ? new WeftValidationError(issues) : new WeftUsageError(cause.message);
+        }
+        const { runId } = await this.handle.describe();
+        return {
+          workflowId: this.workflowId,
+          runId,
+          dag: '',
+          status: cause instanceof CancelledFailure ? 'CANCELLED' : 'FAILED',
+          output: null,
+          nodes: {},
+          error: { message: cause?.message ?? err.message, type: cause?.name ?? null },
+        };
+      }
+      throw err;
+    }
+  }
+
+  /** The node table now: from the `state` query while the run is open, from its result once closed. */
+  async state(): Promise<WeftRunView> {
+    let description;
+    try {
+      description = await this.handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace);
+      throw err;
+    }
+    if (description.type !== DAG_WORKFLOW_TYPE) {
+      throw new WeftUsageError(`"${this.workflowId}" is a ${description.type} workflow, not a Weft DAG run.`);
+    }
+    if (description.status.name === 'RUNNING') {
+      return (await this.handle.query('state')) as WeftRunView;
+    }
+    const result = await this.result();
+    return { workflowId: result.workflowId, runId: result.runId, dag: result.dag, status: result.status, nodes: result.nodes, compensation: result.compensation };
+  }
+
+  async cancel(): Promise<void> {
+    await this.handle.cancel();
+  }
+}
+
+function unknownRun(workflowId: string, namespace: string): WeftUsageError {
+  return new WeftUsageError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`);
+}
+
+/** A failed or cancelled DAG carries its result object in the failure's details. */
+export function resultFromFailure(err: unknown): WeftRunResult | undefined {
+  const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
+  const details = cause instanceof ApplicationFailure || cause instanceof CancelledFailure ? cause.details : undefined;
+  const candidate = details?.[0] as WeftRunResult | undefined;
+  return candidate && typeof candidate === 'object' && 'nodes' in candidate && 'status' in candidate ? candidate : undefined;
+}
+
+export function defaultWorkflowId(name: string, at: Date = new Date()): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${name}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The run's static details in the Web UI: what the DAG is, in markdown. */
+function describeDocument(doc: WeftDocument): string {
+  const lines = [doc.description ?? '', '', `**${doc.nodes.length} nodes**`, ''];
+  for (const node of doc.nodes) {
+    const what = node.type === 'activity' ? node.activity : node.type === 'workflow' ? `workflow ${node.workflow}` : node.type;
+    const deps = node.dependsOn.length ? ` ← ${node.dependsOn.join(', ')}` : '';
+    lines.push(`- \`${node.id}\` (${what})${deps}`);
+  }
+  return lines.join('\n').trim();
+}
+
+export { formatIssues };

@@ -1,0 +1,102 @@
+/**
+ * Validation problems as data. Every check in src/dsl reports a WeftIssue (a stable code, the path of the
+ * offending value inside the document, and one sentence saying what is wrong and, where it helps, how to fix it);
+ * `formatIssue` is the only place that turns one into text, so the CLI, errors and tests all print the same line.
+ */
+
+/**
+ * Stable codes: scripts and tests match on these, never on message text. Add new codes; do not rename old ones.
+ */
+export const WEFT_ISSUE_CODES = [
+  /** The text is empty or whitespace only. */
+  'WEFT_EMPTY_DOCUMENT',
+  /** The text is not JSON. */
+  'WEFT_INVALID_JSON',
+  /** A value has the wrong type or shape (the catch-all for schema problems without a more specific code). */
+  'WEFT_SCHEMA',
+  /** An object has a field the DSL does not define (usually a typo). */
+  'WEFT_UNKNOWN_FIELD',
+  /** Two nodes share an id. */
+  'WEFT_DUPLICATE_ID',
+  /** `dependsOn` or an expression names a node that does not exist. */
+  'WEFT_UNKNOWN_NODE',
+  /** A node lists itself in `dependsOn`. */
+  'WEFT_SELF_DEPENDENCY',
+  /** A node lists the same upstream node twice. */
+  'WEFT_DUPLICATE_DEPENDENCY',
+  /** The dependencies form a cycle, so the graph is not a DAG. */
+  'WEFT_CYCLE',
+  /** A duration is not a positive Temporal duration ("30s", "5m", "1 hour", or milliseconds). */
+  'WEFT_BAD_DURATION',
+  /** A retry policy Temporal would refuse (maxAttempts < 1, backoffCoefficient < 1, maximumInterval < initialInterval). */
+  'WEFT_BAD_RETRY',
+  /** A trigger rule that can never hold, e.g. `oneSuccess` on a node without upstream nodes. */
+  'WEFT_BAD_TRIGGER',
+  /** An expression that does not parse, uses a forbidden feature, or reads `nodes` dynamically. */
+  'WEFT_BAD_EXPRESSION',
+  /** An expression reads a node that is not upstream of the node it belongs to. */
+  'WEFT_NOT_UPSTREAM',
+] as const;
+
+export type WeftIssueCode = (typeof WEFT_ISSUE_CODES)[number];
+
+/** A path into the document: object keys and array indexes, outermost first; `[]` is the document itself. */
+export type IssuePath = readonly (string | number)[];
+
+export interface WeftIssue {
+  readonly code: WeftIssueCode;
+  readonly path: IssuePath;
+  readonly message: string;
+}
+
+/** How the empty path (the whole document) is printed. */
+export const DOCUMENT_PATH_LABEL = '(document)';
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * `['nodes', 2, 'dependsOn', 0]` -> `nodes[2].dependsOn[0]`; `[]` -> `(document)`.
+ * Keys that are not identifiers are quoted (`input["my-key"]`) so the printed path is unambiguous.
+ */
+export function formatPath(path: IssuePath): string {
+  if (path.length === 0) return DOCUMENT_PATH_LABEL;
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+export interface FormatIssueOptions {
+  /** Append the stable code, e.g. `... (WEFT_UNKNOWN_NODE)`; useful in logs that people grep. */
+  readonly withCode?: boolean;
+}
+
+/** `nodes[2].dependsOn[0]: unknown node "x"` */
+export function formatIssue(issue: WeftIssue, options: FormatIssueOptions = {}): string {
+  const line = `${formatPath(issue.path)}: ${issue.message}`;
+  return options.withCode ? `${line} (${issue.code})` : line;
+}
+
+/** One issue per line, in the order given. */
+export function formatIssues(issues: readonly WeftIssue[], options: FormatIssueOptions = {}): string {
+  return issues.map((issue) => formatIssue(issue, options)).join('\n');
+}
+
+/** Thrown by the `assert*` helpers; carries the issues so callers can print or serialise them. */
+export class WeftValidationError extends Error {
+  override readonly name = 'WeftValidationError';
+  readonly issues: readonly WeftIssue[];
+
+  constructor(issues: readonly WeftIssue[], source?: string) {
+    const what = source === undefined ? 'invalid Weft document' : `invalid Weft document ${source}`;
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super(`${what} (${count}):\n${formatIssues(issues)
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n')}`);
+    this.issues = issues;
+  }
+}

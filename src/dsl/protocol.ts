@@ -1,0 +1,47 @@
+/**
+ * Names shared by the client, the worker and the workflow sandbox: workflow types, queries, updates and
+ * signals, and the envelope the worker puts around activity results for the interpreter. Changing any of
+ * these breaks running workflows and old clients, so they live in one place.
+ */
+
+/** The DAG interpreter's workflow type. */
+export const DAG_WORKFLOW_TYPE = 'weftDag';
+
+/** Query answering the node table of a running or finished run. */
+export const STATE_QUERY = 'state';
+
+/**
+ * The worker wraps the results of activities that a DAG run scheduled as `{ [ATTEMPT_KEY]: n, output }`,
+ * so the run can report how many attempts a node took (Temporal retries inside the server and tells the
+ * workflow only the final outcome). Workers without the wrapper still work: results pass through as is.
+ */
+export const ATTEMPT_KEY = '__weftAttempt';
+
+export interface AttemptEnvelope {
+  [ATTEMPT_KEY]: number;
+  output: unknown;
+}
+
+export function unwrapAttempt(result: unknown): { output: unknown; attempt: number | null } {
+  if (result && typeof result === 'object' && ATTEMPT_KEY in result) {
+    const envelope = result as AttemptEnvelope;
+    return { output: envelope.output, attempt: envelope[ATTEMPT_KEY] };
+  }
+  return { output: result, attempt: null };
+}
+
+/**
+ * The custom search attributes Weft sets, with their server-side types. `weft server` registers them on
+ * the dev server; on a cluster an operator runs, once per attribute,
+ * `temporal operator search-attribute create --name WeftDag --type Keyword`.
+ */
+export const WEFT_SEARCH_ATTRIBUTES = {
+  /** The DAG document's `name`: list all runs of one DAG with `WeftDag = "etl"`. */
+  WeftDag: 'Keyword',
+  /** The run's Weft status (RUNNING, PAUSED, WAITING, SUCCEEDED, FAILED, CANCELLED). */
+  WeftStatus: 'Keyword',
+  /** The id of the trigger (schedule) that started the run, when one did. */
+  WeftTrigger: 'Keyword',
+} as const;
+
+export type WeftSearchAttributeName = keyof typeof WEFT_SEARCH_ATTRIBUTES;

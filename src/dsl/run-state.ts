@@ -1,0 +1,175 @@
+/**
+ * The run state of a DAG and the interpreter's decisions over it, as pure functions. The workflow feeds
+ * Temporal's events in (a node started, succeeded, failed) and asks what to do next; it decides nothing
+ * itself, so scheduling is unit-tested without a server.
+ *
+ * Invariants:
+ * - S1 a node leaves PENDING at most once: it starts at most once per operator retry, never twice by itself.
+ * - S2 a node starts only when its trigger rule says "run" given its upstream nodes' final states.
+ * - S3 once the run is failing or cancelled no new node starts; running nodes finish or are cancelled.
+ * - S4 every SUCCEEDED node with `compensate` is compensated exactly once when the run fails or is
+ *      cancelled, in reverse order of completion.
+ */
+import { decideTrigger, isDone, skipReason, type NodeStatus, type TriggerRule } from './trigger-rules';
+
+export type { NodeStatus, TriggerRule } from './trigger-rules';
+
+export type RunStatus = 'RUNNING' | 'PAUSED' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** The parts of a node the scheduler needs (structural, so it does not depend on the full schema). */
+export interface SchedulableNode {
+  id: string;
+  dependsOn?: readonly string[];
+  trigger?: TriggerRule;
+  onFailure?: 'fail' | 'continue' | 'wait';
+  compensate?: unknown;
+}
+
+export interface NodeError {
+  message: string;
+  /** The error type (ApplicationFailure type, `StartToCloseTimeout`, `Cancelled`...). */
+  type: string | null;
+  /** Whether Temporal's retry gave up because the error was non-retryable, attempts ran out, or time ran out. */
+  retryState?: string | null;
+}
+
+export interface NodeState {
+  status: NodeStatus;
+  attempts: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  output: unknown;
+  error: NodeError | null;
+  /** Why a node was SKIPPED or what a WAITING node waits for. */
+  reason?: string;
+  /** Order of completion among nodes (1, 2, ...), which fixes the compensation order. */
+  completedSeq?: number;
+  compensation?: { status: 'COMPENSATED' | 'COMPENSATION_FAILED'; error: NodeError | null; endedAt: string };
+}
+
+export interface RunState {
+  nodes: Record<string, NodeState>;
+  /** Completions so far; the next completion gets seq + 1. */
+  seq: number;
+  /** Set when a node failed with onFailure "fail" (the run will fail) or the run was cancelled. */
+  stopping: null | { cause: 'failed' | 'cancelled'; nodeId?: string };
+}
+
+export function initialRunState(nodes: readonly SchedulableNode[]): RunState {
+  const state: RunState = { nodes: {}, seq: 0, stopping: null };
+  for (const node of nodes) {
+    state.nodes[node.id] = { status: 'PENDING', attempts: 0, startedAt: null, endedAt: null, output: null, error: null };
+  }
+  return state;
+}
+
+export interface TriggerEvaluation {
+  /** Nodes whose rule holds, in document order; the workflow evaluates their `when` and starts them. */
+  ready: string[];
+  /** Nodes that can never run, with why. Apply them and evaluate again: skips cascade downstream. */
+  skipped: Array<{ id: string; reason: string }>;
+}
+
+/** Which PENDING nodes may run now and which can never run, given the current state. */
+export function evaluateTriggers(nodes: readonly SchedulableNode[], state: RunState): TriggerEvaluation {
+  const result: TriggerEvaluation = { ready: [], skipped: [] };
+  if (state.stopping) return result; // S3
+  for (const node of nodes) {
+    if (state.nodes[node.id].status !== 'PENDING') continue;
+    const rule = node.trigger ?? 'allSuccess';
+    const upstream = (node.dependsOn ?? []).map((id) => state.nodes[id].status);
+    const decision = decideTrigger(rule, upstream);
+    if (decision === 'run') result.ready.push(node.id);
+    else if (decision === 'skip') result.skipped.push({ id: node.id, reason: skipReason(rule) });
+  }
+  return result;
+}
+
+function complete(state: RunState, id: string, patch: Partial<NodeState>, at: string): void {
+  state.seq += 1;
+  Object.assign(state.nodes[id], { endedAt: at, completedSeq: state.seq }, patch);
+}
+
+export function markStarted(state: RunState, id: string, at: string): void {
+  const node = state.nodes[id];
+  if (node.status !== 'PENDING') throw new Error(`node "${id}" cannot start: it is ${node.status}`); // S1
+  Object.assign(node, { status: 'RUNNING', startedAt: node.startedAt ?? at, error: null, reason: undefined });
+}
+
+export function markSkipped(state: RunState, id: string, reason: string, at: string): void {
+  complete(state, id, { status: 'SKIPPED', reason }, at);
+}
+
+export function markSucceeded(state: RunState, id: string, output: unknown, attempts: number, at: string): void {
+  complete(state, id, { status: 'SUCCEEDED', output, attempts: state.nodes[id].attempts + attempts, error: null }, at);
+}
+
+/** Records a failure and says whether the run must now fail (onFailure "fail"). */
+export function markFailed(
+  state: RunState,
+  node: SchedulableNode,
+  error: NodeError,
+  attempts: number,
+  at: string,
+): { runFails: boolean } {
+  complete(state, node.id, { status: 'FAILED', error, attempts: state.nodes[node.id].attempts + attempts }, at);
+  const runFails = (node.onFailure ?? 'fail') === 'fail';
+  if (runFails && !state.stopping) state.stopping = { cause: 'failed', nodeId: node.id };
+  return { runFails };
+}
+
+export function markCancelled(state: RunState, id: string, at: string): void {
+  complete(state, id, { status: 'CANCELLED', error: { message: 'cancelled', type: 'Cancelled' } }, at);
+}
+
+export function markRunCancelled(state: RunState): void {
+  state.stopping = { cause: 'cancelled' };
+}
+
+/** The nodes currently executing (they count against maxParallelism). */
+export function runningNodes(state: RunState): string[] {
+  return Object.keys(state.nodes).filter((id) => state.nodes[id].status === 'RUNNING');
+}
+
+/** True when nothing runs or waits and no PENDING node can ever start: the DAG part of the run is over. */
+export function isSettled(nodes: readonly SchedulableNode[], state: RunState): boolean {
+  const active = Object.values(state.nodes).some((n) => n.status === 'RUNNING' || n.status === 'WAITING');
+  if (active) return false;
+  if (state.stopping) return true;
+  const { ready, skipped } = evaluateTriggers(nodes, state);
+  return ready.length === 0 && skipped.length === 0;
+}
+
+/** Nodes left PENDING when a run stops are reported CANCELLED when it was cancelled, SKIPPED otherwise. */
+export function finalizePending(state: RunState, at: string): void {
+  for (const [id, node] of Object.entries(state.nodes)) {
+    if (node.status !== 'PENDING') continue;
+    if (state.stopping?.cause === 'cancelled') markCancelled(state, id, at);
+    else markSkipped(state, id, state.stopping ? `the run stopped after "${state.stopping.nodeId}" failed` : 'never became ready', at);
+  }
+}
+
+/** S4: what to undo, newest completion first. */
+export function compensationOrder(nodes: readonly SchedulableNode[], state: RunState): string[] {
+  return nodes
+    .filter((n) => n.compensate !== undefined && state.nodes[n.id].status === 'SUCCEEDED')
+    .sort((a, b) => (state.nodes[b.id].completedSeq ?? 0) - (state.nodes[a.id].completedSeq ?? 0))
+    .map((n) => n.id);
+}
+
+export function markCompensated(state: RunState, id: string, error: NodeError | null, at: string): void {
+  const node = state.nodes[id];
+  node.compensation = { status: error ? 'COMPENSATION_FAILED' : 'COMPENSATED', error, endedAt: at };
+  node.status = node.compensation.status;
+}
+
+export function runOutcome(state: RunState): Exclude<RunStatus, 'RUNNING' | 'PAUSED'> {
+  if (state.stopping?.cause === 'cancelled') return 'CANCELLED';
+  if (state.stopping?.cause === 'failed') return 'FAILED';
+  return 'SUCCEEDED';
+}
+
+/** Every node's status is final (the DAG ended). Useful as an assertion in tests. */
+export function allDone(state: RunState): boolean {
+  return Object.values(state.nodes).every((n) => isDone(n.status));
+}

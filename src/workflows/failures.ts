@@ -1,0 +1,57 @@
+/**
+ * Turns what Temporal reports about a failed node (ActivityFailure, ChildWorkflowFailure, their causes)
+ * into the node's `error`: a sentence, a type a user can match in `nonRetryable`, and why retrying stopped.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  TimeoutFailure,
+  TerminatedFailure,
+} from '@temporalio/workflow';
+import type { NodeError } from '../dsl/run-state';
+
+const TIMEOUT_TYPE_NAMES: Record<string, string> = {
+  START_TO_CLOSE: 'StartToCloseTimeout',
+  SCHEDULE_TO_START: 'ScheduleToStartTimeout',
+  SCHEDULE_TO_CLOSE: 'ScheduleToCloseTimeout',
+  HEARTBEAT: 'HeartbeatTimeout',
+};
+
+function innermost(err: unknown): unknown {
+  let current = err;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) current = current.cause;
+  return current;
+}
+
+export function describeFailure(err: unknown, subject: string): NodeError {
+  const retryState =
+    err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? (err.retryState ?? null) : null;
+  const cause = innermost(err);
+  if (cause instanceof TimeoutFailure) {
+    const kind = cause.timeoutType ?? 'UNKNOWN';
+    const type = TIMEOUT_TYPE_NAMES[kind] ?? 'Timeout';
+    return { message: `${subject} timed out (${kind.toLowerCase().replace(/_/g, '-')})`, type, retryState };
+  }
+  if (cause instanceof CancelledFailure) return { message: `${subject} was cancelled`, type: 'Cancelled', retryState };
+  if (cause instanceof TerminatedFailure) return { message: `${subject} was terminated`, type: 'Terminated', retryState };
+  if (cause instanceof ApplicationFailure) {
+    if (cause.type === 'NotFoundError') {
+      return {
+        message: `${subject}: ${cause.message.split(', available activities')[0]}; no worker on its task queue registers it`,
+        type: 'NotFoundError',
+        retryState,
+      };
+    }
+    return { message: cause.message, type: cause.type ?? 'Error', retryState };
+  }
+  const error = cause as Error;
+  return { message: error?.message ?? String(cause), type: error?.name ?? 'Error', retryState };
+}
+
+/** Attempts Temporal made, when the failure tells; a lower bound of 1 otherwise. */
+export function attemptsFromFailure(err: unknown, maximumAttempts: number): number {
+  if (err instanceof ActivityFailure && err.retryState === 'MAXIMUM_ATTEMPTS_REACHED') return maximumAttempts;
+  return 1;
+}

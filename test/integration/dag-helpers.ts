@@ -1,0 +1,24 @@
+/** Running documents on the test server through the real client, as a user would. */
+import { WeftClient } from '../../src/client/weft-client';
+import type { WeftRunResult } from '../../src/dsl/run-result';
+import { testAddress, type TestEnv } from './env';
+
+let counter = 0;
+
+export function doc(name: string, nodes: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { dsl: 'weft/v1', name, nodes, ...extra };
+}
+
+export async function weftFor(env: TestEnv): Promise<WeftClient> {
+  return WeftClient.connect({ address: testAddress(), namespace: 'default', taskQueue: env.taskQueue });
+}
+
+export async function runDoc(weft: WeftClient, document: Record<string, unknown>, input?: Record<string, unknown>): Promise<WeftRunResult> {
+  const workflowId = `${document.name}-${Date.now()}-${++counter}`;
+  return weft.run(document, { input, workflowId });
+}
+
+/** Whether two nodes' [startedAt, endedAt] intervals overlap. */
+export function overlapped(a: { startedAt: string | null; endedAt: string | null }, b: { startedAt: string | null; endedAt: string | null }) {
+  return Date.parse(a.startedAt!) < Date.parse(b.endedAt!) && Date.parse(b.startedAt!) < Date.parse(a.endedAt!);
+}
