@@ -264,8 +264,28 @@ function forbiddenField(name: string): string {
   return `the field name "${name}" is not allowed in expressions (it reaches JavaScript internals, not data)`;
 }
 
+/** Words JSONata reads as operators or literals, so a path made of them is not a plain path. */
+const RESERVED = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * The references of a plain dotted path such as `nodes.fetch.output.body` without running JSONata's parser, which
+ * costs ~40 µs per call and dominates validating thousands of nodes. Anything else returns undefined and takes
+ * the full route; the result for a plain path is exactly what the full analysis gives.
+ */
+function plainPathReferences(source: string): string[] | undefined {
+  const text = source.trim();
+  if (!PLAIN_PATH.test(text)) return undefined;
+  const names = text.split('.');
+  if (names.some((name) => RESERVED.has(name) || FORBIDDEN_FIELDS.has(name))) return undefined;
+  if (names[0] !== 'nodes') return [];
+  return names.length > 1 ? [names[1]!] : undefined;
+}
+
 /** Parse and check an expression; never throws. */
 export function analyzeExpression(source: string): ExpressionAnalysis {
+  const plain = plainPathReferences(source);
+  if (plain !== undefined) return { ok: true, references: plain };
   try {
     return { ok: true, references: analyze(source).references };
   } catch (err) {

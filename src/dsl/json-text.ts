@@ -6,7 +6,7 @@
 export type JsonTextResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
 const END_OF_INPUT = /Unexpected end of JSON input/;
-const POSITION = / in JSON at position (\d+)(?: \(line \d+ column \d+\))?/;
+const POSITION = /(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?/;
 
 /** Does JSON.parse fail inside the first `length` characters (rather than only by running out of text)? */
 function failsWithin(text: string, length: number): boolean {

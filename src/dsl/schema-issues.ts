@@ -68,6 +68,12 @@ function issue(code: WeftIssueCode, path: IssuePath, message: string): WeftIssue
   return { code, path, message };
 }
 
+function missingField(path: IssuePath): WeftIssue {
+  const field = String(path[path.length - 1]);
+  const hint = path.length === 1 && field === 'dsl' ? `; add "dsl": "${DSL_VERSION}"` : '';
+  return issue('WEFT_SCHEMA', path, `missing required field "${field}"${hint}`);
+}
+
 function convert(zodIssue: ZodIssue, root: unknown): WeftIssue[] {
   const path = zodIssue.path as (string | number)[];
   const input = valueAt(root, path);
@@ -79,15 +85,15 @@ function convert(zodIssue: ZodIssue, root: unknown): WeftIssue[] {
       return [issue(code, path, zodIssue.message)];
     }
     case 'invalid_type': {
-      const field = path[path.length - 1];
-      if (input === undefined && typeof field === 'string') {
-        const hint = field === 'dsl' ? `; add "dsl": "${DSL_VERSION}"` : '';
-        return [issue('WEFT_SCHEMA', path, `missing required field "${field}"${hint}`)];
-      }
+      if (input === undefined && typeof path[path.length - 1] === 'string') return [missingField(path)];
       const expected = EXPECTED[zodIssue.expected] ?? zodIssue.expected;
       return [issue('WEFT_SCHEMA', path, `expected ${expected}, got ${describeValue(input)}`)];
     }
     case 'invalid_value': {
+      if (input === undefined && typeof path[path.length - 1] === 'string') return [missingField(path)];
+      if (path.length === 1 && path[0] === 'dsl') {
+        return [issue('WEFT_SCHEMA', path, `must be "${DSL_VERSION}", got ${describeValue(input)}; this version of Weft reads ${DSL_VERSION} documents`)];
+      }
       const strings = zodIssue.values.filter((v): v is string => typeof v === 'string');
       const hint = typeof input === 'string' ? didYouMean(input, strings) : '';
       return [issue('WEFT_SCHEMA', path, `must be ${oneOf(zodIssue.values)}, got ${describeValue(input)}${hint}`)];

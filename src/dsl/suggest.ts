@@ -25,7 +25,7 @@ function distance(a: string, b: string, limit: number): number {
   return previous[b.length]!;
 }
 
-/** The candidate closest to `word` (case-insensitively) if it is a plausible typo: 1 edit for short words, else 2. */
+/** The candidate closest to `word` (case-insensitively) if it is a plausible typo: 1 edit for words of up to 4 letters, else 2. */
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
   const limit = word.length <= 4 ? 1 : 2;
@@ -34,7 +34,8 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   for (const candidate of candidates) {
     if (candidate === word) continue;
     const d = distance(lower, candidate.toLowerCase(), limit);
-    if (d < bestDistance) {
+    // A one-letter word is one edit from every other one-letter word: never a useful suggestion.
+    if (d < bestDistance && d < word.length) {
       best = candidate;
       bestDistance = d;
     }

@@ -39,6 +39,28 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** Runs `temporal` and stops it when its stdin (our pipe) closes or when told to by SIGTERM. */
+const GUARDIAN = `
+const { spawn } = require('node:child_process');
+const [bin, ...args] = JSON.parse(process.argv[1]);
+const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10000).unref();
+};
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGHUP', stop);
+child.on('error', (err) => { process.stderr.write(String(err) + '\\n'); process.exit(1); });
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+`;
+
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -79,7 +101,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
   for (const [name, type] of Object.entries(WEFT_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // The server runs under a tiny guardian that holds a pipe from us: if we die in any way, even by
+  // SIGKILL, the kernel closes the pipe and the guardian stops the server. No orphan survives us.
+  const child = spawn(process.execPath, ['-e', GUARDIAN, JSON.stringify([binary, ...args])], { stdio: ['pipe', 'ignore', 'pipe'] });
   live.add(child);
   installExitHook();
   let stderr = '';

@@ -86,7 +86,10 @@ const ALTERNATIVES =
 async function buildTemporal(options: LocateOptions): Promise<string> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const goBin = env.WEFT_GO_BIN || findOnPath('go', env) || ['/usr/local/go/bin/go'].find(isExecutable);
+  // Go's official installer puts it in /usr/local/go, often not on a non-login shell's PATH.
+  const goBin = env.WEFT_GO_BIN
+    ? [env.WEFT_GO_BIN].find(isExecutable)
+    : (findOnPath('go', env) ?? ['/usr/local/go/bin/go'].find(isExecutable));
   if (!goBin) {
     throw new WeftSetupError(`No Temporal CLI was found and Go is not installed to build one. ${ALTERNATIVES}`);
   }

@@ -365,3 +365,26 @@ describe('evaluation errors', () => {
     await expect(evaluateTemplate('${ function($x) { $x } }', context)).rejects.toThrow(WeftExpressionError);
   });
 });
+
+describe('the plain-path shortcut in analysis', () => {
+  it.each([
+    'nodes.a',
+    'nodes.a.output.b_c',
+    'input.x.y',
+    'run.startedAt',
+    'nodes',
+    'nodes.constructor',
+    'input.and.x',
+    'true',
+    'null',
+    'nodes.true.output',
+    'x',
+    ' nodes.a.output ',
+  ])('gives the same result as the full analysis for %p', (expression) => {
+    // The full analysis of the same expression, forced by wrapping it in a block (same meaning, not a plain path).
+    const full = analyzeExpression(`(${expression})`);
+    const fast = analyzeExpression(expression);
+    if (full.ok) expect(fast).toEqual(full);
+    else expect(fast.ok).toBe(false);
+  });
+});

@@ -85,7 +85,7 @@ export function registerDagCommands(program: Command, io: Output): void {
     .argument('<file...>', 'document files')
     .addHelpText('after', '\nExample:\n  weft validate examples/*.json')
     .action((files: string[]) => {
-      if (!validateFiles(files, io)) process.exitCode = 2;
+      if (!validateFiles(files, io)) throw new WeftExit(2, 'invalid document');
     });
 
   program

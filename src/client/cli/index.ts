@@ -35,7 +35,7 @@ export function exitCodeFor(err: unknown): number {
 export async function main(argv: string[] = process.argv, io: Output = processOutput): Promise<number> {
   try {
     await buildProgram(io).parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    return 0;
   } catch (err) {
     const code = exitCodeFor(err);
     if (err instanceof CommanderError) return code; // commander already printed the usage problem

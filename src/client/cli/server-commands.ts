@@ -8,6 +8,7 @@ import { installQuietRuntime } from '../../worker/runtime';
 import { onShutdownSignal } from '../../worker/shutdown';
 import { connectWorker } from '../connect';
 import type { Output } from './output';
+import { WeftExit } from '../../errors';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const toPort = (value: string) => {
@@ -149,6 +150,6 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
         io.err('Serving until Ctrl-C.');
       }
       await running;
-      if (exitCode) process.exitCode = exitCode;
+      if (exitCode) throw new WeftExit(exitCode, 'the example run did not succeed');
     });
 }

@@ -1,0 +1,116 @@
+/**
+ * The determinism boundary, enforced: src/dsl is imported by the client, the CLI and the Temporal workflow sandbox,
+ * so it may use only its own modules and three pure libraries; src/workflows is bundled into the sandbox, so it may
+ * use only the Temporal workflow SDK and src/dsl (type-only imports are erased at compile time and always allowed).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+const ROOT = resolve(__dirname, '../..');
+
+interface Import {
+  readonly file: string;
+  readonly specifier: string;
+  readonly typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every module a file loads: import/export declarations, require() and import() calls. */
+function importsOf(path: string): Import[] {
+  const file = relative(ROOT, path);
+  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: Import[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const typeOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (clause.name === undefined &&
+            clause.namedBindings !== undefined &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((element) => element.isTypeOnly)));
+      found.push({ file, specifier: node.moduleSpecifier.text, typeOnly });
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push({ file, specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const expression = node.moduleReference.expression;
+      if (ts.isStringLiteral(expression)) found.push({ file, specifier: expression.text, typeOnly: node.isTypeOnly });
+    } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteral(node.arguments[0]!)) {
+      const callee = node.expression;
+      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) {
+        found.push({ file, specifier: (node.arguments[0] as ts.StringLiteral).text, typeOnly: false });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** Does a relative specifier from `file` stay inside `dir`? */
+function resolvesInside(file: string, specifier: string, dir: string): boolean {
+  const target = resolve(ROOT, file, '..', specifier);
+  return target === resolve(ROOT, dir) || target.startsWith(resolve(ROOT, dir) + '/');
+}
+
+describe('src/dsl imports', () => {
+  const files = sourceFiles(join(ROOT, 'src/dsl'));
+  const ALLOWED_PACKAGES = new Set(['zod', 'jsonata', 'ms']);
+
+  it('has files to check', () => {
+    expect(files.length).toBeGreaterThan(5);
+  });
+
+  it('only its own modules and zod, jsonata, ms (not even types from Node or Temporal)', () => {
+    const violations = files
+      .flatMap(importsOf)
+      .filter(({ file, specifier }) =>
+        specifier.startsWith('.') ? !resolvesInside(file, specifier, 'src/dsl') : !ALLOWED_PACKAGES.has(specifier),
+      )
+      .map(({ file, specifier }) => `${file} imports "${specifier}"`);
+    expect(violations).toEqual([]);
+  });
+
+  it('uses no clock, randomness, timers or Node globals', () => {
+    const FORBIDDEN = /\bDate\s*\.\s*now\b|\bnew\s+Date\b|\bMath\s*\.\s*random\b|\bprocess\s*\.|\bBuffer\b|\bsetTimeout\b|\bsetInterval\b|\bsetImmediate\b|\bperformance\s*\.|\b__dirname\b/;
+    const violations = files.flatMap((path) => {
+      const code = readFileSync(path, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+      return code
+        .split('\n')
+        .filter((line) => FORBIDDEN.test(line))
+        .map((line) => `${relative(ROOT, path)}: ${line.trim()}`);
+    });
+    expect(violations).toEqual([]);
+  });
+});
+
+describe('src/workflows imports', () => {
+  const files = sourceFiles(join(ROOT, 'src/workflows'));
+  // Both are bundled into the sandbox by the SDK itself; deep imports (e.g. internal-non-workflow) are not.
+  const ALLOWED_PACKAGES = new Set(['@temporalio/workflow', '@temporalio/common']);
+
+  it('only the workflow SDK, src/workflows and src/dsl, apart from type-only imports', () => {
+    const violations = files
+      .flatMap(importsOf)
+      .filter(({ typeOnly }) => !typeOnly)
+      .filter(({ file, specifier }) =>
+        specifier.startsWith('.')
+          ? !resolvesInside(file, specifier, 'src/workflows') && !resolvesInside(file, specifier, 'src/dsl')
+          : !ALLOWED_PACKAGES.has(specifier),
+      )
+      .map(({ file, specifier }) => `${file} imports "${specifier}"`);
+    expect(violations).toEqual([]);
+  });
+});
