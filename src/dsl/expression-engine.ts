@@ -90,6 +90,8 @@ class AnalysisProblem extends Error {}
 
 function parse(source: string): jsonata.Expression {
   if (source.trim() === '') throw new AnalysisProblem('the expression is empty');
+  // JSONata would read "${ x }" as the context followed by an object constructor, and complain about that instead.
+  if (/^\s*\$\{/.test(source)) throw new AnalysisProblem('this field holds a bare expression; remove the surrounding "${ }"');
   try {
     return jsonata(source);
   } catch (err) {

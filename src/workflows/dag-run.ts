@@ -204,6 +204,8 @@ export class DagRun {
     const options = compileActivityOptions(node, this.doc.defaults);
     const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
       ...options,
+      // The node id as activity id: the history reads as the DAG, and replay checks the order of nodes.
+      activityId: node.id,
       summary: node.id,
       // Wait for the activity to acknowledge: a node is CANCELLED only once its work really stopped.
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -257,7 +259,11 @@ export class DagRun {
             ? { input: this.inputs.get(id) ?? null, output: this.state.nodes[id].output ?? null }
             : await evaluateTemplate(step.input, this.context());
         const options = compileActivityOptions({ retry: step.retry, timeout: step.timeout, taskQueue: node.taskQueue }, this.doc.defaults);
-        const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({ ...options, summary: `compensate ${id}` });
+        const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
+          ...options,
+          activityId: `${id}.compensate`,
+          summary: `compensate ${id}`,
+        });
         await activities[step.activity](input);
       } catch (err) {
         error = describeFailure(err, `the compensation of "${id}"`);

@@ -183,16 +183,13 @@ nodes: must have at least 1 node (WEFT_SCHEMA)"
   });
 
   it('checks ids, names and enums', () => {
-    expect(
-  report(
-    doc([
-    { id: '1st', activity: 'x' },
-    { id: 'ok', activity: 'x', trigger: 'allsuccess', onFailure: 'retry' },
-    { id: 'q', type: 'approval', onTimeout: 'maybe' },
-    { id: 'x'.repeat(65), activity: '' }]
-    )
-  )
-).toMatchInlineSnapshot(`
+    const document = doc([
+      { id: '1st', activity: 'x' },
+      { id: 'ok', activity: 'x', trigger: 'allsuccess', onFailure: 'retry' },
+      { id: 'q', type: 'approval', onTimeout: 'maybe' },
+      { id: 'x'.repeat(65), activity: '' },
+    ]);
+    expect(report(document)).toMatchInlineSnapshot(`
 "nodes[0].id: node ids start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 64 characters); got "1st" (WEFT_SCHEMA)
 nodes[1].trigger: must be one of "allSuccess", "allDone", "oneSuccess", "oneFailed", "allFailed", "noneFailed", got "allsuccess"; did you mean "allSuccess"? (WEFT_SCHEMA)
 nodes[1].onFailure: must be one of "fail", "continue", "wait", got "retry" (WEFT_SCHEMA)
@@ -203,20 +200,17 @@ nodes[3].activity: must not be empty (WEFT_SCHEMA)"
   });
 
   it('names unknown node types and fields, suggesting what was meant', () => {
-    expect(
-  report(
-    doc(
+    const document = doc(
       [
-      { id: 'a', type: 'lambda' },
-      { id: 'b', activity: 'x', retyr: {}, retry: { maxAttempt: 3 }, timeout: { startToClos: '1s' } },
-      { id: 'c', duration: '5s' },
-      { id: 'd', type: 'sleep', duration: '5s', activity: 'x', input: {} },
-      { id: 'e', activity: 'x', compensate: { activity: 'y', inputs: {} } }],
-
-      { node: [], defaults: { retries: 1 } }
-    )
-  )
-).toMatchInlineSnapshot(`
+        { id: 'a', type: 'lambda' },
+        { id: 'b', activity: 'x', retyr: {}, retry: { maxAttempt: 3 }, timeout: { startToClos: '1s' } },
+        { id: 'c', duration: '5s' },
+        { id: 'd', type: 'sleep', duration: '5s', activity: 'x', input: {} },
+        { id: 'e', activity: 'x', compensate: { activity: 'y', inputs: {} } },
+      ],
+      { node: [], defaults: { retries: 1 } },
+    );
+    expect(report(document)).toMatchInlineSnapshot(`
 "defaults.retries: unknown field "retries" (WEFT_UNKNOWN_FIELD)
 node: unknown field "node"; did you mean "nodes"? (WEFT_UNKNOWN_FIELD)
 nodes[0].type: unknown node type "lambda"; use one of "activity", "sleep", "approval", "workflow" (nodes without "type" are activities) (WEFT_SCHEMA)
@@ -263,9 +257,12 @@ nodes[3].dependsOn[0]: dependency cycle x -> y -> x (each node depends on the on
   });
 
   it('triggers that need upstream nodes', () => {
-    expect(
-  report(doc([{ ...echo('a'), trigger: 'oneSuccess' }, { ...echo('b'), trigger: 'allFailed' }, { ...echo('c'), trigger: 'allDone' }]))
-).toMatchInlineSnapshot(`
+    const document = doc([
+      { ...echo('a'), trigger: 'oneSuccess' },
+      { ...echo('b'), trigger: 'allFailed' },
+      { ...echo('c'), trigger: 'allDone' },
+    ]);
+    expect(report(document)).toMatchInlineSnapshot(`
 "nodes[0].trigger: trigger "oneSuccess" is decided by upstream results, but this node has no dependsOn; add upstream nodes or remove the trigger (WEFT_BAD_TRIGGER)
 nodes[1].trigger: trigger "allFailed" is decided by upstream results, but this node has no dependsOn; add upstream nodes or remove the trigger (WEFT_BAD_TRIGGER)"
 `);
@@ -274,20 +271,17 @@ nodes[1].trigger: trigger "allFailed" is decided by upstream results, but this n
 
 describe('durations and retry policies', () => {
   it('checks every duration in the document', () => {
-    expect(
-  report(
-    doc(
+    const document = doc(
       [
-      { id: 's', type: 'sleep', duration: '0s' },
-      { id: 'a', activity: 'x', timeout: { startToClose: 'soon', heartbeat: -1 }, retry: { initialInterval: '1 fortnight' } },
-      { id: 'p', type: 'approval', timeout: '' },
-      { id: 'w', type: 'workflow', workflow: 'w', timeout: { execution: '1h30m' } },
-      { id: 'c', activity: 'x', compensate: { activity: 'y', timeout: { scheduleToClose: true } } }],
-
-      { defaults: { timeout: { startToClose: 'PT5M' }, retry: { maximumInterval: '0ms' } } }
-    )
-  )
-).toMatchInlineSnapshot(`
+        { id: 's', type: 'sleep', duration: '0s' },
+        { id: 'a', activity: 'x', timeout: { startToClose: 'soon', heartbeat: -1 }, retry: { initialInterval: '1 fortnight' } },
+        { id: 'p', type: 'approval', timeout: '' },
+        { id: 'w', type: 'workflow', workflow: 'w', timeout: { execution: '1h30m' } },
+        { id: 'c', activity: 'x', compensate: { activity: 'y', timeout: { scheduleToClose: true } } },
+      ],
+      { defaults: { timeout: { startToClose: 'PT5M' }, retry: { maximumInterval: '0ms' } } },
+    );
+    expect(report(document)).toMatchInlineSnapshot(`
 "defaults.retry.maximumInterval: "0ms" is not a positive duration; durations must be greater than zero (WEFT_BAD_DURATION)
 defaults.timeout.startToClose: "PT5M" is not a duration; write e.g. "30s", "5m", "1.5h", "2 days" or a number of milliseconds (WEFT_BAD_DURATION)
 nodes[0].duration: "0s" is not a positive duration; durations must be greater than zero (WEFT_BAD_DURATION)
@@ -301,16 +295,13 @@ nodes[4].compensate.timeout.scheduleToClose: expected a duration: a string such 
   });
 
   it('checks retry policies as Temporal would', () => {
-    expect(
-  report(
-    doc([
-    { id: 'a', activity: 'x', retry: { maxAttempts: 0, backoffCoefficient: 0.5 } },
-    { id: 'b', activity: 'x', retry: { initialInterval: '10s', maximumInterval: '5s' } },
-    { id: 'c', activity: 'x', retry: { maximumInterval: '500ms' } },
-    { id: 'd', activity: 'x', retry: { maxAttempts: 2.5 } }]
-    )
-  )
-).toMatchInlineSnapshot(`
+    const document = doc([
+      { id: 'a', activity: 'x', retry: { maxAttempts: 0, backoffCoefficient: 0.5 } },
+      { id: 'b', activity: 'x', retry: { initialInterval: '10s', maximumInterval: '5s' } },
+      { id: 'c', activity: 'x', retry: { maximumInterval: '500ms' } },
+      { id: 'd', activity: 'x', retry: { maxAttempts: 2.5 } },
+    ]);
+    expect(report(document)).toMatchInlineSnapshot(`
 "nodes[0].retry.maxAttempts: maxAttempts must be at least 1 (1 means no retries) (WEFT_BAD_RETRY)
 nodes[0].retry.backoffCoefficient: backoffCoefficient must be at least 1 (WEFT_BAD_RETRY)
 nodes[1].retry.maximumInterval: maximumInterval ("5s") is shorter than initialInterval ("10s"); make it at least as long (WEFT_BAD_RETRY)
@@ -322,19 +313,17 @@ nodes[3].retry.maxAttempts: expected an integer, got 2.5 (WEFT_SCHEMA)"
 
 describe('expressions', () => {
   it('reports invalid expressions at the field that holds them', () => {
-    expect(
-  report(
-    doc(
+    const document = doc(
       [
-      echo('a'),
-      { ...echo('b', 'a'), input: { url: 'https://x/${ nodes.a.output. }', when: '${ $now() }' }, when: 'nodes.a.output.ok and' },
-      { ...echo('c', 'a'), input: ['${ nodes.* }', 'Hello ${ input.name'], compensate: { activity: 'undo', input: '${ $random() }' } },
-      { ...echo('d', 'a'), when: '' }],
-
-      { output: { all: '${ $keys(nodes) }' } }
-    )
-  )
-).toMatchInlineSnapshot(`
+        echo('a'),
+        { ...echo('b', 'a'), input: { url: 'https://x/${ nodes.a.output. }', when: '${ $now() }' }, when: 'nodes.a.output.ok and' },
+        { ...echo('c', 'a'), input: ['${ nodes.* }', 'Hello ${ input.name'], compensate: { activity: 'undo', input: '${ $random() }' } },
+        { ...echo('d', 'a'), when: '' },
+        { ...echo('e', 'a'), when: '${ nodes.a.output.ok }' },
+      ],
+      { output: { all: '${ $keys(nodes) }' } },
+    );
+    expect(report(document)).toMatchInlineSnapshot(`
 "nodes[1].when: expression "nodes.a.output.ok and" is invalid: Unexpected end of expression (S0207 at position 21) (WEFT_BAD_EXPRESSION)
 nodes[1].input.url: expression "nodes.a.output." is invalid: Unexpected end of expression (S0207 at position 15) (WEFT_BAD_EXPRESSION)
 nodes[1].input.when: expression "$now()" is invalid: $now is not allowed because expressions must give the same result on every replay; use run.startedAt for the time the run started (WEFT_BAD_EXPRESSION)
@@ -342,23 +331,21 @@ nodes[2].input[0]: expression "nodes.*" is invalid: * would read every node; rea
 nodes[2].input[1]: template "Hello \${ input.name" is invalid: a "\${" is not closed; close it with "}" (or write "$\${" for a literal "\${") (WEFT_BAD_EXPRESSION)
 nodes[2].compensate.input: expression "$random()" is invalid: $random is not allowed because expressions must give the same result on every replay; pass random values in the input instead (WEFT_BAD_EXPRESSION)
 nodes[3].when: expression "" is invalid: the expression is empty (WEFT_BAD_EXPRESSION)
+nodes[4].when: expression "\${ nodes.a.output.ok }" is invalid: this field holds a bare expression; remove the surrounding "\${ }" (WEFT_BAD_EXPRESSION)
 output.all: expression "$keys(nodes)" is invalid: read a node as nodes.<id> (e.g. nodes.fetch.output); "nodes" cannot be used as a whole, filtered or iterated, because the upstream check needs every node named (WEFT_BAD_EXPRESSION)"
 `);
   });
 
   it('requires every node an expression reads to be upstream', () => {
-    expect(
-  report(
-    doc([
-    echo('a'),
-    echo('b', 'a'),
-    { ...echo('c', 'a'), input: { fromSibling: '${ nodes.b.output }', fromLater: '${ nodes.d.output }', own: '${ nodes.c.output }' } },
-    { ...echo('d', 'c'), when: 'nodes.b.status = "SUCCEEDED"' },
-    { ...echo('e', 'a'), input: { typo: '${ nodes.bb.output }', weird: '${ nodes.`x-y`.output }' } },
-    { id: 'x-y', activity: 'x', input: 'see ${ nodes.a.output }' }]
-    )
-  )
-).toMatchInlineSnapshot(`
+    const document = doc([
+      echo('a'),
+      echo('b', 'a'),
+      { ...echo('c', 'a'), input: { fromSibling: '${ nodes.b.output }', fromLater: '${ nodes.d.output }', own: '${ nodes.c.output }' } },
+      { ...echo('d', 'c'), when: 'nodes.b.status = "SUCCEEDED"' },
+      { ...echo('e', 'a'), input: { typo: '${ nodes.bb.output }', weird: '${ nodes.`x-y`.output }' } },
+      { id: 'x-y', activity: 'x', input: 'see ${ nodes.a.output }' },
+    ]);
+    expect(report(document)).toMatchInlineSnapshot(`
 "nodes[2].input.fromSibling: "nodes.b" is not upstream of "c"; add "b" to dependsOn (WEFT_NOT_UPSTREAM)
 nodes[2].input.fromLater: "nodes.d" is not upstream of "c": "d" runs after "c" (it depends on it) (WEFT_NOT_UPSTREAM)
 nodes[2].input.own: "nodes.c" is node "c" itself; a node cannot read its own output (only its compensate.input can) (WEFT_NOT_UPSTREAM)

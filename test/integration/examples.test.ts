@@ -1,0 +1,61 @@
+/**
+ * The examples of examples/ run as a user runs them, on the real server. With WEFT_RECORD_HISTORIES=1
+ * their histories are written to test/histories/, which replay.test.ts replays against the current
+ * workflow code: record again only when a change is meant to alter histories, behind patched().
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { WeftClient } from '../../src/client/weft-client';
+import { createTestEnv, type TestEnv } from './env';
+import { weftFor } from './dag-helpers';
+
+let env: TestEnv;
+let weft: WeftClient;
+beforeAll(async () => {
+  env = await createTestEnv();
+  weft = await weftFor(env);
+});
+afterAll(async () => {
+  await weft?.close();
+  await env?.close();
+});
+
+const example = (file: string) => JSON.parse(readFileSync(join(__dirname, '../../examples', file), 'utf8'));
+
+async function runAndMaybeRecord(name: string, file: string, input?: Record<string, unknown>) {
+  const workflowId = `example-${name}-${Date.now()}`;
+  const result = await weft.run(example(file), { workflowId, input });
+  if (process.env.WEFT_RECORD_HISTORIES === '1') {
+    const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
+    writeFileSync(join(__dirname, '../histories', `${name}.json`), historyToJSON(history));
+  }
+  return result;
+}
+
+it('etl-diamond loads what both transforms produced', async () => {
+  const result = await runAndMaybeRecord('etl-diamond', 'etl-diamond.json');
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toEqual({ loaded: 1176, report: 'orders on 2026-11-20: 1200' });
+});
+
+it('order-saga ships when the carrier accepts', async () => {
+  const result = await runAndMaybeRecord('order-saga-ok', 'order-saga.json');
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toEqual({ order: 'A-1001', shipped: true });
+});
+
+it('order-saga refunds and releases, newest first, when shipping fails', async () => {
+  const result = await runAndMaybeRecord('order-saga-undo', 'order-saga.json', { failShipping: true });
+  expect(result.status).toBe('FAILED');
+  expect(result.nodes.ship).toMatchObject({ status: 'FAILED', attempts: 2, error: { type: 'CarrierError' } });
+  expect(result.compensation).toEqual({ compensated: ['charge', 'reserve'], failed: [] });
+});
+
+it('fan-out-fan-in merges the shards and takes the branch of its region', async () => {
+  const eu = await runAndMaybeRecord('fan-out-eu', 'fan-out-fan-in.json');
+  expect(eu.output).toEqual({ merged: { sleptMs: 600 }, report: { published: ['eu'] } });
+  expect(eu.nodes.publish_us.status).toBe('SKIPPED');
+  const us = await runAndMaybeRecord('fan-out-us', 'fan-out-fan-in.json', { region: 'us' });
+  expect(us.output).toEqual({ merged: { sleptMs: 600 }, report: { published: ['us'] } });
+});
