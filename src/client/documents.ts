@@ -17,7 +17,7 @@ export function readText(path: string): string {
 
 /** Parses and validates a document file; the raw JSON is kept so the workflow receives what was written. */
 export function readDocumentFile(path: string): DocumentFile {
-  const parsed = parseDocumentText(readText(path));
+  const parsed = parseDocumentText(readText(path), path);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   return { ok: true, document: parsed.value, issues: [] };
 }

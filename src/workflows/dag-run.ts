@@ -74,8 +74,6 @@ export class DagRun {
     this.state = initialRunState(doc.nodes);
     for (const node of doc.nodes) this.byId.set(node.id, node);
     this.runInput = { ...(doc.input ?? {}), ...(args.input ?? {}) };
-    // Weft's client sets WeftStatus=RUNNING at start; upserting it again would only add an event.
-    if (args.searchAttributes) this.publishedStatus = 'RUNNING';
   }
 
   async execute(): Promise<WeftRunResult> {

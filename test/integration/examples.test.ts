@@ -1,7 +1,8 @@
 /**
- * The examples of examples/ run as a user runs them, on the real server. With WEFT_RECORD_HISTORIES=1
- * their histories are written to test/histories/, which replay.test.ts replays against the current
- * workflow code: record again only when a change is meant to alter histories, behind patched().
+ * The examples of examples/ run as a user runs them, on the real server. With WEFT_RECORD_HISTORIES=<label>
+ * their histories are written to test/histories/<example>@<label>.json, which replay.test.ts replays against
+ * the current workflow code. When a change alters histories (behind patched()), record a new set with a new
+ * label and keep the old ones: both code paths must keep replaying.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,9 +27,10 @@ const example = (file: string) => JSON.parse(readFileSync(join(__dirname, '../..
 async function runAndMaybeRecord(name: string, file: string, input?: Record<string, unknown>) {
   const workflowId = `example-${name}-${Date.now()}`;
   const result = await weft.run(example(file), { workflowId, input });
-  if (process.env.WEFT_RECORD_HISTORIES === '1') {
+  const label = process.env.WEFT_RECORD_HISTORIES;
+  if (label) {
     const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
-    writeFileSync(join(__dirname, '../histories', `${name}.json`), historyToJSON(history));
+    writeFileSync(join(__dirname, '../histories', `${name}@${label}.json`), historyToJSON(history));
   }
   return result;
 }

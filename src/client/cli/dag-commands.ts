@@ -19,18 +19,17 @@ export async function connectFromEnv(): Promise<WeftClient> {
 }
 
 export function validateFiles(files: string[], io: Output): boolean {
-  let allValid = true;
+  let invalid = 0;
   for (const file of files) {
     const read = readDocumentFile(file);
     const issues = read.ok ? (() => { const v = validateDocument(read.document); return v.ok ? [] : v.issues; })() : read.issues;
     if (files.length > 1) io.out(issues.length ? `${file}:` : `${file}: valid`);
     for (const issue of issues) io.out(formatIssue(issue));
-    if (issues.length) {
-      allValid = false;
-      io.err(`weft: ${file} has ${issues.length} problem${issues.length === 1 ? '' : 's'}.`);
-    } else if (files.length === 1) io.out(`${file}: valid`);
+    if (issues.length) invalid += 1;
+    else if (files.length === 1) io.out(`${file}: valid`);
   }
-  return allValid;
+  if (files.length > 1 && invalid) io.err(`weft: ${invalid} of ${files.length} documents are invalid.`);
+  return invalid === 0;
 }
 
 /** Follows a run, printing node transitions (or a redrawn table on a terminal) until it ends. */

@@ -1,0 +1,25 @@
+/**
+ * Weft's public API for Node programs (clients, workers, tooling). Code that runs inside a Temporal
+ * workflow imports nothing from here: this entry pulls in Node modules.
+ */
+export { WeftClient, WeftRun, type StartOptions } from './client/weft-client';
+export { main as runCli } from './client/cli';
+export { createWeftWorker, WEFT_WORKFLOWS_PATH, type WeftWorkerOptions } from './worker/create-worker';
+export { buildActivityRegistry, type ActivityMap, type RegistryOptions } from './activities/registry';
+export { startDevServer, type DevServer, type DevServerOptions } from './server/dev-server';
+export { locateTemporal, findTemporal, TEMPORAL_CLI_VERSION } from './server/temporal-binary';
+export { connectionConfigFromEnv, type WeftConnectionConfig } from './connection';
+export { WeftSetupError, WeftUsageError } from './errors';
+export {
+  validateDocument,
+  parseDocumentText,
+  formatIssue,
+  formatIssues,
+  WeftValidationError,
+  documentJsonSchema,
+  type WeftDocument,
+  type WeftDocumentInput,
+  type WeftIssue,
+} from './dsl';
+export type { WeftRunResult, NodeResult, CompensationSummary } from './dsl/run-result';
+export type { WeftDagInput, WeftRunView } from './workflows/dag-api';
