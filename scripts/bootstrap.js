@@ -47,7 +47,9 @@ function ensureInstalled() {
   const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
   if (stale) {
     say('Installing npm packages...');
-    mustRun(npm, existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], 'npm install');
+    // `npm install`, not `npm ci`: it installs the locked versions too, and npm 11 writes lockfiles without
+    // some platforms' optional packages (e.g. @swc/core's), which `npm ci` then refuses as out of sync.
+    mustRun(npm, ['install', '--no-audit', '--no-fund'], 'npm install');
   }
 }
 
