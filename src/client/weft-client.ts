@@ -10,17 +10,18 @@ import {
   Client,
   WorkflowFailedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { formatIssues, WeftValidationError } from '../dsl/issues';
-import { DAG_WORKFLOW_TYPE, WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
+import { DAG_WORKFLOW_TYPE, UPDATES, WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
 import type { WeftRunResult } from '../dsl/run-result';
 import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
 import { WeftUsageError } from '../errors';
-import type { WeftDagInput, WeftRunView } from '../workflows/dag-api';
+import type { NodeActionInput, WeftDagInput, WeftRunView } from '../workflows/dag-api';
 import { WeftDagKey, WeftStatusKey } from '../workflows/search-attributes';
 import { connectClient } from './connect';
 
@@ -141,6 +142,11 @@ export class WeftRun {
           throw issues ? new WeftValidationError(issues) : new WeftUsageError(cause.message);
         }
         const { runId } = await this.handle.describe();
+        if (cause instanceof CancelledFailure) {
+          // Temporal's cancel command carries no details, so the closed run's own query tells its nodes.
+          const view = await this.closedState();
+          if (view) return { ...view, output: null, error: { message: 'the run was cancelled', type: 'Cancelled' } };
+        }
         return {
           workflowId: this.workflowId,
           runId,
@@ -152,6 +158,15 @@ export class WeftRun {
         };
       }
       throw err;
+    }
+  }
+
+  /** The `state` query of a closed run (a worker replays it); undefined when no worker answers in time. */
+  private async closedState(): Promise<WeftRunView | undefined> {
+    try {
+      return (await this.weft.temporal.withDeadline(Date.now() + 10_000, () => this.handle.query('state'))) as WeftRunView;
+    } catch {
+      return undefined;
     }
   }
 
@@ -174,8 +189,74 @@ export class WeftRun {
     return { workflowId: result.workflowId, runId: result.runId, dag: result.dag, status: result.status, nodes: result.nodes, compensation: result.compensation };
   }
 
+  /** Approves a waiting approval node; `data` becomes its output. Resolves with the run's answer. */
+  approve(nodeId: string, data?: unknown): Promise<string> {
+    return this.act(UPDATES.approve, { nodeId, data });
+  }
+
+  /** Rejects a waiting approval node: it fails with the reason, and its onFailure applies. */
+  reject(nodeId: string, reason?: string): Promise<string> {
+    return this.act(UPDATES.reject, { nodeId, reason });
+  }
+
+  /** Runs a node that waits after failing again, with a fresh set of attempts. */
+  retry(nodeId: string): Promise<string> {
+    return this.act(UPDATES.retry, { nodeId });
+  }
+
+  /** Skips a node that waits after failing; downstream nodes see `output` as its output. */
+  skip(nodeId: string, output?: unknown): Promise<string> {
+    return this.act(UPDATES.skip, { nodeId, output });
+  }
+
+  /** Fails a node that waits after failing: the run takes its failure path (and compensates). */
+  fail(nodeId: string, reason?: string): Promise<string> {
+    return this.act(UPDATES.fail, { nodeId, reason });
+  }
+
+  /** Stops starting new nodes; running nodes finish. */
+  pause(): Promise<string> {
+    return this.act(UPDATES.pause);
+  }
+
+  resume(): Promise<string> {
+    return this.act(UPDATES.resume);
+  }
+
+  /** Cancels the run: running nodes are cancelled, then completed nodes are compensated. */
   async cancel(): Promise<void> {
+    await this.ensureOpen('cancel');
     await this.handle.cancel();
+  }
+
+  /**
+   * Sends an update and returns the run's answer. Refusals (unknown node, node not waiting...) become
+   * WeftUsageError with the run's own sentence; nothing changed in the run then.
+   */
+  private async act(update: string, input?: NodeActionInput): Promise<string> {
+    await this.ensureOpen(update);
+    try {
+      return (input ? await this.handle.executeUpdate(update, { args: [input] }) : await this.handle.executeUpdate(update)) as string;
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new WeftUsageError(`${this.workflowId}: ${err.cause?.message ?? err.message}.`);
+      if (err instanceof WorkflowNotFoundError) await this.ensureOpen(update);
+      throw err;
+    }
+  }
+
+  /** Refuses actions on unknown, finished or non-Weft runs with a sentence. */
+  private async ensureOpen(action: string): Promise<void> {
+    let description;
+    try {
+      description = await this.handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace);
+      throw err;
+    }
+    if (description.type !== DAG_WORKFLOW_TYPE) throw new WeftUsageError(`"${this.workflowId}" is a ${description.type} workflow, not a Weft DAG run.`);
+    if (description.status.name !== 'RUNNING') {
+      throw new WeftUsageError(`The run "${this.workflowId}" has already ended (${description.status.name}); it takes no ${action}.`);
+    }
   }
 }
 

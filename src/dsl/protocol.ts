@@ -45,3 +45,14 @@ export const WEFT_SEARCH_ATTRIBUTES = {
 } as const;
 
 export type WeftSearchAttributeName = keyof typeof WEFT_SEARCH_ATTRIBUTES;
+
+/** Updates a DAG run accepts: node actions take `{ nodeId, ... }`, run actions nothing. */
+export const UPDATES = {
+  approve: 'approve',
+  reject: 'reject',
+  retry: 'retry',
+  skip: 'skip',
+  fail: 'fail',
+  pause: 'pause',
+  resume: 'resume',
+} as const;

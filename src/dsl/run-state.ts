@@ -42,6 +42,10 @@ export interface NodeState {
   error: NodeError | null;
   /** Why a node was SKIPPED or what a WAITING node waits for. */
   reason?: string;
+  /** Set while WAITING: for an approval, or for an operator after a failure (onFailure "wait"). */
+  waiting?: { kind: 'approval' | 'failure'; since: string };
+  /** An operator skipped the failed node: it counts as succeeded for trigger rules, is never compensated. */
+  skippedByOperator?: boolean;
   /** Order of completion among nodes (1, 2, ...), which fixes the compensation order. */
   completedSeq?: number;
   compensation?: { status: 'COMPENSATED' | 'COMPENSATION_FAILED'; error: NodeError | null; endedAt: string };
@@ -53,10 +57,12 @@ export interface RunState {
   seq: number;
   /** Set when a node failed with onFailure "fail" (the run will fail) or the run was cancelled. */
   stopping: null | { cause: 'failed' | 'cancelled'; nodeId?: string };
+  /** While paused no node starts; running ones finish. */
+  paused: boolean;
 }
 
 export function initialRunState(nodes: readonly SchedulableNode[]): RunState {
-  const state: RunState = { nodes: {}, seq: 0, stopping: null };
+  const state: RunState = { nodes: {}, seq: 0, stopping: null, paused: false };
   for (const node of nodes) {
     state.nodes[node.id] = { status: 'PENDING', attempts: 0, startedAt: null, endedAt: null, output: null, error: null };
   }
@@ -73,16 +79,21 @@ export interface TriggerEvaluation {
 /** Which PENDING nodes may run now and which can never run, given the current state. */
 export function evaluateTriggers(nodes: readonly SchedulableNode[], state: RunState): TriggerEvaluation {
   const result: TriggerEvaluation = { ready: [], skipped: [] };
-  if (state.stopping) return result; // S3
+  if (state.stopping || state.paused) return result; // S3; and a paused run decides nothing
   for (const node of nodes) {
     if (state.nodes[node.id].status !== 'PENDING') continue;
     const rule = node.trigger ?? 'allSuccess';
-    const upstream = (node.dependsOn ?? []).map((id) => state.nodes[id].status);
+    const upstream = (node.dependsOn ?? []).map((id) => statusForRules(state.nodes[id]));
     const decision = decideTrigger(rule, upstream);
     if (decision === 'run') result.ready.push(node.id);
     else if (decision === 'skip') result.skipped.push({ id: node.id, reason: skipReason(rule) });
   }
   return result;
+}
+
+/** A node an operator skipped stands in for a success: downstream nodes see the output they were given. */
+function statusForRules(node: NodeState): NodeStatus {
+  return node.skippedByOperator ? 'SUCCEEDED' : node.status;
 }
 
 function complete(state: RunState, id: string, patch: Partial<NodeState>, at: string): void {
@@ -101,21 +112,50 @@ export function markSkipped(state: RunState, id: string, reason: string, at: str
 }
 
 export function markSucceeded(state: RunState, id: string, output: unknown, attempts: number, at: string): void {
-  complete(state, id, { status: 'SUCCEEDED', output, attempts: state.nodes[id].attempts + attempts, error: null }, at);
+  complete(state, id, { status: 'SUCCEEDED', output, attempts: state.nodes[id].attempts + attempts, error: null, waiting: undefined, reason: undefined }, at);
 }
 
-/** Records a failure and says whether the run must now fail (onFailure "fail"). */
+/** Adds the attempts of a round that failed, when the node waits instead of failing. */
+export function addAttempts(state: RunState, id: string, attempts: number, error: NodeError): void {
+  const node = state.nodes[id];
+  node.attempts += attempts;
+  node.error = error;
+}
+
+/**
+ * Records a failure and says whether the run must now fail: onFailure "fail", or an operator's "fail" on a
+ * waiting node (`force`).
+ */
 export function markFailed(
   state: RunState,
   node: SchedulableNode,
   error: NodeError,
   attempts: number,
   at: string,
+  force = false,
 ): { runFails: boolean } {
-  complete(state, node.id, { status: 'FAILED', error, attempts: state.nodes[node.id].attempts + attempts }, at);
-  const runFails = (node.onFailure ?? 'fail') === 'fail';
+  complete(state, node.id, { status: 'FAILED', error, attempts: state.nodes[node.id].attempts + attempts, waiting: undefined, reason: undefined }, at);
+  const runFails = force || (node.onFailure ?? 'fail') === 'fail';
   if (runFails && !state.stopping) state.stopping = { cause: 'failed', nodeId: node.id };
   return { runFails };
+}
+
+/** RUNNING (or just started) -> WAITING: an approval, or a failed node with onFailure "wait". */
+export function markWaiting(state: RunState, id: string, kind: 'approval' | 'failure', reason: string, at: string): void {
+  Object.assign(state.nodes[id], { status: 'WAITING', waiting: { kind, since: at }, reason });
+}
+
+/** An operator's retry: WAITING -> RUNNING for a fresh set of attempts; the failure stays until it succeeds. */
+export function markRetrying(state: RunState, id: string): void {
+  Object.assign(state.nodes[id], { status: 'RUNNING', waiting: undefined, reason: undefined });
+}
+
+export function markSkippedByOperator(state: RunState, id: string, output: unknown, at: string): void {
+  complete(state, id, { status: 'SKIPPED', skippedByOperator: true, output, waiting: undefined, reason: 'skipped by an operator' }, at);
+}
+
+export function waitingNodes(state: RunState): string[] {
+  return Object.keys(state.nodes).filter((id) => state.nodes[id].status === 'WAITING');
 }
 
 export function markCancelled(state: RunState, id: string, at: string): void {
@@ -136,6 +176,7 @@ export function isSettled(nodes: readonly SchedulableNode[], state: RunState): b
   const active = Object.values(state.nodes).some((n) => n.status === 'RUNNING' || n.status === 'WAITING');
   if (active) return false;
   if (state.stopping) return true;
+  if (state.paused) return !Object.values(state.nodes).some((n) => n.status === 'PENDING'); // wait for resume
   const { ready, skipped } = evaluateTriggers(nodes, state);
   return ready.length === 0 && skipped.length === 0;
 }

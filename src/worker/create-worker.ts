@@ -38,6 +38,10 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     taskQueue: options.taskQueue ?? env.taskQueue,
     activities,
     ...workflowSource,
+    // Cancellation reaches an activity only with a heartbeat's answer; the SDK's default throttles
+    // heartbeats of activities without a heartbeat timeout to one per 30s, so cancelling a run would
+    // wait that long for weft.sleep or weft.http to notice.
+    defaultHeartbeatThrottleInterval: '2s',
     ...options.temporal,
     interceptors: {
       ...options.temporal?.interceptors,

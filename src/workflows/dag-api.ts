@@ -1,6 +1,6 @@
-/** The interpreter's interface as seen from outside: its input, its query, and what the query returns. */
-import { defineQuery } from '@temporalio/workflow';
-import { STATE_QUERY } from '../dsl/protocol';
+/** The interpreter's interface as seen from outside: its input, its query and updates, and their shapes. */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { STATE_QUERY, UPDATES } from '../dsl/protocol';
 import type { CompensationSummary, NodeResult } from '../dsl/run-result';
 import type { RunStatus } from '../dsl/run-state';
 
@@ -16,13 +16,42 @@ export interface WeftDagInput {
   searchAttributes?: boolean;
 }
 
+export interface WaitingNode {
+  nodeId: string;
+  /** `approval`: an approval node; `failure`: a node with onFailure "wait" that failed. */
+  kind: 'approval' | 'failure';
+  since: string;
+  reason: string;
+  /** The commands (and updates) that release it. */
+  release: string;
+}
+
 export interface WeftRunView {
   workflowId: string;
   runId: string;
   dag: string;
   status: RunStatus;
   nodes: Record<string, NodeResult>;
+  /** Nodes waiting for a person, and how to release each. */
+  waiting?: WaitingNode[];
   compensation?: CompensationSummary;
 }
 
+export interface NodeActionInput {
+  nodeId: string;
+  /** approve: the approval node's output. */
+  data?: unknown;
+  /** skip: the output downstream nodes see. */
+  output?: unknown;
+  /** reject / fail: why, recorded as the node's error. */
+  reason?: string;
+}
+
 export const stateQuery = defineQuery<WeftRunView>(STATE_QUERY);
+export const approveUpdate = defineUpdate<string, [NodeActionInput]>(UPDATES.approve);
+export const rejectUpdate = defineUpdate<string, [NodeActionInput]>(UPDATES.reject);
+export const retryUpdate = defineUpdate<string, [NodeActionInput]>(UPDATES.retry);
+export const skipUpdate = defineUpdate<string, [NodeActionInput]>(UPDATES.skip);
+export const failUpdate = defineUpdate<string, [NodeActionInput]>(UPDATES.fail);
+export const pauseUpdate = defineUpdate<string, []>(UPDATES.pause);
+export const resumeUpdate = defineUpdate<string, []>(UPDATES.resume);

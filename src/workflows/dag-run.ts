@@ -7,6 +7,7 @@
  */
 import {
   ActivityCancellationType,
+  ApplicationFailure,
   CancellationScope,
   ChildWorkflowCancellationType,
   condition,
@@ -21,11 +22,13 @@ import {
   type WorkflowInfo,
 } from '@temporalio/workflow';
 import { compileActivityOptions } from '../dsl/activity-options';
+import { checkNodeAction, checkRunAction, releaseHint, type NodeAction, type RunAction } from '../dsl/intervention';
 import { durationToMs } from '../dsl/duration';
 import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import { unwrapAttempt } from '../dsl/protocol';
 import { nodeResults, renderRunMarkdown, type CompensationSummary, type WeftRunResult } from '../dsl/run-result';
 import {
+  addAttempts,
   compensationOrder,
   evaluateTriggers,
   finalizePending,
@@ -34,22 +37,58 @@ import {
   markCancelled,
   markCompensated,
   markFailed,
+  markRetrying,
   markRunCancelled,
   markSkipped,
+  markSkippedByOperator,
   markStarted,
   markSucceeded,
+  markWaiting,
   runningNodes,
   runOutcome,
+  waitingNodes,
   type NodeError,
   type RunState,
   type RunStatus,
 } from '../dsl/run-state';
-import type { ActivityNode, WeftDocument, WeftNode, WorkflowNode } from '../dsl/schema';
+import type { ActivityNode, ApprovalNode, WeftDocument, WeftNode, WorkflowNode } from '../dsl/schema';
 import { attemptsFromFailure, describeFailure } from './failures';
-import { stateQuery, type WeftDagInput, type WeftRunView } from './dag-api';
+import {
+  approveUpdate,
+  failUpdate,
+  pauseUpdate,
+  rejectUpdate,
+  resumeUpdate,
+  retryUpdate,
+  skipUpdate,
+  stateQuery,
+  type NodeActionInput,
+  type WaitingNode,
+  type WeftDagInput,
+  type WeftRunView,
+} from './dag-api';
 import { WeftStatusKey } from './search-attributes';
 
-type Outcome = { output: unknown; attempt: number | null };
+type Outcome = { output: unknown; attempt: number | null; skippedByOperator?: boolean };
+
+/** What an operator decided for a waiting node; consumed by the node's own loop. */
+type Decision =
+  | { action: 'approve'; data: unknown }
+  | { action: 'reject'; reason?: string }
+  | { action: 'retry' }
+  | { action: 'skip'; output: unknown }
+  | { action: 'fail'; reason?: string };
+
+/** An operator failed a waiting node: the run takes its failure path, whatever the node's onFailure. */
+class FailedByOperator extends Error {
+  constructor(readonly nodeError: NodeError) {
+    super(nodeError.message);
+  }
+}
+
+function refuse(message: string): never {
+  throw ApplicationFailure.create({ type: 'WeftActionRefused', message, nonRetryable: true });
+}
 
 const now = () => new Date().toISOString(); // the sandbox's Date is Temporal's deterministic clock
 
@@ -66,6 +105,9 @@ export class DagRun {
   private changed = false;
   private compensation: CompensationSummary | undefined;
   private publishedStatus: string | undefined;
+  private readonly decisions = new Map<string, Decision>();
+  /** How many times each node was started by an operator's retry (1 = its first round). */
+  private readonly rounds = new Map<string, number>();
 
   constructor(
     private readonly doc: WeftDocument,
@@ -78,6 +120,7 @@ export class DagRun {
 
   async execute(): Promise<WeftRunResult> {
     setHandler(stateQuery, () => this.view());
+    this.registerInterventions();
     this.publish();
     try {
       await this.schedule();
@@ -116,7 +159,55 @@ export class DagRun {
 
   /** Waits for cancelled nodes to report back (they were cancelled with the run's root scope). */
   private async drain(): Promise<void> {
-    await condition(() => runningNodes(this.state).length === 0);
+    await condition(() => runningNodes(this.state).length === 0 && waitingNodes(this.state).length === 0);
+  }
+
+  /**
+   * Operators act through updates, so each action is recorded in history and the caller learns at once
+   * whether it was accepted. Validators only read state: a refused action changes nothing.
+   */
+  private registerInterventions(): void {
+    const onNode = (action: NodeAction, decide: (input: NodeActionInput) => Decision, done: string) => ({
+      handler: (input: NodeActionInput) => {
+        this.decisions.set(input.nodeId, decide(input));
+        this.changed = true;
+        return `node "${input.nodeId}" ${done}`;
+      },
+      validator: (input: NodeActionInput) => {
+        const problem = checkNodeAction(this.doc.nodes, this.state, action, input?.nodeId, new Set(this.decisions.keys()));
+        if (problem) refuse(problem);
+      },
+    });
+    const node = (def: typeof approveUpdate, h: ReturnType<typeof onNode>) => setHandler(def, h.handler, { validator: h.validator });
+    node(approveUpdate, onNode('approve', (i) => ({ action: 'approve', data: i.data ?? null }), 'approved'));
+    node(rejectUpdate, onNode('reject', (i) => ({ action: 'reject', reason: i.reason }), 'rejected'));
+    node(retryUpdate, onNode('retry', () => ({ action: 'retry' }), 'will run again with a fresh set of attempts'));
+    node(skipUpdate, onNode('skip', (i) => ({ action: 'skip', output: i.output ?? null }), 'skipped'));
+    node(failUpdate, onNode('fail', (i) => ({ action: 'fail', reason: i.reason }), 'failed; the run takes its failure path'));
+
+    const onRun = (action: RunAction, paused: boolean, done: string) => {
+      setHandler(action === 'pause' ? pauseUpdate : resumeUpdate, () => {
+        this.state.paused = paused;
+        this.changed = true;
+        this.publish();
+        return done;
+      }, {
+        validator: () => {
+          const problem = checkRunAction(this.state, action);
+          if (problem) refuse(problem);
+        },
+      });
+    };
+    onRun('pause', true, 'paused: no new node starts; running nodes finish');
+    onRun('resume', false, 'resumed');
+  }
+
+  /** Waits for an operator's decision on a waiting node, and takes it. */
+  private async decision(id: string): Promise<Decision> {
+    await condition(() => this.decisions.has(id));
+    const decision = this.decisions.get(id)!;
+    this.decisions.delete(id);
+    return decision;
   }
 
   private atCapacity(): boolean {
@@ -157,9 +248,12 @@ export class DagRun {
     const scope = new CancellationScope();
     this.scopes.set(node.id, scope);
     scope
-      .run(() => this.executeNode(node))
+      .run(() => this.executeWithOperator(node))
       .then(
-        ({ output, attempt }) => markSucceeded(this.state, node.id, output, attempt ?? 1, now()),
+        ({ output, attempt, skippedByOperator }) =>
+          skippedByOperator
+            ? markSkippedByOperator(this.state, node.id, output, now())
+            : markSucceeded(this.state, node.id, output, attempt ?? 1, now()),
         (err) => this.onNodeError(node, err),
       )
       .finally(() => {
@@ -168,20 +262,66 @@ export class DagRun {
       });
   }
 
+  /**
+   * Runs a node; with onFailure "wait", a failure (after its retries) parks it WAITING until an operator
+   * retries it (a fresh round of attempts), skips it (with the output downstream nodes should see) or
+   * fails it. Cancellation is never caught here: a cancelled run stops waiting nodes too.
+   */
+  private async executeWithOperator(node: WeftNode): Promise<Outcome> {
+    for (;;) {
+      try {
+        return await this.executeNode(node);
+      } catch (err) {
+        if (isCancellation(err) || node.onFailure !== 'wait') throw err;
+        const error = describeFailure(err, `node "${node.id}"`);
+        addAttempts(this.state, node.id, this.attemptsOf(node, err), error);
+        markWaiting(this.state, node.id, 'failure', `failed (${error.message}); waiting for an operator`, now());
+        this.changed = true;
+        this.publish();
+        const decision = await this.decision(node.id);
+        if (decision.action === 'skip') return { output: decision.output, attempt: 0, skippedByOperator: true };
+        if (decision.action === 'fail') {
+          throw new FailedByOperator({ ...error, message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message });
+        }
+        this.rounds.set(node.id, (this.rounds.get(node.id) ?? 1) + 1);
+        markRetrying(this.state, node.id);
+        this.publish();
+      }
+    }
+  }
+
+  private attemptsOf(node: WeftNode, err: unknown): number {
+    const maxAttempts = node.type === 'activity' ? compileActivityOptions(node, this.doc.defaults).retry.maximumAttempts : 1;
+    return attemptsFromFailure(err, maxAttempts);
+  }
+
+  /** The id of a node's activity or child workflow this round: operator retries must not reuse one. */
+  private executionId(node: WeftNode): string {
+    const round = this.rounds.get(node.id) ?? 1;
+    return round === 1 ? node.id : `${node.id}#${round}`;
+  }
+
   private onNodeError(node: WeftNode, err: unknown): void {
     if (isCancellation(err) && (this.state.stopping || this.scopes.get(node.id)?.consideredCancelled)) {
       markCancelled(this.state, node.id, now());
       return;
     }
-    const maxAttempts = node.type === 'activity' ? compileActivityOptions(node, this.doc.defaults).retry.maximumAttempts : 1;
-    this.fail(node, describeFailure(err, `node "${node.id}"`), attemptsFromFailure(err, maxAttempts));
+    if (err instanceof FailedByOperator) {
+      this.fail(node, err.nodeError, 0, true);
+      return;
+    }
+    this.fail(node, describeFailure(err, `node "${node.id}"`), this.attemptsOf(node, err));
   }
 
-  private fail(node: WeftNode, error: NodeError, attempts: number): void {
-    const { runFails } = markFailed(this.state, node, error, attempts, now());
+  private fail(node: WeftNode, error: NodeError, attempts: number, force = false): void {
+    const { runFails } = markFailed(this.state, node, error, attempts, now(), force);
     this.changed = true;
-    if (runFails && this.doc.failFast !== false) {
-      for (const [id, scope] of this.scopes) if (id !== node.id) scope.cancel();
+    if (!runFails) return;
+    for (const [id, scope] of this.scopes) {
+      if (id === node.id) continue;
+      // Nodes waiting for a person are stopped always: nobody may act on a failing run, so they would
+      // wait forever. Running nodes only with failFast; without it they finish (and are compensated).
+      if (this.doc.failFast !== false || this.state.nodes[id].status === 'WAITING') scope.cancel();
     }
   }
 
@@ -195,8 +335,26 @@ export class DagRun {
       case 'workflow':
         return this.runChild(node);
       case 'approval':
-        throw Object.assign(new Error('approval nodes need a newer Weft worker'), { name: 'WeftUnsupported' });
+        return this.awaitApproval(node);
     }
+  }
+
+  /** WAITING until approved (its output is the data sent) or rejected, or until its timeout. */
+  private async awaitApproval(node: ApprovalNode): Promise<Outcome> {
+    markWaiting(this.state, node.id, 'approval', 'waiting for approval', now());
+    this.changed = true;
+    this.publish();
+    if (node.timeout !== undefined) {
+      const decided = await condition(() => this.decisions.has(node.id), durationToMs(node.timeout), { summary: `${node.id}: approval timeout` });
+      if (!decided) {
+        if (node.onTimeout === 'approve') return { output: null, attempt: 1 };
+        throw ApplicationFailure.create({ type: 'ApprovalTimeout', message: `no approval within ${node.timeout}`, nonRetryable: true });
+      }
+    }
+    const decision = await this.decision(node.id);
+    if (decision.action === 'approve') return { output: decision.data, attempt: 1 };
+    const reason = decision.action === 'reject' || decision.action === 'fail' ? decision.reason : undefined;
+    throw ApplicationFailure.create({ type: 'Rejected', message: reason ? `rejected: ${reason}` : 'rejected', nonRetryable: true });
   }
 
   private async runActivity(node: ActivityNode): Promise<Outcome> {
@@ -205,7 +363,7 @@ export class DagRun {
     const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
       ...options,
       // The node id as activity id: the history reads as the DAG, and replay checks the order of nodes.
-      activityId: node.id,
+      activityId: this.executionId(node),
       summary: node.id,
       // Wait for the activity to acknowledge: a node is CANCELLED only once its work really stopped.
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -218,7 +376,7 @@ export class DagRun {
     const retry = node.retry;
     const output = await executeChild(node.workflow, {
       args: input === undefined ? [] : [input],
-      workflowId: `${this.info.workflowId}.${node.id}`,
+      workflowId: `${this.info.workflowId}.${this.executionId(node)}`,
       taskQueue: node.taskQueue ?? this.doc.defaults?.taskQueue ?? this.info.taskQueue,
       staticSummary: `${this.doc.name} / ${node.id}`,
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -287,6 +445,14 @@ export class DagRun {
     };
   }
 
+  private waiting(): WaitingNode[] {
+    return waitingNodes(this.state).map((nodeId) => {
+      const node = this.state.nodes[nodeId];
+      const kind = node.waiting!.kind;
+      return { nodeId, kind, since: node.waiting!.since, reason: node.reason ?? '', release: releaseHint(this.info.workflowId, nodeId, kind) };
+    });
+  }
+
   private view(): WeftRunView {
     return {
       workflowId: this.info.workflowId,
@@ -294,20 +460,26 @@ export class DagRun {
       dag: this.doc.name,
       status: this.status,
       nodes: nodeResults(this.state),
+      waiting: this.waiting(),
       compensation: this.compensation,
     };
   }
 
   /** Web UI: live markdown details, and the WeftStatus search attribute when it changed. */
   private publish(): void {
+    if (this.status === 'RUNNING' || this.status === 'PAUSED') this.status = this.state.paused ? 'PAUSED' : 'RUNNING';
     const notes: string[] = [];
+    if (this.state.paused) notes.push('Paused: no new node starts until `weft resume ' + this.info.workflowId + '` (update "resume").');
+    for (const w of this.waiting()) notes.push(`✋ \`${w.nodeId}\` ${w.reason}. Release: ${w.release}`);
     if (this.state.stopping?.cause === 'failed') notes.push(`Failing: node "${this.state.stopping.nodeId}" failed.`);
     if (this.state.stopping?.cause === 'cancelled') notes.push('Cancelling: running nodes are being stopped.');
     if (this.compensation) notes.push(`Compensating (saga): ${this.compensation.compensated.length} undone, ${this.compensation.failed.length} failed.`);
     setCurrentDetails(renderRunMarkdown(this.doc.name, this.status, this.state, notes));
-    if (this.args.searchAttributes && this.publishedStatus !== this.status) {
-      this.publishedStatus = this.status;
-      upsertSearchAttributes([{ key: WeftStatusKey, value: this.status }]);
+    // WAITING is a search status only (the run itself is RUNNING): `WeftStatus = "WAITING"` finds runs that need a person.
+    const searchStatus = this.status === 'RUNNING' && waitingNodes(this.state).length > 0 ? 'WAITING' : this.status;
+    if (this.args.searchAttributes && this.publishedStatus !== searchStatus) {
+      this.publishedStatus = searchStatus;
+      upsertSearchAttributes([{ key: WeftStatusKey, value: searchStatus }]);
     }
   }
 

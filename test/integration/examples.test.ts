@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { WeftClient } from '../../src/client/weft-client';
+import type { WeftClient, WeftRun } from '../../src/client/weft-client';
 import { createTestEnv, type TestEnv } from './env';
 import { weftFor } from './dag-helpers';
 
@@ -24,9 +24,11 @@ afterAll(async () => {
 
 const example = (file: string) => JSON.parse(readFileSync(join(__dirname, '../../examples', file), 'utf8'));
 
-async function runAndMaybeRecord(name: string, file: string, input?: Record<string, unknown>) {
+async function runAndMaybeRecord(name: string, file: string, input?: Record<string, unknown>, operate?: (run: WeftRun) => Promise<void>) {
   const workflowId = `example-${name}-${Date.now()}`;
-  const result = await weft.run(example(file), { workflowId, input });
+  const run = await weft.start(example(file), { workflowId, input });
+  await operate?.(run);
+  const result = await run.result();
   const label = process.env.WEFT_RECORD_HISTORIES;
   if (label) {
     const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
@@ -60,4 +62,13 @@ it('fan-out-fan-in merges the shards and takes the branch of its region', async 
   expect(eu.nodes.publish_us.status).toBe('SKIPPED');
   const us = await runAndMaybeRecord('fan-out-us', 'fan-out-fan-in.json', { region: 'us' });
   expect(us.output).toEqual({ merged: { sleptMs: 600 }, report: { published: ['us'] } });
+});
+
+it('release-approval waits for a person, then deploys what was built', async () => {
+  const result = await runAndMaybeRecord('release-approval', 'release-approval.json', undefined, async (run) => {
+    for (let i = 0; i < 100 && (await run.state()).nodes.go_live.status !== 'WAITING'; i++) await new Promise((r) => setTimeout(r, 100));
+    await run.approve('go_live', { by: 'ana' });
+  });
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toBe('released 1.4.2, approved by ana');
 });

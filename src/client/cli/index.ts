@@ -9,6 +9,7 @@ import { WeftValidationError, formatIssues } from '../../dsl/issues';
 import { processOutput, type Output } from './output';
 import { registerServerCommands } from './server-commands';
 import { registerDagCommands } from './dag-commands';
+import { registerInterventionCommands } from './intervention-commands';
 import { runExample } from './example';
 
 export function buildProgram(io: Output = processOutput): Command {
@@ -19,6 +20,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   registerDagCommands(program, io);
+  registerInterventionCommands(program, io);
   registerServerCommands(program, io, { afterStart: (config, file) => runExample(config, file, io) });
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
