@@ -57,9 +57,12 @@ export function checkRunAction(state: RunState, action: RunAction): string | nul
   return null;
 }
 
-/** How to release a waiting node, for the Web UI and `weft status`. */
-export function releaseHint(workflowId: string, nodeId: string, kind: 'approval' | 'failure'): string {
-  return kind === 'approval'
-    ? `weft approve ${workflowId} ${nodeId} [--data JSON] | weft reject ${workflowId} ${nodeId} [--reason TEXT] (updates "approve" / "reject" with { "nodeId": "${nodeId}" })`
-    : `weft retry ${workflowId} ${nodeId} | weft skip ${workflowId} ${nodeId} [--output JSON] | weft fail ${workflowId} ${nodeId} (updates "retry" / "skip" / "fail" with { "nodeId": "${nodeId}" })`;
+/** The commands that release a waiting node, for the Web UI and `weft status`; the last says which update. */
+export function releaseCommands(workflowId: string, nodeId: string, kind: 'approval' | 'failure'): string[] {
+  const updates = kind === 'approval' ? ['approve', 'reject'] : ['retry', 'skip', 'fail'];
+  const commands =
+    kind === 'approval'
+      ? [`weft approve ${workflowId} ${nodeId} --data '{...}'`, `weft reject ${workflowId} ${nodeId} --reason '...'`]
+      : [`weft retry ${workflowId} ${nodeId}`, `weft skip ${workflowId} ${nodeId} --output '{...}'`, `weft fail ${workflowId} ${nodeId} --reason '...'`];
+  return [...commands, `or the update ${updates.map((u) => `"${u}"`).join(' / ')} with {"nodeId": "${nodeId}"}`];
 }

@@ -22,8 +22,8 @@ export interface WaitingNode {
   kind: 'approval' | 'failure';
   since: string;
   reason: string;
-  /** The commands (and updates) that release it. */
-  release: string;
+  /** The commands that release it, then the update that does the same from any Temporal client. */
+  release: string[];
 }
 
 export interface WeftRunView {

@@ -22,7 +22,7 @@ import {
   type WorkflowInfo,
 } from '@temporalio/workflow';
 import { compileActivityOptions } from '../dsl/activity-options';
-import { checkNodeAction, checkRunAction, releaseHint, type NodeAction, type RunAction } from '../dsl/intervention';
+import { checkNodeAction, checkRunAction, releaseCommands, type NodeAction, type RunAction } from '../dsl/intervention';
 import { durationToMs } from '../dsl/duration';
 import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import { unwrapAttempt } from '../dsl/protocol';
@@ -449,7 +449,7 @@ export class DagRun {
     return waitingNodes(this.state).map((nodeId) => {
       const node = this.state.nodes[nodeId];
       const kind = node.waiting!.kind;
-      return { nodeId, kind, since: node.waiting!.since, reason: node.reason ?? '', release: releaseHint(this.info.workflowId, nodeId, kind) };
+      return { nodeId, kind, since: node.waiting!.since, reason: node.reason ?? '', release: releaseCommands(this.info.workflowId, nodeId, kind) };
     });
   }
 
@@ -469,8 +469,11 @@ export class DagRun {
   private publish(): void {
     if (this.status === 'RUNNING' || this.status === 'PAUSED') this.status = this.state.paused ? 'PAUSED' : 'RUNNING';
     const notes: string[] = [];
-    if (this.state.paused) notes.push('Paused: no new node starts until `weft resume ' + this.info.workflowId + '` (update "resume").');
-    for (const w of this.waiting()) notes.push(`✋ \`${w.nodeId}\` ${w.reason}. Release: ${w.release}`);
+    if (this.state.paused) notes.push(`Paused: no new node starts until \`weft resume ${this.info.workflowId}\` (or the update "resume").`);
+    for (const w of this.waiting()) {
+      const [update, ...commands] = [w.release[w.release.length - 1], ...w.release.slice(0, -1)];
+      notes.push(`✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`);
+    }
     if (this.state.stopping?.cause === 'failed') notes.push(`Failing: node "${this.state.stopping.nodeId}" failed.`);
     if (this.state.stopping?.cause === 'cancelled') notes.push('Cancelling: running nodes are being stopped.');
     if (this.compensation) notes.push(`Compensating (saga): ${this.compensation.compensated.length} undone, ${this.compensation.failed.length} failed.`);

@@ -58,7 +58,7 @@ describe('approval nodes', () => {
     const run = await start('approve', gated);
     const view = await until(run, waitingOn('go_live'), 'go_live waits');
     expect(view.waiting).toEqual([expect.objectContaining({ nodeId: 'go_live', kind: 'approval' })]);
-    expect(view.waiting![0].release).toContain(`weft approve ${run.workflowId} go_live`);
+    expect(view.waiting![0].release[0]).toBe(`weft approve ${run.workflowId} go_live --data '{...}'`);
     expect(view.nodes.release.status).toBe('PENDING');
 
     const answer = await weft(['approve', run.workflowId, 'go_live', '--data', '{"by": "ana"}'], cliEnv);
@@ -73,8 +73,11 @@ describe('approval nodes', () => {
     const run = await start('approve-ui', gated);
     await until(run, waitingOn('go_live'), 'go_live waits');
     const metadata = (await run.handle.query('__temporal_workflow_metadata')) as { currentDetails: string };
-    expect(metadata.currentDetails).toContain('`go_live` waiting for approval');
-    expect(metadata.currentDetails).toContain(`weft approve ${run.workflowId} go_live`);
+    expect(metadata.currentDetails).toContain('`go_live` is waiting for approval');
+    expect(metadata.currentDetails).toContain(`\`weft approve ${run.workflowId} go_live --data '{...}'\``);
+    const status = await weft(['status', run.workflowId], cliEnv);
+    expect(status.stdout).toContain(`go_live is waiting for approval (since `);
+    expect(status.stdout).toContain(`  weft reject ${run.workflowId} go_live --reason '...'`);
     await run.cancel();
   });
 
@@ -111,7 +114,7 @@ describe('onFailure "wait"', () => {
     ]);
     const view = await until(run, waitingOn('load'), 'load waits');
     expect(view.nodes.load.error?.message).toMatch(/warehouse is down/);
-    expect(view.waiting![0]).toMatchObject({ kind: 'failure', release: expect.stringContaining(`weft retry ${run.workflowId} load`) });
+    expect(view.waiting![0]).toMatchObject({ kind: 'failure', release: expect.arrayContaining([`weft retry ${run.workflowId} load`]) });
     expect((await weft(['retry', run.workflowId, 'load'], cliEnv)).code).toBe(0);
     const result = await run.result();
     expect(result.status).toBe('SUCCEEDED');

@@ -136,7 +136,10 @@ export function registerDagCommands(program: Command, io: Output): void {
         else {
           io.out(`${view.dag} run ${view.workflowId}: ${view.status}`);
           io.out(renderNodeTable(view));
-          for (const w of view.waiting ?? []) io.out(`\n${w.nodeId} is ${w.reason} (since ${w.since}). Release it with:\n  ${w.release}`);
+          for (const w of view.waiting ?? []) {
+            io.out(`\n${w.nodeId} is ${w.reason} (since ${w.since}). Release it with one of:`);
+            for (const line of w.release) io.out(`  ${line}`);
+          }
           const url = weft.runUrl(view.workflowId, view.runId);
           if (url) io.out(`Web UI: ${url}`);
         }
