@@ -24,6 +24,7 @@ import { WeftUsageError } from '../errors';
 import type { NodeActionInput, WeftDagInput, WeftRunView } from '../workflows/dag-api';
 import { WeftDagKey, WeftStatusKey } from '../workflows/search-attributes';
 import { connectClient } from './connect';
+import { WeftSchedules } from './triggers/schedules';
 
 export interface StartOptions {
   /** The run's input, merged over the document's `input`. */
@@ -35,6 +36,8 @@ export interface StartOptions {
 
 export class WeftClient {
   private searchAttributesChecked: Promise<string[]> | undefined;
+  /** Triggers (cron, fixed-rate, fixed-delay): see src/client/triggers/schedules.ts. */
+  readonly schedules: WeftSchedules = new WeftSchedules(this);
 
   constructor(
     readonly temporal: Client,

@@ -56,3 +56,10 @@ export const UPDATES = {
   pause: 'pause',
   resume: 'resume',
 } as const;
+
+/** The fixed-delay trigger's driver workflow type (Temporal Schedules have no fixed delay). */
+export const FIXED_DELAY_WORKFLOW_TYPE = 'weftFixedDelay';
+
+/** The driver's query and updates, mirroring what a Temporal Schedule handle offers. */
+export const TRIGGER_DESCRIBE_QUERY = 'describe';
+export const TRIGGER_UPDATES = { pause: 'pause', unpause: 'unpause', trigger: 'trigger', delete: 'delete' } as const;

@@ -14,6 +14,8 @@ export interface WeftDagInput {
    * the run does not upsert them (an unregistered attribute would fail every workflow task).
    */
   searchAttributes?: boolean;
+  /** Set by the fixed-delay driver: which trigger started the run and when it was due. */
+  trigger?: { id: string; scheduledAt: string };
 }
 
 export interface WaitingNode {

@@ -67,7 +67,7 @@ import {
   type WeftDagInput,
   type WeftRunView,
 } from './dag-api';
-import { WeftStatusKey } from './search-attributes';
+import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey, WeftStatusKey } from './search-attributes';
 
 type Outcome = { output: unknown; attempt: number | null; skippedByOperator?: boolean };
 
@@ -441,7 +441,13 @@ export class DagRun {
     return {
       input: this.runInput,
       nodes,
-      run: { workflowId: this.info.workflowId, runId: this.info.runId, startedAt: this.startedAt, dag: this.doc.name },
+      run: {
+        workflowId: this.info.workflowId,
+        runId: this.info.runId,
+        startedAt: this.startedAt,
+        dag: this.doc.name,
+        ...this.trigger(),
+      },
     };
   }
 
@@ -451,6 +457,14 @@ export class DagRun {
       const kind = node.waiting!.kind;
       return { nodeId, kind, since: node.waiting!.since, reason: node.reason ?? '', release: releaseCommands(this.info.workflowId, nodeId, kind) };
     });
+  }
+
+  /** For runs a trigger started: which one, and the time the run was due (its logical date). */
+  private trigger(): { trigger: string | null; scheduledAt: string | null } {
+    if (this.args.trigger) return { trigger: this.args.trigger.id, scheduledAt: this.args.trigger.scheduledAt };
+    const attributes = this.info.typedSearchAttributes;
+    const due = attributes.get(TemporalScheduledStartTimeKey);
+    return { trigger: attributes.get(TemporalScheduledByIdKey) ?? null, scheduledAt: due ? due.toISOString() : null };
   }
 
   private view(): WeftRunView {

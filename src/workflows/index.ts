@@ -4,3 +4,4 @@
  * (test/unit/boundaries.test.ts enforces it).
  */
 export { weftDag } from './dag';
+export { weftFixedDelay } from './fixed-delay';

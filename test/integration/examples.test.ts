@@ -72,3 +72,19 @@ it('release-approval waits for a person, then deploys what was built', async () 
   expect(result.status).toBe('SUCCEEDED');
   expect(result.output).toBe('released 1.4.2, approved by ana');
 });
+
+it('a fixed-delay trigger of etl-diamond runs, is triggered, paused, unpaused and deleted', async () => {
+  const id = `example-fixed-delay-${Date.now()}`;
+  await weft.schedules.create(example('etl-diamond.json'), { fixedDelay: '1s' }, { id });
+  const runs = () => weft.schedules.describe(id).then((v) => v.runs);
+  while ((await runs()) < 2) await new Promise((r) => setTimeout(r, 200));
+  await weft.schedules.pause(id, 'recording');
+  await weft.schedules.trigger(id);
+  while ((await runs()) < 3) await new Promise((r) => setTimeout(r, 200));
+  await weft.schedules.unpause(id);
+  await weft.schedules.delete(id);
+  const handle = weft.temporal.workflow.getHandle(id);
+  expect(await handle.result()).toMatchObject({ deleted: true });
+  const label = process.env.WEFT_RECORD_HISTORIES;
+  if (label) writeFileSync(join(__dirname, '../histories', `fixed-delay@${label}.json`), historyToJSON(await handle.fetchHistory()));
+});

@@ -11,7 +11,7 @@ const dir = join(__dirname, '../histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 it('has recorded histories to replay', () => {
-  expect(files.length).toBeGreaterThanOrEqual(6);
+  expect(files.length).toBeGreaterThanOrEqual(7);
 });
 
 it.each(files)('replays %s without a determinism violation', async (file) => {

@@ -10,6 +10,7 @@ import { processOutput, type Output } from './output';
 import { registerServerCommands } from './server-commands';
 import { registerDagCommands } from './dag-commands';
 import { registerInterventionCommands } from './intervention-commands';
+import { registerScheduleCommands } from './schedule-commands';
 import { runExample } from './example';
 
 export function buildProgram(io: Output = processOutput): Command {
@@ -21,8 +22,13 @@ export function buildProgram(io: Output = processOutput): Command {
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   registerDagCommands(program, io);
   registerInterventionCommands(program, io);
+  registerScheduleCommands(program, io);
   registerServerCommands(program, io, { afterStart: (config, file) => runExample(config, file, io) });
-  for (const cmd of program.commands) cmd.exitOverride();
+  const exitOverride = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(exitOverride);
+  };
+  program.commands.forEach(exitOverride);
   return program;
 }
 

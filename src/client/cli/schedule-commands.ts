@@ -1,0 +1,174 @@
+/** `weft schedule ...`: triggers of the three kinds (cron, fixed-rate, fixed-delay) through one interface. */
+import { Command } from 'commander';
+import { WeftUsageError } from '../../errors';
+import { loadDocumentOrThrow, parseInputObject } from '../documents';
+import { previewTrigger, resolveTrigger, type OverlapPolicy, type TriggerTiming } from '../triggers/spec';
+import type { TriggerView } from '../triggers/schedules';
+import type { WeftClient } from '../weft-client';
+import { connectFromEnv } from './dag-commands';
+import type { Output } from './output';
+
+interface TimingFlags {
+  cron?: string;
+  timezone?: string;
+  every?: string;
+  offset?: string;
+  fixedDelay?: string;
+}
+
+function timingOf(flags: TimingFlags, allowFixedDelay = true): TriggerTiming {
+  const kinds = [flags.cron !== undefined, flags.every !== undefined, flags.fixedDelay !== undefined].filter(Boolean).length;
+  if (kinds !== 1) throw new WeftUsageError(`Give exactly one of --cron, --every${allowFixedDelay ? ' or --fixed-delay' : ''}.`);
+  if (flags.timezone !== undefined && flags.cron === undefined) throw new WeftUsageError('--timezone goes with --cron.');
+  if (flags.offset !== undefined && flags.every === undefined) throw new WeftUsageError('--offset goes with --every.');
+  if (flags.cron !== undefined) return { cron: flags.cron, timezone: flags.timezone };
+  if (flags.every !== undefined) return { every: flags.every, offset: flags.offset };
+  if (!allowFixedDelay) throw new WeftUsageError('A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.');
+  return { fixedDelay: flags.fixedDelay! };
+}
+
+async function withClient<T>(fn: (weft: WeftClient) => Promise<T>): Promise<T> {
+  const weft = await connectFromEnv();
+  try {
+    return await fn(weft);
+  } finally {
+    await weft.close();
+  }
+}
+
+export function renderTrigger(v: TriggerView): string {
+  const lines = [
+    `${v.id}: ${v.kind} trigger of DAG "${v.dag}", ${v.spec}`,
+    `  state:    ${v.paused ? `PAUSED${v.note ? ` (${v.note})` : ''}` : 'active'}`,
+    `  overlap:  ${v.overlap}`,
+    `  runs:     ${v.runs} started, ${v.skippedOverlap} skipped by the overlap policy`,
+    `  running:  ${v.runningRuns.length ? v.runningRuns.join(', ') : 'none'}`,
+    `  next:     ${v.nextRunTimes.length ? v.nextRunTimes.slice(0, 5).join(', ') : v.paused ? 'none while paused' : 'after the running run ends'}`,
+  ];
+  if (v.recentRuns.length) {
+    lines.push('  recent runs:');
+    for (const r of v.recentRuns.slice(-10)) lines.push(`    ${r.workflowId} (due ${r.scheduledAt}, started ${r.startedAt}${r.status ? `, ${r.status}` : ''})`);
+  }
+  return lines.join('\n');
+}
+
+function renderList(views: TriggerView[]): string {
+  if (!views.length) return 'No triggers. Create one with `weft schedule create <file> --cron|--every|--fixed-delay ...`.';
+  const rows = views.map((v) => [v.id, v.kind, v.dag, v.spec, v.paused ? 'PAUSED' : 'active', v.nextRunTimes[0] ?? '', String(v.runs)]);
+  const header = ['ID', 'KIND', 'DAG', 'SPEC', 'STATE', 'NEXT', 'RUNS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+export function registerScheduleCommands(program: Command, io: Output): void {
+  const schedule = program
+    .command('schedule')
+    .description('triggers: cron, fixed-rate (--every) and fixed-delay, managed alike')
+    .addHelpText('after', '\nExamples:\n  weft schedule create examples/etl-diamond.json --cron "0 2 * * *" --timezone Europe/Paris --id nightly-etl\n  weft schedule list');
+
+  schedule
+    .command('create')
+    .description('create a trigger for a DAG document')
+    .argument('<file>', 'the DAG document')
+    .option('--cron <expr>', 'cron expression: 5 fields, or 6 with seconds first')
+    .option('--timezone <tz>', 'IANA time zone of the cron expression (default UTC)')
+    .option('--every <duration>', 'fixed rate: a run every <duration>, counted from each start')
+    .option('--offset <duration>', 'with --every: shift the fire times (they are offset + k * every since the Unix epoch)')
+    .option('--fixed-delay <duration>', 'fixed delay: the next run starts <duration> after the previous one ends')
+    .option('--id <id>', 'trigger id (default: the document name); runs are <id>-<fire time>')
+    .option('--overlap <policy>', 'skip | buffer-one | buffer-all | cancel-other | terminate-other | allow-all (default skip)')
+    .option('--catchup-window <duration>', 'after an outage, run fire times missed by at most this much (default 1m)')
+    .option('--jitter <duration>', 'a random delay up to this much on each fire time')
+    .option('--start-at <time>', 'no run before this time (ISO 8601)')
+    .option('--end-at <time>', 'no run after this time (ISO 8601)')
+    .option('--input <json>', 'the input of every run (JSON or @file.json)')
+    .option('--paused', 'create it paused')
+    .option('--note <text>', 'a note, e.g. why it is paused')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  weft schedule create etl.json --cron "0 2 * * *" --timezone Europe/Paris\n  weft schedule create sync.json --every 15m --overlap buffer-one\n  weft schedule create poll.json --fixed-delay 30s --id poller',
+    )
+    .action(async (file: string, flags: TimingFlags & Record<string, string | boolean | undefined>) => {
+      const document = loadDocumentOrThrow(file);
+      const timing = timingOf(flags);
+      const policies = {
+        overlap: flags.overlap as OverlapPolicy | undefined,
+        catchupWindow: flags.catchupWindow as string | undefined,
+        jitter: flags.jitter as string | undefined,
+        startAt: flags.startAt as string | undefined,
+        endAt: flags.endAt as string | undefined,
+        paused: Boolean(flags.paused),
+        note: flags.note as string | undefined,
+      };
+      resolveTrigger(timing, policies); // bad input is refused before connecting
+      const view = await withClient((weft) =>
+        weft.schedules.create(document, timing, { ...policies, id: flags.id as string | undefined, input: parseInputObject(flags.input as string | undefined) }),
+      );
+      io.out(renderTrigger(view));
+    });
+
+  schedule
+    .command('list')
+    .description('all triggers, of every kind')
+    .option('--json', 'print them as JSON')
+    .addHelpText('after', '\nExample:\n  weft schedule list')
+    .action(async (flags: { json?: boolean }) => {
+      const views = await withClient((weft) => weft.schedules.list());
+      io.out(flags.json ? JSON.stringify(views, null, 2) : renderList(views));
+    });
+
+  schedule
+    .command('describe')
+    .description('a trigger: its spec, state, policies, next fire times and recent runs')
+    .argument('<id>')
+    .option('--json', 'print it as JSON')
+    .addHelpText('after', '\nExample:\n  weft schedule describe nightly-etl')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      const view = await withClient((weft) => weft.schedules.describe(id));
+      io.out(flags.json ? JSON.stringify(view, null, 2) : renderTrigger(view));
+    });
+
+  const simple = (name: string, description: string, act: (weft: WeftClient, id: string, flags: { note?: string }) => Promise<string>, note = false) => {
+    const cmd = schedule.command(name).description(description).argument('<id>');
+    if (note) cmd.option('--note <text>', 'why, shown by describe and the Web UI');
+    cmd.addHelpText('after', `\nExample:\n  weft schedule ${name} nightly-etl`).action(async (id: string, flags: { note?: string }) => {
+      io.out(`${id}: ${await withClient((weft) => act(weft, id, flags))}`);
+    });
+  };
+  simple('pause', 'stop firing (runs in progress go on)', (w, id, f) => w.schedules.pause(id, f.note), true);
+  simple('unpause', 'fire again', (w, id, f) => w.schedules.unpause(id, f.note), true);
+  simple('trigger', "one run now, under the trigger's own overlap policy", (w, id) => w.schedules.trigger(id));
+  simple('delete', 'delete the trigger (runs in progress go on)', (w, id) => w.schedules.delete(id));
+
+  schedule
+    .command('backfill')
+    .description('run the fire times from --from up to (not including) --to, as if they had fired (cron, fixed-rate)')
+    .argument('<id>')
+    .requiredOption('--from <time>', 'start of the range (ISO 8601), inclusive')
+    .requiredOption('--to <time>', 'end of the range (ISO 8601), exclusive')
+    .option('--overlap <policy>', 'how the backfilled runs overlap (default buffer-all: one after another, in order)')
+    .addHelpText('after', '\nExample:\n  weft schedule backfill nightly-etl --from 2026-11-01T00:00:00Z --to 2026-11-08T00:00:00Z')
+    .action(async (id: string, flags: { from: string; to: string; overlap?: OverlapPolicy }) => {
+      const answer = await withClient((weft) => weft.schedules.backfill(id, new Date(flags.from), new Date(flags.to), flags.overlap));
+      io.out(`${id}: ${answer}`);
+    });
+
+  schedule
+    .command('preview')
+    .description('the next fire times of a cron or fixed-rate spec, as Temporal will fire them (no server needed)')
+    .option('--cron <expr>', 'cron expression')
+    .option('--timezone <tz>', 'IANA time zone of the cron expression (default UTC)')
+    .option('--every <duration>', 'fixed rate')
+    .option('--offset <duration>', 'with --every')
+    .option('--count <n>', 'how many times', '10')
+    .option('--from <time>', 'preview after this time instead of now (ISO 8601)')
+    .addHelpText('after', '\nExample:\n  weft schedule preview --cron "30 9 * * MON-FRI" --timezone America/New_York --count 5')
+    .action((flags: TimingFlags & { count: string; from?: string }) => {
+      const count = Number(flags.count);
+      if (!Number.isInteger(count) || count < 1 || count > 1000) throw new WeftUsageError('--count must be a whole number from 1 to 1000.');
+      const from = flags.from ? new Date(flags.from) : new Date();
+      if (Number.isNaN(from.getTime())) throw new WeftUsageError(`--from "${flags.from}" is not a time; use ISO 8601.`);
+      const trigger = resolveTrigger(timingOf(flags, false));
+      for (const time of previewTrigger(trigger, count, from)) io.out(time.toISOString());
+    });
+}

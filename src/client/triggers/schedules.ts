@@ -1,0 +1,318 @@
+/**
+ * Triggers of all three kinds behind one interface. Cron and fixed-rate are Temporal Schedules;
+ * fixed-delay is a `weftFixedDelay` driver workflow (Temporal Schedules have no fixed delay). Callers
+ * never need to know which: create, list, describe, pause, unpause, trigger, delete work alike, and
+ * backfill where it means something (cron and fixed-rate).
+ *
+ *   const triggers = weft.schedules;
+ *   await triggers.create(document, { cron: '0 2 * * *', timezone: 'Europe/Paris' }, { id: 'nightly-etl' });
+ *   await triggers.trigger('nightly-etl');     // one run now, under the trigger's own overlap policy
+ */
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type ScheduleDescription,
+  type ScheduleHandle,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { WeftValidationError } from '../../dsl/issues';
+import { DAG_WORKFLOW_TYPE, FIXED_DELAY_WORKFLOW_TYPE, TRIGGER_DESCRIBE_QUERY, TRIGGER_UPDATES } from '../../dsl/protocol';
+import { validateDocument } from '../../dsl/validate';
+import { WeftUsageError } from '../../errors';
+import type { WeftDagInput } from '../../workflows/dag-api';
+import type { FixedDelayInput, FixedDelayView } from '../../workflows/fixed-delay-api';
+import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../workflows/search-attributes';
+import type { WeftClient } from '../weft-client';
+import { formatMs, OVERLAP_POLICIES, resolveTrigger, type OverlapPolicy, type ResolvedTrigger, type TriggerKind, type TriggerPolicies, type TriggerTiming } from './spec';
+
+export interface CreateTriggerOptions extends TriggerPolicies {
+  /** The trigger's id; default the document's name. Runs get workflow ids `<id>-<fire time>`. */
+  id?: string;
+  /** Input of every run, merged over the document's `input`. Expressions can also read `run.scheduledAt`. */
+  input?: Record<string, unknown>;
+}
+
+export interface TriggerRun {
+  workflowId: string;
+  /** The time the run was due (its logical date). */
+  scheduledAt: string;
+  startedAt: string;
+  status?: string;
+}
+
+export interface TriggerView {
+  id: string;
+  kind: TriggerKind;
+  dag: string;
+  /** "cron 0 2 * * * (Europe/Paris)", "every 2s", "2s after each run ends". */
+  spec: string;
+  paused: boolean;
+  note?: string;
+  overlap: OverlapPolicy;
+  /** The next fire times (fixed-delay: the next one, once the current run ended). */
+  nextRunTimes: string[];
+  recentRuns: TriggerRun[];
+  runningRuns: string[];
+  /** Runs started so far, and fires skipped because a run was in progress. */
+  runs: number;
+  skippedOverlap: number;
+}
+
+/** Kept in the Schedule's memo: what Weft needs to show a Temporal Schedule as a trigger. */
+interface TriggerMemo {
+  kind: TriggerKind;
+  dag: string;
+  spec: string;
+}
+
+const TO_TEMPORAL_OVERLAP: Record<OverlapPolicy, ScheduleOverlapPolicy> = {
+  skip: ScheduleOverlapPolicy.SKIP,
+  'buffer-one': ScheduleOverlapPolicy.BUFFER_ONE,
+  'buffer-all': ScheduleOverlapPolicy.BUFFER_ALL,
+  'cancel-other': ScheduleOverlapPolicy.CANCEL_OTHER,
+  'terminate-other': ScheduleOverlapPolicy.TERMINATE_OTHER,
+  'allow-all': ScheduleOverlapPolicy.ALLOW_ALL,
+};
+const FROM_TEMPORAL_OVERLAP = Object.fromEntries(Object.entries(TO_TEMPORAL_OVERLAP).map(([k, v]) => [v, k])) as Record<string, OverlapPolicy>;
+
+/** After an outage, fire times missed by more than this are not made up (xxl-job's "do nothing" misfire). */
+export const DEFAULT_CATCHUP_WINDOW_MS = 60_000;
+
+type Located = { kind: 'schedule'; handle: ScheduleHandle; description: ScheduleDescription } | { kind: 'driver'; handle: WorkflowHandle };
+
+export class WeftSchedules {
+  constructor(private readonly weft: WeftClient) {}
+
+  private get temporal() {
+    return this.weft.temporal;
+  }
+
+  /** Validates the document and the trigger, then creates it. Throws WeftUsageError / WeftValidationError. */
+  async create(document: unknown, timing: TriggerTiming, options: CreateTriggerOptions = {}): Promise<TriggerView> {
+    const checked = validateDocument(document);
+    if (!checked.ok) throw new WeftValidationError(checked.issues);
+    const trigger = resolveTrigger(timing, options);
+    const dag = checked.document.name;
+    const id = options.id ?? dag;
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(id)) throw new WeftUsageError(`The trigger id "${id}" may hold only letters, digits, ".", "_" and "-".`);
+    if (await this.exists(id)) throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
+    const searchAttributes = (await this.weft.missingSearchAttributes()).length === 0;
+    if (trigger.kind === 'fixed-delay') await this.startDriver(id, dag, document, trigger, options.input, searchAttributes);
+    else await this.createSchedule(id, dag, document, trigger, options.input, searchAttributes);
+    return this.describe(id);
+  }
+
+  private async createSchedule(id: string, dag: string, document: unknown, t: ResolvedTrigger, input: Record<string, unknown> | undefined, sa: boolean) {
+    const args: WeftDagInput = { document, input, searchAttributes: sa };
+    const bounds = { jitter: t.jitterMs, startAt: t.startAt, endAt: t.endAt };
+    const memo: TriggerMemo = { kind: t.kind, dag, spec: t.describe };
+    try {
+      await this.temporal.schedule.create({
+        scheduleId: id,
+        spec:
+          t.kind === 'cron'
+            ? { cronExpressions: [t.cron!.temporal], timezone: t.timezone, ...bounds }
+            : { intervals: [{ every: t.everyMs!, offset: t.offsetMs ?? 0 }], ...bounds },
+        action: {
+          type: 'startWorkflow',
+          workflowType: DAG_WORKFLOW_TYPE,
+          workflowId: id,
+          taskQueue: this.weft.config.taskQueue,
+          args: [args],
+          staticSummary: `${dag} — trigger ${id}: ${t.describe}`,
+          typedSearchAttributes: sa
+            ? [
+                { key: WeftDagKey, value: dag },
+                { key: WeftTriggerKey, value: id },
+                { key: WeftStatusKey, value: 'RUNNING' },
+              ]
+            : undefined,
+        },
+        policies: { overlap: TO_TEMPORAL_OVERLAP[t.overlap], catchupWindow: t.catchupWindowMs ?? DEFAULT_CATCHUP_WINDOW_MS },
+        state: { paused: t.paused, note: t.note },
+        memo: { weft: memo },
+      });
+    } catch (err) {
+      if (err instanceof ScheduleAlreadyRunning) throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
+      throw err;
+    }
+  }
+
+  private async startDriver(id: string, dag: string, document: unknown, t: ResolvedTrigger, input: Record<string, unknown> | undefined, sa: boolean) {
+    const args: FixedDelayInput = {
+      triggerId: id,
+      dag,
+      document,
+      input,
+      delayMs: t.delayMs!,
+      jitterMs: t.jitterMs,
+      startAt: t.startAt?.toISOString(),
+      endAt: t.endAt?.toISOString(),
+      overlap: t.overlap as FixedDelayInput['overlap'],
+      paused: t.paused,
+      note: t.note,
+      searchAttributes: sa,
+    };
+    try {
+      await this.temporal.workflow.start(FIXED_DELAY_WORKFLOW_TYPE, {
+        workflowId: id,
+        taskQueue: this.weft.config.taskQueue,
+        args: [args],
+        staticSummary: `Trigger ${id}: ${dag}, ${t.describe} (fixed delay)`,
+        staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs!)} after the previous one ended. Manage it with \`weft schedule describe|pause|unpause|trigger|delete ${id}\`.`,
+        typedSearchAttributes: sa ? [{ key: WeftDagKey, value: dag }, { key: WeftTriggerKey, value: id }] : undefined,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new WeftUsageError(`A workflow "${id}" is already running; choose another --id.`);
+      throw err;
+    }
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    try {
+      await this.locate(id);
+      return true;
+    } catch (err) {
+      if (err instanceof WeftUsageError) return false;
+      throw err;
+    }
+  }
+
+  private async locate(id: string): Promise<Located> {
+    const handle = this.temporal.schedule.getHandle(id);
+    try {
+      return { kind: 'schedule', handle, description: await handle.describe() };
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+    const driver = this.temporal.workflow.getHandle(id);
+    try {
+      const d = await driver.describe();
+      if (d.type === FIXED_DELAY_WORKFLOW_TYPE && d.status.name === 'RUNNING') return { kind: 'driver', handle: driver };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    throw new WeftUsageError(`There is no trigger "${id}" in namespace "${this.weft.config.namespace}"; \`weft schedule list\` shows them.`);
+  }
+
+  async describe(id: string): Promise<TriggerView> {
+    const found = await this.locate(id);
+    if (found.kind === 'driver') return viewOfDriver((await found.handle.query(TRIGGER_DESCRIBE_QUERY)) as FixedDelayView);
+    return viewOfSchedule(id, found.description);
+  }
+
+  /** All triggers of the namespace, both kinds, sorted by id. */
+  async list(): Promise<TriggerView[]> {
+    const views: TriggerView[] = [];
+    for await (const summary of this.temporal.schedule.list()) {
+      const memo = summary.memo?.weft as TriggerMemo | undefined;
+      if (!memo) continue; // not a Weft trigger
+      views.push(await this.describe(summary.scheduleId));
+    }
+    const query = `WorkflowType = '${FIXED_DELAY_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+    for await (const wf of this.temporal.workflow.list({ query })) {
+      views.push(viewOfDriver((await this.temporal.workflow.getHandle(wf.workflowId).query(TRIGGER_DESCRIBE_QUERY)) as FixedDelayView));
+    }
+    return views.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async pause(id: string, note?: string): Promise<string> {
+    const found = await this.locate(id);
+    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.pause, { note });
+    await found.handle.pause(note ?? 'paused with weft');
+    return 'paused';
+  }
+
+  async unpause(id: string, note?: string): Promise<string> {
+    const found = await this.locate(id);
+    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.unpause, { note });
+    await found.handle.unpause(note ?? 'unpaused with weft');
+    return 'unpaused';
+  }
+
+  /** One run now. Schedules get their own overlap policy (Temporal's trigger() would default to allow-all). */
+  async trigger(id: string): Promise<string> {
+    const found = await this.locate(id);
+    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.trigger);
+    const overlap = found.description.policies.overlap ?? ScheduleOverlapPolicy.SKIP;
+    await found.handle.trigger(overlap);
+    return `triggered (overlap ${FROM_TEMPORAL_OVERLAP[overlap]})`;
+  }
+
+  async delete(id: string): Promise<string> {
+    const found = await this.locate(id);
+    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.delete);
+    await found.handle.delete();
+    return 'deleted; runs in progress go on';
+  }
+
+  /**
+   * Runs every fire time from `from` (inclusive) to `to` (exclusive), as if the trigger had fired then
+   * (cron and fixed-rate): a 10-minute range of a per-minute cron is 10 runs. Default overlap buffer-all:
+   * the runs go one after another, in order.
+   */
+  async backfill(id: string, from: Date, to: Date, overlap: OverlapPolicy = 'buffer-all'): Promise<string> {
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new WeftUsageError('--from and --to must be times, e.g. 2026-11-20T00:00:00Z.');
+    if (to <= from) throw new WeftUsageError('--to must be after --from.');
+    if (!OVERLAP_POLICIES.includes(overlap)) throw new WeftUsageError(`--overlap "${overlap}" is not a policy; use one of ${OVERLAP_POLICIES.join(', ')}.`);
+    const found = await this.locate(id);
+    if (found.kind === 'driver') {
+      throw new WeftUsageError(`"${id}" is a fixed-delay trigger: it has no fire times to backfill (each run starts a delay after the previous one ends).`);
+    }
+    // Temporal's backfill range is inclusive at both ends; Weft's is half-open, like Airflow's data intervals.
+    await found.handle.backfill({ start: from, end: new Date(to.getTime() - 1), overlap: TO_TEMPORAL_OVERLAP[overlap] });
+    return `backfilling the fire times from ${from.toISOString()} up to (not including) ${to.toISOString()} (overlap ${overlap})`;
+  }
+
+  private async update(handle: WorkflowHandle, name: string, arg?: object): Promise<string> {
+    try {
+      return (arg ? await handle.executeUpdate(name, { args: [arg] }) : await handle.executeUpdate(name)) as string;
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new WeftUsageError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`);
+      throw err;
+    }
+  }
+}
+
+function viewOfSchedule(id: string, d: ScheduleDescription): TriggerView {
+  const memo = (d.memo?.weft ?? {}) as Partial<TriggerMemo>;
+  return {
+    id,
+    kind: memo.kind ?? (d.spec.intervals?.length ? 'every' : 'cron'),
+    dag: memo.dag ?? '',
+    spec: memo.spec ?? '',
+    paused: d.state.paused,
+    note: d.state.note || undefined,
+    overlap: FROM_TEMPORAL_OVERLAP[d.policies.overlap ?? ScheduleOverlapPolicy.SKIP] ?? 'skip',
+    nextRunTimes: d.info.nextActionTimes.map((t) => t.toISOString()),
+    recentRuns: d.info.recentActions.map((a) => ({
+      workflowId: a.action.workflow.workflowId,
+      scheduledAt: a.scheduledAt.toISOString(),
+      startedAt: a.takenAt.toISOString(),
+    })),
+    runningRuns: d.info.runningActions.map((a) => a.workflow.workflowId),
+    runs: d.info.numActionsTaken,
+    skippedOverlap: d.info.numActionsSkippedOverlap,
+  };
+}
+
+function viewOfDriver(v: FixedDelayView): TriggerView {
+  return {
+    id: v.triggerId,
+    kind: 'fixed-delay',
+    dag: v.dag,
+    spec: `${formatMs(v.delayMs)} after each run ends`,
+    paused: v.paused,
+    note: v.note,
+    overlap: v.overlap,
+    nextRunTimes: v.nextAt ? [v.nextAt] : [],
+    recentRuns: [...v.recent].reverse().map((r) => ({ workflowId: r.workflowId, scheduledAt: r.scheduledAt, startedAt: r.startedAt, status: r.status })),
+    runningRuns: v.running ? [v.running.workflowId] : [],
+    runs: v.runs,
+    skippedOverlap: v.skipped,
+  };
+}

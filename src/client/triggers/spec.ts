@@ -1,0 +1,149 @@
+/**
+ * A trigger as the user gives it (CLI flags or the client API), validated into one shape for the three
+ * kinds. Every problem is reported as a sentence (WeftUsageError, exit 2) before anything is created.
+ */
+import { parseDuration } from '../../dsl/duration';
+import { WeftUsageError } from '../../errors';
+import { checkTimezone, normalizeCron, previewCron, type NormalizedCron } from './cron';
+
+export type TriggerKind = 'cron' | 'every' | 'fixed-delay';
+
+export const OVERLAP_POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+/** What fixed-delay honours: only one run at a time exists by construction; see docs/triggers.md. */
+export const FIXED_DELAY_OVERLAP: readonly OverlapPolicy[] = ['skip', 'buffer-one'];
+
+export type TriggerTiming =
+  | { cron: string; timezone?: string }
+  | { every: string | number; offset?: string | number }
+  | { fixedDelay: string | number };
+
+export interface TriggerPolicies {
+  /** What happens when a run is due while the previous one still runs. Default "skip" (xxl-job's serial execution discards). */
+  overlap?: OverlapPolicy;
+  /** How far back missed fire times are still run after an outage (cron, every). Default 1 minute. */
+  catchupWindow?: string | number;
+  /** Random delay up to this much added to each fire time, to spread load. */
+  jitter?: string | number;
+  /** No run before / after these times (ISO 8601). */
+  startAt?: string | Date;
+  endAt?: string | Date;
+  /** Create it paused. */
+  paused?: boolean;
+  /** Why it is paused, shown by describe and the Web UI. */
+  note?: string;
+}
+
+export interface ResolvedTrigger {
+  kind: TriggerKind;
+  cron?: NormalizedCron & { expression: string };
+  timezone?: string;
+  everyMs?: number;
+  offsetMs?: number;
+  delayMs?: number;
+  overlap: OverlapPolicy;
+  catchupWindowMs?: number;
+  jitterMs?: number;
+  startAt?: Date;
+  endAt?: Date;
+  paused: boolean;
+  note?: string;
+  /** A one-line description: "cron 0 2 * * * (Europe/Paris)", "every 2s", "2s after each run ends". */
+  describe: string;
+}
+
+function duration(value: string | number | undefined, what: string, allowZero = false): number | undefined {
+  if (value === undefined) return undefined;
+  if (allowZero && (value === 0 || value === '0' || value === '0s')) return 0;
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw new WeftUsageError(`${what}: ${parsed.reason}.`);
+  return parsed.ms;
+}
+
+function instant(value: string | Date | undefined, what: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new WeftUsageError(`${what} "${String(value)}" is not a time; use ISO 8601, e.g. 2026-11-21T09:00:00Z.`);
+  return date;
+}
+
+export function formatMs(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']];
+  for (const [size, unit] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies = {}): ResolvedTrigger {
+  const given = ['cron' in timing, 'every' in timing, 'fixedDelay' in timing].filter(Boolean).length;
+  if (given !== 1) throw new WeftUsageError('Give exactly one of --cron, --every or --fixed-delay.');
+  const overlap = policies.overlap ?? 'skip';
+  if (!OVERLAP_POLICIES.includes(overlap)) {
+    throw new WeftUsageError(`--overlap "${overlap}" is not a policy; use one of ${OVERLAP_POLICIES.join(', ')}.`);
+  }
+  const base = {
+    overlap,
+    jitterMs: duration(policies.jitter, '--jitter'),
+    startAt: instant(policies.startAt, '--start-at'),
+    endAt: instant(policies.endAt, '--end-at'),
+    paused: policies.paused ?? false,
+    note: policies.note,
+  };
+  if (base.startAt && base.endAt && base.endAt <= base.startAt) throw new WeftUsageError('--end-at must be after --start-at.');
+
+  if ('cron' in timing) {
+    const checked = normalizeCron(timing.cron);
+    if (!checked.ok) throw new WeftUsageError(`--cron "${timing.cron}": ${checked.reason}.`);
+    if (timing.timezone !== undefined) {
+      const problem = checkTimezone(timing.timezone);
+      if (problem) throw new WeftUsageError(`--timezone ${problem}.`);
+    }
+    return {
+      kind: 'cron',
+      ...base,
+      cron: { ...checked.cron, expression: timing.cron },
+      timezone: timing.timezone,
+      catchupWindowMs: duration(policies.catchupWindow, '--catchup-window'),
+      describe: `cron ${timing.cron} (${timing.timezone ?? 'UTC'})`,
+    };
+  }
+  if ('every' in timing) {
+    const everyMs = duration(timing.every, '--every')!;
+    const offsetMs = duration(timing.offset, '--offset', true);
+    if (offsetMs !== undefined && offsetMs >= everyMs) throw new WeftUsageError(`--offset (${formatMs(offsetMs)}) must be shorter than --every (${formatMs(everyMs)}).`);
+    if (everyMs < 1000) throw new WeftUsageError(`--every ${formatMs(everyMs)} is too short; Temporal schedules fire at most once a second.`);
+    return {
+      kind: 'every',
+      ...base,
+      everyMs,
+      offsetMs,
+      catchupWindowMs: duration(policies.catchupWindow, '--catchup-window'),
+      describe: `every ${formatMs(everyMs)}${offsetMs ? ` offset ${formatMs(offsetMs)}` : ''}`,
+    };
+  }
+  const delayMs = duration(timing.fixedDelay, '--fixed-delay')!;
+  if (!FIXED_DELAY_OVERLAP.includes(overlap)) {
+    throw new WeftUsageError(
+      `--overlap ${overlap} does not apply to --fixed-delay: its runs never overlap (the next starts ${formatMs(delayMs)} after the previous ends). ` +
+        'Only a trigger-now during a run can meet one: skip ignores it, buffer-one runs it as soon as the current run ends.',
+    );
+  }
+  if (policies.catchupWindow !== undefined) {
+    throw new WeftUsageError('--catchup-window does not apply to --fixed-delay: after an outage it runs once, then keeps its delay.');
+  }
+  return { kind: 'fixed-delay', ...base, delayMs, describe: `${formatMs(delayMs)} after each run ends` };
+}
+
+/** The next fire times of a cron or fixed-rate trigger after `from`. Fixed-delay has none to tell in advance. */
+export function previewTrigger(trigger: ResolvedTrigger, count: number, from: Date = new Date()): Date[] {
+  if (trigger.kind === 'cron') return previewCron(trigger.cron!, trigger.timezone, count, from);
+  if (trigger.kind === 'every') {
+    // Temporal's intervals count from the Unix epoch: fire times are offset + k * every.
+    const every = trigger.everyMs!;
+    const offset = trigger.offsetMs ?? 0;
+    let next = Math.floor((from.getTime() - offset) / every) * every + offset;
+    if (next <= from.getTime()) next += every;
+    return Array.from({ length: count }, (_, k) => new Date(next + k * every));
+  }
+  throw new WeftUsageError('A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.');
+}

@@ -1,0 +1,69 @@
+/** The fixed-delay driver's input, query and updates. */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { TRIGGER_DESCRIBE_QUERY, TRIGGER_UPDATES } from '../dsl/protocol';
+
+export interface FixedDelayRun {
+  workflowId: string;
+  scheduledAt: string;
+  startedAt: string;
+  endedAt?: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  /** Started by trigger-now rather than by the delay. */
+  manual?: boolean;
+}
+
+/** What survives continue-as-new. */
+export interface FixedDelayCarried {
+  /** When the next run is due; null before the first. */
+  nextAt: string | null;
+  runs: number;
+  skipped: number;
+  triggerPending: boolean;
+  paused: boolean;
+  note?: string;
+  recent: FixedDelayRun[];
+}
+
+export interface FixedDelayInput {
+  triggerId: string;
+  dag: string;
+  document: unknown;
+  input?: Record<string, unknown>;
+  delayMs: number;
+  jitterMs?: number;
+  startAt?: string;
+  endAt?: string;
+  overlap: 'skip' | 'buffer-one';
+  paused: boolean;
+  note?: string;
+  searchAttributes: boolean;
+  carried?: FixedDelayCarried;
+}
+
+export interface FixedDelayView {
+  triggerId: string;
+  dag: string;
+  delayMs: number;
+  jitterMs?: number;
+  startAt?: string;
+  endAt?: string;
+  overlap: 'skip' | 'buffer-one';
+  paused: boolean;
+  note?: string;
+  running: FixedDelayRun | null;
+  /** When the next run is due, if not paused. */
+  nextAt: string | null;
+  runs: number;
+  skipped: number;
+  recent: FixedDelayRun[];
+}
+
+export const describeQuery = defineQuery<FixedDelayView>(TRIGGER_DESCRIBE_QUERY);
+export interface NoteInput {
+  note?: string;
+}
+
+export const pauseTriggerUpdate = defineUpdate<string, [NoteInput]>(TRIGGER_UPDATES.pause);
+export const unpauseTriggerUpdate = defineUpdate<string, [NoteInput]>(TRIGGER_UPDATES.unpause);
+export const triggerNowUpdate = defineUpdate<string, []>(TRIGGER_UPDATES.trigger);
+export const deleteTriggerUpdate = defineUpdate<string, []>(TRIGGER_UPDATES.delete);

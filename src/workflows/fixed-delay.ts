@@ -1,0 +1,218 @@
+/**
+ * `weftFixedDelay`: a trigger whose next run starts a fixed delay after the previous one ENDS (xxl-job's
+ * FIX_DELAY, Spring's fixedDelay). Temporal Schedules count from starts only, so this is a durable loop:
+ * run the DAG as a child workflow, wait for it, sleep the delay, repeat; continue-as-new now and then to
+ * keep the history short. It answers the same operations as a Schedule (describe, pause, unpause,
+ * trigger, delete) through a query and updates.
+ *
+ * Runs never overlap by construction. Only trigger-now can meet a running run: with overlap "buffer-one"
+ * it runs as soon as the current run ends (skipping the delay), with "skip" it is counted and dropped.
+ * Deleting ends the loop; a run in progress is left to finish, as Temporal does for a deleted Schedule.
+ */
+import {
+  ApplicationFailure,
+  ChildWorkflowCancellationType,
+  condition,
+  continueAsNew,
+  ParentClosePolicy,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { DAG_WORKFLOW_TYPE } from '../dsl/protocol';
+import type { WeftDagInput } from './dag-api';
+import {
+  deleteTriggerUpdate,
+  describeQuery,
+  pauseTriggerUpdate,
+  triggerNowUpdate,
+  unpauseTriggerUpdate,
+  type FixedDelayCarried,
+  type FixedDelayInput,
+  type FixedDelayRun,
+  type FixedDelayView,
+  type NoteInput,
+} from './fixed-delay-api';
+import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from './search-attributes';
+
+/** Runs per workflow run before continue-as-new; each run costs about a dozen events. */
+const RUNS_PER_HISTORY = 100;
+const RECENT_KEPT = 10;
+
+export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: number; deleted: boolean }> {
+  const s: FixedDelayCarried = input.carried ?? {
+    nextAt: null,
+    runs: 0,
+    skipped: 0,
+    triggerPending: false,
+    paused: input.paused,
+    note: input.note,
+    recent: [],
+  };
+  let running: FixedDelayRun | null = null;
+  let deleted = false;
+  let changed = false;
+  const wake = () => (changed = true);
+  const startAt = input.startAt ? Date.parse(input.startAt) : undefined;
+  const endAt = input.endAt ? Date.parse(input.endAt) : undefined;
+  s.nextAt ??= new Date(Math.max(Date.now(), startAt ?? 0)).toISOString();
+
+  const view = (): FixedDelayView => ({
+    triggerId: input.triggerId,
+    dag: input.dag,
+    delayMs: input.delayMs,
+    jitterMs: input.jitterMs,
+    startAt: input.startAt,
+    endAt: input.endAt,
+    overlap: input.overlap,
+    paused: s.paused,
+    note: s.note,
+    running,
+    nextAt: s.paused || running ? null : s.nextAt,
+    runs: s.runs,
+    skipped: s.skipped,
+    recent: s.recent,
+  });
+  const publish = () => setCurrentDetails(renderDetails(view()));
+
+  const refuseIfDeleted = (..._args: unknown[]) => {
+    if (deleted) throw ApplicationFailure.create({ type: 'WeftActionRefused', message: 'the trigger is being deleted', nonRetryable: true });
+  };
+  setHandler(describeQuery, view);
+  setHandler(
+    pauseTriggerUpdate,
+    ({ note }: NoteInput) => {
+      s.paused = true;
+      s.note = note ?? s.note;
+      wake();
+      publish();
+      return running ? 'paused; the run in progress finishes' : 'paused';
+    },
+    { validator: refuseIfDeleted },
+  );
+  setHandler(
+    unpauseTriggerUpdate,
+    ({ note }: NoteInput) => {
+      s.paused = false;
+      s.note = note;
+      wake();
+      publish();
+      return 'unpaused';
+    },
+    { validator: refuseIfDeleted },
+  );
+  setHandler(
+    triggerNowUpdate,
+    () => {
+      if (running && input.overlap === 'skip') {
+        s.skipped += 1;
+        publish();
+        return `skipped: ${running.workflowId} is still running (overlap skip)`;
+      }
+      s.triggerPending = true;
+      wake();
+      return running ? `buffered: runs as soon as ${running.workflowId} ends` : 'triggered: a run starts now';
+    },
+    { validator: refuseIfDeleted },
+  );
+  setHandler(
+    deleteTriggerUpdate,
+    () => {
+      deleted = true;
+      wake();
+      return running ? `deleted; ${running.workflowId} is left to finish` : 'deleted';
+    },
+    { validator: refuseIfDeleted },
+  );
+
+  for (let fired = 0; !deleted; ) {
+    publish();
+    const now = Date.now();
+    if (endAt !== undefined && now >= endAt && !s.triggerPending) break;
+    const due = s.triggerPending || (!s.paused && now >= Date.parse(s.nextAt!));
+    if (!due) {
+      changed = false;
+      if (s.paused) await condition(() => changed);
+      else await condition(() => changed, Math.max(1, Date.parse(s.nextAt!) - now));
+      continue;
+    }
+
+    const manual = s.triggerPending;
+    s.triggerPending = false;
+    const started = await startRun(input, manual);
+    running = started.run;
+    publish();
+    let finished = false;
+    started.result.then(
+      () => (running!.status = 'SUCCEEDED'),
+      (err: unknown) => (running!.status = isCancelledChild(err) ? 'CANCELLED' : 'FAILED'),
+    ).finally(() => {
+      finished = true;
+      wake();
+    });
+    await condition(() => finished || deleted);
+    if (!finished) break; // deleted: the run is left to finish on its own (ParentClosePolicy ABANDON)
+
+    running.endedAt = new Date().toISOString();
+    s.recent = [running, ...s.recent].slice(0, RECENT_KEPT);
+    s.runs += 1;
+    running = null;
+    const jitter = input.jitterMs ? Math.floor(Math.random() * input.jitterMs) : 0; // the sandbox's seeded random
+    s.nextAt = new Date(Date.now() + input.delayMs + jitter).toISOString();
+    fired += 1;
+    if (fired >= RUNS_PER_HISTORY || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof weftFixedDelay>({ ...input, carried: s });
+    }
+  }
+  publish();
+  return { runs: s.runs, deleted };
+}
+
+async function startRun(input: FixedDelayInput, manual: boolean): Promise<{ run: FixedDelayRun; result: Promise<unknown> }> {
+  const scheduledAt = new Date().toISOString();
+  const workflowId = `${input.triggerId}-${scheduledAt}`;
+  const args: WeftDagInput = {
+    document: input.document,
+    input: input.input,
+    searchAttributes: input.searchAttributes,
+    trigger: { id: input.triggerId, scheduledAt },
+  };
+  const handle = await startChild(DAG_WORKFLOW_TYPE, {
+    workflowId,
+    args: [args],
+    taskQueue: workflowInfo().taskQueue,
+    // Like a Schedule's runs, a run outlives its trigger: deleting the trigger does not stop it.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    cancellationType: ChildWorkflowCancellationType.ABANDON,
+    staticSummary: `${input.dag} — fixed-delay trigger ${input.triggerId}${manual ? ' (triggered now)' : ''}`,
+    typedSearchAttributes: input.searchAttributes
+      ? [
+          { key: WeftDagKey, value: input.dag },
+          { key: WeftTriggerKey, value: input.triggerId },
+          { key: WeftStatusKey, value: 'RUNNING' },
+        ]
+      : undefined,
+  });
+  const run: FixedDelayRun = { workflowId, scheduledAt, startedAt: scheduledAt, status: 'RUNNING', ...(manual ? { manual } : {}) };
+  return { run, result: handle.result() };
+}
+
+function isCancelledChild(err: unknown): boolean {
+  return (err as { cause?: { name?: string } })?.cause?.name === 'CancelledFailure';
+}
+
+function renderDetails(v: FixedDelayView): string {
+  const lines = [
+    `**${v.dag}** — fixed-delay trigger \`${v.triggerId}\`: the next run starts ${v.delayMs / 1000}s after the previous one ends.`,
+    '',
+    v.paused ? `⏸ Paused${v.note ? `: ${v.note}` : ''}. Resume with \`weft schedule unpause ${v.triggerId}\`.` : '',
+    v.running ? `▶️ Running: \`${v.running.workflowId}\`` : v.nextAt ? `Next run at ${v.nextAt}.` : '',
+    `${v.runs} runs${v.skipped ? `, ${v.skipped} trigger-now skipped` : ''}.`,
+  ].filter(Boolean);
+  if (v.recent.length) {
+    lines.push('', '| run | status | started | ended |', '| --- | --- | --- | --- |');
+    for (const r of v.recent) lines.push(`| ${r.workflowId} | ${r.status} | ${r.startedAt} | ${r.endedAt ?? ''} |`);
+  }
+  return lines.join('\n');
+}
