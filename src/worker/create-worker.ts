@@ -2,6 +2,9 @@
  * Builds a Temporal worker that runs Weft: the DAG interpreter (and any extra workflows) plus the
  * built-in and user activities, on one task queue.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { buildActivityRegistry, type RegistryOptions } from '../activities/registry';
 import { parseAllowList } from '../activities/http';
@@ -12,7 +15,10 @@ export interface WeftWorkerOptions extends RegistryOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
-  /** Workflows to host; defaults to Weft's own (the DAG interpreter and its helpers). */
+  /**
+   * Your workflows module (e.g. `require.resolve('./workflows')`), hosted next to Weft's own (the DAG
+   * interpreter and the fixed-delay driver), so DAG nodes can run your workflows and yours can run DAGs.
+   */
   workflowsPath?: string;
   /** A bundle made once with `bundleWorkflowCode`, to skip bundling on every worker start (tests, benchmarks). */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -31,7 +37,7 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
   });
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: options.workflowsPath ?? WEFT_WORKFLOWS_PATH };
+    : { workflowsPath: options.workflowsPath ? combinedWorkflowsEntry(options.workflowsPath) : WEFT_WORKFLOWS_PATH };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? env.namespace,
@@ -48,4 +54,15 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
       activity: [attemptInterceptor, ...(options.temporal?.interceptors?.activity ?? [])],
     },
   });
+}
+
+/** An entry module re-exporting Weft's workflows and the user's, for the bundler (one entry per worker). */
+export function combinedWorkflowsEntry(userWorkflowsPath: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-workflows-'));
+  const entry = join(dir, 'index.js');
+  writeFileSync(
+    entry,
+    `export * from ${JSON.stringify(WEFT_WORKFLOWS_PATH)};\nexport * from ${JSON.stringify(resolve(userWorkflowsPath))};\n`,
+  );
+  return entry;
 }

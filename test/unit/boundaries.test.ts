@@ -114,3 +114,11 @@ describe('src/workflows imports', () => {
     expect(violations).toEqual([]);
   });
 });
+
+describe('the weft/workflow entry point', () => {
+  it('imports only workflow-safe modules (src/workflows and src/dsl)', () => {
+    const entry = join(ROOT, 'src', 'workflow.ts');
+    const offending = importsOf(entry).filter((i) => !i.typeOnly && !/^\.\/(workflows|dsl)\//.test(i.specifier));
+    expect(offending).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Running a Weft DAG from a hand-written workflow, as a child workflow, with a typed result:
+ *
+ *   const result = await executeDag(reportDag, { input: { day } });   // reportDag built with dag<...>()
+ *   result.output;                                                    // typed as the DAG's output
+ *
+ * A DAG that fails makes this throw a ChildWorkflowFailure (use `dagResultOf(err)` to read its nodes),
+ * so a surrounding Saga compensates as for any failed step.
+ */
+import { ChildWorkflowFailure, ApplicationFailure, executeChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { TypedDag } from '../dsl/builder';
+import { DAG_WORKFLOW_TYPE } from '../dsl/protocol';
+import type { WeftRunResult } from '../dsl/run-result';
+import type { WeftDagInput } from './dag-api';
+
+export interface ExecuteDagOptions<In> {
+  input?: In;
+  /** Default `<this workflow's id>.<dag name>-<8 hex>`. */
+  workflowId?: string;
+  /** Default this workflow's task queue. */
+  taskQueue?: string;
+  /** Set when the server registers Weft's search attributes, so the child's status is searchable. */
+  searchAttributes?: boolean;
+}
+
+export async function executeDag<Out = unknown, In = Record<string, unknown>>(
+  document: TypedDag<Out, In>,
+  options: ExecuteDagOptions<In> = {},
+): Promise<WeftRunResult & { output: Out }> {
+  const info = workflowInfo();
+  const name = (document as { name?: string }).name ?? 'dag';
+  const args: WeftDagInput = { document, input: options.input as Record<string, unknown> | undefined, searchAttributes: options.searchAttributes };
+  return (await executeChild(DAG_WORKFLOW_TYPE, {
+    args: [args],
+    workflowId: options.workflowId ?? `${info.workflowId}.${name}-${uuid4().slice(0, 8)}`,
+    taskQueue: options.taskQueue ?? info.taskQueue,
+    staticSummary: `${name} — run by ${info.workflowType} ${info.workflowId}`,
+  })) as WeftRunResult & { output: Out };
+}
+
+/** The result object of a DAG child that failed, from the error `executeDag` threw; undefined otherwise. */
+export function dagResultOf(err: unknown): WeftRunResult | undefined {
+  const cause = err instanceof ChildWorkflowFailure ? err.cause : undefined;
+  const details = cause instanceof ApplicationFailure ? cause.details : undefined;
+  const result = details?.[0] as WeftRunResult | undefined;
+  return result && typeof result === 'object' && 'nodes' in result ? result : undefined;
+}
