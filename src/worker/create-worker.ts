@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { buildActivityRegistry, type RegistryOptions } from '../activities/registry';
 import { parseAllowList } from '../activities/http';
@@ -37,7 +37,9 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
   });
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: options.workflowsPath ? combinedWorkflowsEntry(options.workflowsPath) : WEFT_WORKFLOWS_PATH };
+    : options.workflowsPath
+      ? { workflowsPath: combinedWorkflowsEntry(options.workflowsPath), bundlerOptions: { webpackConfigHook: resolveFromWeft } }
+      : { workflowsPath: WEFT_WORKFLOWS_PATH };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? env.namespace,
@@ -54,6 +56,16 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
       activity: [attemptInterceptor, ...(options.temporal?.interceptors?.activity ?? [])],
     },
   });
+}
+
+/**
+ * The combined entry lives in a temporary folder, where webpack would not find @temporalio/workflow;
+ * it is told to look where Weft's own copy is (the same copy the worker runs, as Temporal requires).
+ */
+function resolveFromWeft(config: any): any {
+  const modules = dirname(dirname(dirname(require.resolve('@temporalio/workflow/package.json'))));
+  config.resolve = { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), modules] };
+  return config;
 }
 
 /** An entry module re-exporting Weft's workflows and the user's, for the bundler (one entry per worker). */

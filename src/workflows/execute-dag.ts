@@ -24,7 +24,8 @@ export interface ExecuteDagOptions<In> {
 }
 
 export async function executeDag<Out = unknown, In = Record<string, unknown>>(
-  document: TypedDag<Out, In>,
+  /** A document built with `dag()` (typed result), or any DSL v1 document, e.g. an imported JSON file. */
+  document: TypedDag<Out, In> | Record<string, unknown>,
   options: ExecuteDagOptions<In> = {},
 ): Promise<WeftRunResult & { output: Out }> {
   const info = workflowInfo();

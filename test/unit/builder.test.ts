@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dag, jsonata, text } from '../../src/workflow';
 import { validateDocument } from '../../src/dsl/validate';
-import { etlDiamond } from '../../examples/typescript/etl-diamond.dag';
+import { etlDiamond } from '../../examples/etl-diamond.dag';
 
 describe('the typed builder', () => {
   it('builds exactly the hand-written etl-diamond document', () => {

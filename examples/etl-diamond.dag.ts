@@ -1,5 +1,5 @@
 /** examples/etl-diamond.json written with the typed builder; `build()` gives the same document. */
-import { dag, expr, text } from '../../src/workflow';
+import { dag, expr, text } from '../src/workflow';
 
 export const etlDiamond = dag<{}, { day: string; rows: number }>('etl-diamond', {
   description: 'Extract once, transform two ways in parallel, load both results.',
