@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../dsl/issues';
 import type { WeftRunResult } from '../../dsl/run-result';
-import { validateDocument } from '../../dsl/validate';
 import { guessUiUrl } from '../../connection';
 import { WeftExit } from '../../errors';
 import type { WeftRunView } from '../../workflows/dag-api';
@@ -21,8 +20,7 @@ export async function connectFromEnv(): Promise<WeftClient> {
 export function validateFiles(files: string[], io: Output): boolean {
   let invalid = 0;
   for (const file of files) {
-    const read = readDocumentFile(file);
-    const issues = read.ok ? (() => { const v = validateDocument(read.document); return v.ok ? [] : v.issues; })() : read.issues;
+    const { issues } = readDocumentFile(file); // parses and validates
     if (files.length > 1) io.out(issues.length ? `${file}:` : `${file}: valid`);
     for (const issue of issues) io.out(formatIssue(issue));
     if (issues.length) invalid += 1;

@@ -7,6 +7,7 @@ import { createWeftWorker } from '../../worker/create-worker';
 import { installQuietRuntime } from '../../worker/runtime';
 import { onShutdownSignal } from '../../worker/shutdown';
 import { connectWorker } from '../connect';
+import { parseAllowList } from '../../activities/http';
 import type { Output } from './output';
 import { WeftExit } from '../../errors';
 
@@ -61,7 +62,7 @@ async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
 async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
   installQuietRuntime();
   const connection = await connectWorker(config);
-  const allow = [...flags.allowHttp, ...(process.env.WEFT_HTTP_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
+  const allow = [...flags.allowHttp, ...parseAllowList(process.env.WEFT_HTTP_ALLOW)];
   const worker = await createWeftWorker({
     connection,
     namespace: config.namespace,
