@@ -175,16 +175,7 @@ export class WeftRun {
 
   /** The node table now: from the `state` query while the run is open, from its result once closed. */
   async state(): Promise<WeftRunView> {
-    let description;
-    try {
-      description = await this.handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace);
-      throw err;
-    }
-    if (description.type !== DAG_WORKFLOW_TYPE) {
-      throw new WeftUsageError(`"${this.workflowId}" is a ${description.type} workflow, not a Weft DAG run.`);
-    }
+    const description = await this.describeDagRun();
     if (description.status.name === 'RUNNING') {
       return (await this.handle.query('state')) as WeftRunView;
     }
@@ -247,8 +238,8 @@ export class WeftRun {
     }
   }
 
-  /** Refuses actions on unknown, finished or non-Weft runs with a sentence. */
-  private async ensureOpen(action: string): Promise<void> {
+  /** The run's description; unknown runs and workflows that are not DAG runs are refused with a sentence. */
+  private async describeDagRun() {
     let description;
     try {
       description = await this.handle.describe();
@@ -256,7 +247,15 @@ export class WeftRun {
       if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace);
       throw err;
     }
-    if (description.type !== DAG_WORKFLOW_TYPE) throw new WeftUsageError(`"${this.workflowId}" is a ${description.type} workflow, not a Weft DAG run.`);
+    if (description.type !== DAG_WORKFLOW_TYPE) {
+      throw new WeftUsageError(`"${this.workflowId}" is a ${description.type} workflow, not a Weft DAG run.`);
+    }
+    return description;
+  }
+
+  /** Refuses actions on unknown, finished or non-Weft runs with a sentence. */
+  private async ensureOpen(action: string): Promise<void> {
+    const description = await this.describeDagRun();
     if (description.status.name !== 'RUNNING') {
       throw new WeftUsageError(`The run "${this.workflowId}" has already ended (${description.status.name}); it takes no ${action}.`);
     }

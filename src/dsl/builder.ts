@@ -16,6 +16,8 @@
  *
  * Pure (no Node modules), so it also runs inside workflow code.
  */
+import type { RetrySpec, TimeoutSpec } from './activity-options';
+import type { Duration } from './duration';
 import { WeftValidationError } from './issues';
 import { expressionOf, refTo, serializeTemplated, type Ref, type RefTree, type Templated } from './refs';
 import type { WeftDocumentInput } from './schema';
@@ -41,23 +43,6 @@ export interface BuiltinActivities {
     body?: unknown;
     timeoutMs?: number;
   }) => Promise<{ status: number; headers: Record<string, string>; body: any }>;
-}
-
-type Duration = string | number;
-
-export interface RetrySpec {
-  maxAttempts?: number;
-  initialInterval?: Duration;
-  backoffCoefficient?: number;
-  maximumInterval?: Duration;
-  nonRetryable?: string[];
-}
-
-export interface TimeoutSpec {
-  startToClose?: Duration;
-  scheduleToClose?: Duration;
-  scheduleToStart?: Duration;
-  heartbeat?: Duration;
 }
 
 export interface RunFacts {

@@ -2,20 +2,11 @@
  * What a run returns (dsl-v1.md "The run's result") and how its state reads in the Temporal Web UI
  * (the live markdown of `setCurrentDetails`). Pure: built from the run state alone.
  */
-import type { NodeError, NodeState, RunState, RunStatus } from './run-state';
+import type { NodeState, RunState, RunStatus } from './run-state';
 import type { NodeStatus } from './trigger-rules';
 
-export interface NodeResult {
-  status: NodeStatus;
-  attempts: number;
-  startedAt: string | null;
-  endedAt: string | null;
-  output: unknown;
-  error: NodeError | null;
-  /** Why a node was skipped, or what a waiting node waits for. */
-  reason?: string;
-  compensation?: NodeState['compensation'];
-}
+/** A node as the run's result shows it: its state without the scheduler's bookkeeping. */
+export type NodeResult = Pick<NodeState, 'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation'>;
 
 export interface CompensationSummary {
   /** Nodes undone, in the order their compensations ran. */
