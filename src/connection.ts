@@ -3,7 +3,8 @@
  * commands run against the dev server, a self-hosted cluster or Temporal Cloud.
  */
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from '@temporalio/client';
+import type { ConnectionOptions, DataConverter } from '@temporalio/client';
+import { dataConverterFromEnv } from './codec/encryption-codec';
 import { WeftSetupError } from './errors';
 
 export interface WeftConnectionConfig {
@@ -14,6 +15,8 @@ export interface WeftConnectionConfig {
   apiKey?: string;
   /** Web UI base URL used to print links to runs. */
   uiUrl?: string;
+  /** Payload encryption (WEFT_ENCRYPTION_KEY); see src/codec/encryption-codec.ts. */
+  dataConverter?: DataConverter;
 }
 
 export const DEFAULT_ADDRESS = 'localhost:7233';
@@ -54,6 +57,7 @@ export function connectionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): W
     tls,
     apiKey,
     uiUrl: env.WEFT_UI_URL || undefined,
+    dataConverter: dataConverterFromEnv(env),
   };
 }
 

@@ -23,7 +23,7 @@ export async function connectClient(config: WeftConnectionConfig): Promise<Clien
       apiKey: config.apiKey,
       connectTimeout: '5s',
     });
-    return new Client({ connection, namespace: config.namespace });
+    return new Client({ connection, namespace: config.namespace, dataConverter: config.dataConverter });
   } catch (err) {
     throw unreachable(config, err);
   }

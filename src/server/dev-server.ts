@@ -23,6 +23,8 @@ export interface DevServerOptions {
   ip?: string;
   /** Extra namespaces to create besides "default". */
   namespaces?: string[];
+  /** A codec server the Web UI asks to decode payloads (see `weft codec-server`). */
+  codecEndpoint?: string;
   log?: (line: string) => void;
   /** How long to wait for the frontend to answer. The first start of a new SQLite file takes longest. */
   startTimeoutMs?: number;
@@ -99,6 +101,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--db-filename', options.dbFile);
   }
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
+  if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   for (const [name, type] of Object.entries(WEFT_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
   // The server runs under a tiny guardian that holds a pipe from us: if we die in any way, even by

@@ -46,6 +46,7 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     taskQueue: options.taskQueue ?? env.taskQueue,
     activities,
     ...workflowSource,
+    dataConverter: env.dataConverter,
     // Cancellation reaches an activity only with a heartbeat's answer; the SDK's default throttles
     // heartbeats of activities without a heartbeat timeout to one per 30s, so cancelling a run would
     // wait that long for weft.sleep or weft.http to notice.

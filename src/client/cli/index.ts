@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { WeftExit, WeftSetupError, WeftUsageError } from '../../errors';
 import { WeftValidationError, formatIssues } from '../../dsl/issues';
 import { processOutput, type Output } from './output';
-import { registerServerCommands } from './server-commands';
+import { registerCodecCommand, registerServerCommands } from './server-commands';
 import { registerDagCommands } from './dag-commands';
 import { registerInterventionCommands } from './intervention-commands';
 import { registerScheduleCommands } from './schedule-commands';
@@ -24,6 +24,7 @@ export function buildProgram(io: Output = processOutput): Command {
   registerInterventionCommands(program, io);
   registerScheduleCommands(program, io);
   registerServerCommands(program, io, { afterStart: (config, file) => runExample(config, file, io) });
+  registerCodecCommand(program, io);
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

@@ -9,7 +9,10 @@ import { onShutdownSignal } from '../../worker/shutdown';
 import { connectWorker } from '../connect';
 import { parseAllowList } from '../../activities/http';
 import type { Output } from './output';
-import { WeftExit } from '../../errors';
+import type { Server } from 'node:http';
+import { EncryptionCodec, encryptionKeysFromEnv } from '../../codec/encryption-codec';
+import { startCodecServer } from '../../codec/codec-server';
+import { WeftExit, WeftSetupError } from '../../errors';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const toPort = (value: string) => {
@@ -24,6 +27,7 @@ interface ServerFlags {
   db: string;
   headless?: boolean;
   ip: string;
+  codecEndpoint?: string;
 }
 
 function addServerFlags(cmd: Command): Command {
@@ -32,7 +36,8 @@ function addServerFlags(cmd: Command): Command {
     .option('--ui-port <n>', 'Web UI port (default: port + 1000)', toPort)
     .option('--db <file>', 'SQLite file that keeps runs across restarts', '.weft/temporal.db')
     .option('--headless', 'run without the Web UI')
-    .option('--ip <ip>', 'address to bind', '127.0.0.1');
+    .option('--ip <ip>', 'address to bind', '127.0.0.1')
+    .option('--codec-endpoint <url>', 'a codec server the Web UI uses to show encrypted payloads (see `weft codec-server`)');
 }
 
 interface WorkerFlags {
@@ -55,8 +60,20 @@ async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
     dbFile: resolve(flags.db),
     headless: flags.headless,
     ip: flags.ip,
+    codecEndpoint: flags.codecEndpoint,
     log: io.err,
   });
+}
+
+/** With WEFT_ENCRYPTION_KEY set, a codec server so the Web UI can show the encrypted payloads. */
+async function startCodec(port: number, origins: string[], io: Output): Promise<Server> {
+  const keys = encryptionKeysFromEnv();
+  if (!keys) throw new WeftSetupError('weft codec-server needs WEFT_ENCRYPTION_KEY (the key the workers and clients encrypt with).');
+  const server = await startCodecServer({ codec: new EncryptionCodec(keys), port, origins }).catch((err: Error) => {
+    throw new WeftSetupError(`The codec server cannot listen on port ${port} (${err.message}); choose another port.`);
+  });
+  io.err(`Codec server for the Web UI on http://127.0.0.1:${port} (key "${keys.current.id}").`);
+  return server;
 }
 
 async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
@@ -71,6 +88,25 @@ async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
     http: { allow },
   });
   return { worker, connection };
+}
+
+export function registerCodecCommand(program: Command, io: Output): void {
+  program
+    .command('codec-server')
+    .description('decode encrypted payloads for the Temporal Web UI (needs WEFT_ENCRYPTION_KEY)')
+    .option('--port <n>', 'port to listen on (loopback only)', toPort, 8888)
+    .option('--ui-origin <url>', 'the Web UI origin allowed to call it (repeatable)', collect, [])
+    .addHelpText('after', '\nExample:\n  WEFT_ENCRYPTION_KEY=... weft codec-server --port 8888 --ui-origin http://127.0.0.1:8233\n  weft server --codec-endpoint http://127.0.0.1:8888')
+    .action(async (flags: { port: number; uiOrigin: string[] }) => {
+      const origins = flags.uiOrigin.length ? flags.uiOrigin : ['http://127.0.0.1:8233', 'http://localhost:8233'];
+      const codec = await startCodec(flags.port, origins, io);
+      io.err('Press Ctrl-C to stop.');
+      await new Promise<void>((resolve) => {
+        onShutdownSignal(() => {
+          codec.close(() => resolve());
+        });
+      });
+    });
 }
 
 export interface DevHooks {
@@ -108,7 +144,16 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
     .action(async (flags: ServerFlags & WorkerFlags & { example?: string; exit?: boolean }) => {
       const base = connectionConfigFromEnv();
       let server: DevServer | undefined;
-      if (!process.env.TEMPORAL_ADDRESS) server = await startServer(flags, io);
+      let codec: Server | undefined;
+      if (base.dataConverter && !process.env.TEMPORAL_ADDRESS && !flags.headless && !flags.codecEndpoint) {
+        const uiPort = flags.uiPort ?? flags.port + 1000;
+        codec = await startCodec(uiPort + 1, [`http://${flags.ip}:${uiPort}`, `http://localhost:${uiPort}`], io);
+        flags.codecEndpoint = `http://${flags.ip}:${uiPort + 1}`;
+      }
+      if (!process.env.TEMPORAL_ADDRESS) server = await startServer(flags, io).catch((err) => {
+        codec?.close();
+        throw err;
+      });
       const uiUrl = base.uiUrl ?? server?.uiUrl ?? guessUiUrl(base.address);
       const config: WeftConnectionConfig = { ...base, address: server?.address ?? base.address, uiUrl };
       let started: Awaited<ReturnType<typeof startWorker>>;
@@ -126,6 +171,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
       const running = worker.run().finally(async () => {
         await connection.close();
         await server?.stop();
+        codec?.close();
       });
       io.err(
         [
