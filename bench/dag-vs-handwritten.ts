@@ -5,7 +5,7 @@
  * validating a 5,000-node document takes. Usage: `npm run bench [-- --runs 10 --levels 10 --width 10]`.
  */
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { WeftClient } from '../src/client/weft-client';
 import { validateDocument } from '../src/dsl/validate';

@@ -22,7 +22,7 @@ import {
   type WorkflowInfo,
 } from '@temporalio/workflow';
 import { compileActivityOptions } from '../dsl/activity-options';
-import { checkNodeAction, checkRunAction, releaseCommands, type NodeAction, type RunAction } from '../dsl/intervention';
+import { releaseCommands } from '../dsl/intervention';
 import { durationToMs } from '../dsl/duration';
 import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
 import { unwrapAttempt } from '../dsl/protocol';
@@ -53,16 +53,9 @@ import {
 } from '../dsl/run-state';
 import type { ActivityNode, ApprovalNode, WeftDocument, WeftNode, WorkflowNode } from '../dsl/schema';
 import { attemptsFromFailure, describeFailure } from './failures';
+import { registerInterventions, takeDecision, type Decision, type InterventionHost } from './interventions';
 import {
-  approveUpdate,
-  failUpdate,
-  pauseUpdate,
-  rejectUpdate,
-  resumeUpdate,
-  retryUpdate,
-  skipUpdate,
   stateQuery,
-  type NodeActionInput,
   type WaitingNode,
   type WeftDagInput,
   type WeftRunView,
@@ -71,14 +64,6 @@ import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey, WeftStatusKey 
 
 type Outcome = { output: unknown; attempt: number | null; skippedByOperator?: boolean };
 
-/** What an operator decided for a waiting node; consumed by the node's own loop. */
-type Decision =
-  | { action: 'approve'; data: unknown }
-  | { action: 'reject'; reason?: string }
-  | { action: 'retry' }
-  | { action: 'skip'; output: unknown }
-  | { action: 'fail'; reason?: string };
-
 /** An operator failed a waiting node: the run takes its failure path, whatever the node's onFailure. */
 class FailedByOperator extends Error {
   constructor(readonly nodeError: NodeError) {
@@ -86,9 +71,6 @@ class FailedByOperator extends Error {
   }
 }
 
-function refuse(message: string): never {
-  throw ApplicationFailure.create({ type: 'WeftActionRefused', message, nonRetryable: true });
-}
 
 const now = () => new Date().toISOString(); // the sandbox's Date is Temporal's deterministic clock
 
@@ -120,7 +102,7 @@ export class DagRun {
 
   async execute(): Promise<WeftRunResult> {
     setHandler(stateQuery, () => this.view());
-    this.registerInterventions();
+    registerInterventions(this.interventionHost());
     this.publish();
     try {
       await this.schedule();
@@ -162,52 +144,14 @@ export class DagRun {
     await condition(() => runningNodes(this.state).length === 0 && waitingNodes(this.state).length === 0);
   }
 
-  /**
-   * Operators act through updates, so each action is recorded in history and the caller learns at once
-   * whether it was accepted. Validators only read state: a refused action changes nothing.
-   */
-  private registerInterventions(): void {
-    const onNode = (action: NodeAction, decide: (input: NodeActionInput) => Decision, done: string) => ({
-      handler: (input: NodeActionInput) => {
-        this.decisions.set(input.nodeId, decide(input));
-        this.changed = true;
-        return `node "${input.nodeId}" ${done}`;
-      },
-      validator: (input: NodeActionInput) => {
-        const problem = checkNodeAction(this.doc.nodes, this.state, action, input?.nodeId, new Set(this.decisions.keys()));
-        if (problem) refuse(problem);
-      },
-    });
-    const node = (def: typeof approveUpdate, h: ReturnType<typeof onNode>) => setHandler(def, h.handler, { validator: h.validator });
-    node(approveUpdate, onNode('approve', (i) => ({ action: 'approve', data: i.data ?? null }), 'approved'));
-    node(rejectUpdate, onNode('reject', (i) => ({ action: 'reject', reason: i.reason }), 'rejected'));
-    node(retryUpdate, onNode('retry', () => ({ action: 'retry' }), 'will run again with a fresh set of attempts'));
-    node(skipUpdate, onNode('skip', (i) => ({ action: 'skip', output: i.output ?? null }), 'skipped'));
-    node(failUpdate, onNode('fail', (i) => ({ action: 'fail', reason: i.reason }), 'failed; the run takes its failure path'));
-
-    const onRun = (action: RunAction, paused: boolean, done: string) => {
-      setHandler(action === 'pause' ? pauseUpdate : resumeUpdate, () => {
-        this.state.paused = paused;
-        this.changed = true;
-        this.publish();
-        return done;
-      }, {
-        validator: () => {
-          const problem = checkRunAction(this.state, action);
-          if (problem) refuse(problem);
-        },
-      });
+  private interventionHost(): InterventionHost {
+    return {
+      nodes: this.doc.nodes,
+      state: this.state,
+      decisions: this.decisions,
+      wake: () => (this.changed = true),
+      publish: () => this.publish(),
     };
-    onRun('pause', true, 'paused: no new node starts; running nodes finish');
-    onRun('resume', false, 'resumed');
-  }
-
-  /** Waits for an operator's decision on a waiting node, and takes it. */
-  private async decision(id: string): Promise<Decision> {
-    await condition(() => this.decisions.has(id));
-    const decision = this.decisions.get(id)!;
-    this.decisions.delete(id);
-    return decision;
   }
 
   private atCapacity(): boolean {
@@ -278,7 +222,7 @@ export class DagRun {
         markWaiting(this.state, node.id, 'failure', `failed (${error.message}); waiting for an operator`, now());
         this.changed = true;
         this.publish();
-        const decision = await this.decision(node.id);
+        const decision = await takeDecision(this.decisions, node.id);
         if (decision.action === 'skip') return { output: decision.output, attempt: 0, skippedByOperator: true };
         if (decision.action === 'fail') {
           throw new FailedByOperator({ ...error, message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message });
@@ -351,7 +295,7 @@ export class DagRun {
         throw ApplicationFailure.create({ type: 'ApprovalTimeout', message: `no approval within ${node.timeout}`, nonRetryable: true });
       }
     }
-    const decision = await this.decision(node.id);
+    const decision = await takeDecision(this.decisions, node.id);
     if (decision.action === 'approve') return { output: decision.data, attempt: 1 };
     const reason = decision.action === 'reject' || decision.action === 'fail' ? decision.reason : undefined;
     throw ApplicationFailure.create({ type: 'Rejected', message: reason ? `rejected: ${reason}` : 'rejected', nonRetryable: true });

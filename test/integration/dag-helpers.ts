@@ -22,3 +22,16 @@ export async function runDoc(weft: WeftClient, document: Record<string, unknown>
 export function overlapped(a: { startedAt: string | null; endedAt: string | null }, b: { startedAt: string | null; endedAt: string | null }) {
   return Date.parse(a.startedAt!) < Date.parse(b.endedAt!) && Date.parse(b.startedAt!) < Date.parse(a.endedAt!);
 }
+
+/** The most nodes running at one instant (an end and a start at the same instant do not overlap). */
+export function maxConcurrency(nodes: Array<{ startedAt: string | null; endedAt: string | null }>): number {
+  const events = nodes.flatMap((n) => [
+    { at: Date.parse(n.startedAt!), delta: 1 },
+    { at: Date.parse(n.endedAt!), delta: -1 },
+  ]);
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let running = 0;
+  let most = 0;
+  for (const e of events) most = Math.max(most, (running += e.delta));
+  return most;
+}
