@@ -161,6 +161,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
         started = await startWorker(config, flags);
       } catch (err) {
         await server?.stop();
+        codec?.close();
         throw err;
       }
       const { worker, connection } = started;
