@@ -14,9 +14,9 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { formatIssues, WeftValidationError } from '../dsl/issues';
+import { WeftValidationError } from '../dsl/issues';
 import { DAG_WORKFLOW_TYPE, UPDATES, WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
-import type { WeftRunResult } from '../dsl/run-result';
+import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
@@ -270,8 +270,7 @@ function unknownRun(workflowId: string, namespace: string): WeftUsageError {
 export function resultFromFailure(err: unknown): WeftRunResult | undefined {
   const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
   const details = cause instanceof ApplicationFailure || cause instanceof CancelledFailure ? cause.details : undefined;
-  const candidate = details?.[0] as WeftRunResult | undefined;
-  return candidate && typeof candidate === 'object' && 'nodes' in candidate && 'status' in candidate ? candidate : undefined;
+  return asRunResult(details?.[0]);
 }
 
 export function defaultWorkflowId(name: string, at: Date = new Date()): string {
@@ -290,4 +289,3 @@ function describeDocument(doc: WeftDocument): string {
   return lines.join('\n').trim();
 }
 
-export { formatIssues };

@@ -27,6 +27,11 @@ export interface WeftRunResult {
   compensation?: CompensationSummary;
 }
 
+/** A run's result object, if `value` is one (e.g. the details of a DAG run's failure). */
+export function asRunResult(value: unknown): WeftRunResult | undefined {
+  return value && typeof value === 'object' && 'nodes' in value && 'status' in value ? (value as WeftRunResult) : undefined;
+}
+
 export function nodeResults(state: RunState): Record<string, NodeResult> {
   const out: Record<string, NodeResult> = {};
   for (const [id, n] of Object.entries(state.nodes)) {

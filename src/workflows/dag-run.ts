@@ -429,7 +429,8 @@ export class DagRun {
     const notes: string[] = [];
     if (this.state.paused) notes.push(`Paused: no new node starts until \`weft resume ${this.info.workflowId}\` (or the update "resume").`);
     for (const w of this.waiting()) {
-      const [update, ...commands] = [w.release[w.release.length - 1], ...w.release.slice(0, -1)];
+      const commands = w.release.slice(0, -1); // the last entry names the update instead of a command
+      const update = w.release[w.release.length - 1];
       notes.push(`✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`);
     }
     if (this.state.stopping?.cause === 'failed') notes.push(`Failing: node "${this.state.stopping.nodeId}" failed.`);
@@ -446,15 +447,9 @@ export class DagRun {
 
   private finish(output: unknown, outputError?: NodeError): WeftRunResult {
     const failedNode = this.state.stopping?.nodeId;
-    const result: WeftRunResult = {
-      workflowId: this.info.workflowId,
-      runId: this.info.runId,
-      dag: this.doc.name,
-      status: this.status,
-      output,
-      nodes: nodeResults(this.state),
-    };
-    if (this.compensation) result.compensation = this.compensation;
+    const { waiting: _waiting, compensation, ...base } = this.view(); // nothing waits once the run ended
+    const result: WeftRunResult = { ...base, output };
+    if (compensation) result.compensation = compensation;
     if (outputError) result.error = { message: outputError.message, type: outputError.type };
     else if (this.status === 'FAILED' && failedNode) {
       const e = this.state.nodes[failedNode].error;

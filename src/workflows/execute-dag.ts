@@ -10,7 +10,7 @@
 import { ChildWorkflowFailure, ApplicationFailure, executeChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { TypedDag } from '../dsl/builder';
 import { DAG_WORKFLOW_TYPE } from '../dsl/protocol';
-import type { WeftRunResult } from '../dsl/run-result';
+import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDagInput } from './dag-api';
 
 export interface ExecuteDagOptions<In> {
@@ -42,7 +42,5 @@ export async function executeDag<Out = unknown, In = Record<string, unknown>>(
 /** The result object of a DAG child that failed, from the error `executeDag` threw; undefined otherwise. */
 export function dagResultOf(err: unknown): WeftRunResult | undefined {
   const cause = err instanceof ChildWorkflowFailure ? err.cause : undefined;
-  const details = cause instanceof ApplicationFailure ? cause.details : undefined;
-  const result = details?.[0] as WeftRunResult | undefined;
-  return result && typeof result === 'object' && 'nodes' in result ? result : undefined;
+  return asRunResult(cause instanceof ApplicationFailure ? cause.details?.[0] : undefined);
 }

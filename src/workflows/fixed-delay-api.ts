@@ -40,14 +40,7 @@ export interface FixedDelayInput {
   carried?: FixedDelayCarried;
 }
 
-export interface FixedDelayView {
-  triggerId: string;
-  dag: string;
-  delayMs: number;
-  jitterMs?: number;
-  startAt?: string;
-  endAt?: string;
-  overlap: 'skip' | 'buffer-one';
+export interface FixedDelayView extends Pick<FixedDelayInput, 'triggerId' | 'dag' | 'delayMs' | 'jitterMs' | 'startAt' | 'endAt' | 'overlap'> {
   paused: boolean;
   note?: string;
   running: FixedDelayRun | null;

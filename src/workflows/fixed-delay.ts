@@ -14,6 +14,7 @@ import {
   ChildWorkflowCancellationType,
   condition,
   continueAsNew,
+  isCancellation,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
@@ -146,7 +147,7 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
     let finished = false;
     started.result.then(
       () => (running!.status = 'SUCCEEDED'),
-      (err: unknown) => (running!.status = isCancelledChild(err) ? 'CANCELLED' : 'FAILED'),
+      (err: unknown) => (running!.status = isCancellation(err) ? 'CANCELLED' : 'FAILED'),
     ).finally(() => {
       finished = true;
       wake();
@@ -196,10 +197,6 @@ async function startRun(input: FixedDelayInput, manual: boolean): Promise<{ run:
   });
   const run: FixedDelayRun = { workflowId, scheduledAt, startedAt: scheduledAt, status: 'RUNNING', ...(manual ? { manual } : {}) };
   return { run, result: handle.result() };
-}
-
-function isCancelledChild(err: unknown): boolean {
-  return (err as { cause?: { name?: string } })?.cause?.name === 'CancelledFailure';
 }
 
 function renderDetails(v: FixedDelayView): string {

@@ -17,6 +17,16 @@ export async function connectFromEnv(): Promise<WeftClient> {
   return client;
 }
 
+/** Runs one command's work on a client from the environment, closing the connection however it ends. */
+export async function withClient<T>(fn: (weft: WeftClient) => Promise<T>): Promise<T> {
+  const weft = await connectFromEnv();
+  try {
+    return await fn(weft);
+  } finally {
+    await weft.close();
+  }
+}
+
 export function validateFiles(files: string[], io: Output): boolean {
   let invalid = 0;
   for (const file of files) {
@@ -97,8 +107,7 @@ export function registerDagCommands(program: Command, io: Output): void {
     .action(async (file: string, flags: { input?: string; id?: string; wait?: boolean; json?: boolean }) => {
       const document = loadDocumentOrThrow(file);
       const input = parseInputObject(flags.input);
-      const weft = await connectFromEnv();
-      try {
+      await withClient(async (weft) => {
         const missing = await weft.missingSearchAttributes();
         if (missing.length) {
           io.err(
@@ -115,9 +124,7 @@ export function registerDagCommands(program: Command, io: Output): void {
         const result = flags.wait && !flags.json ? await watchRun(run, io) : await run.result();
         printResult(result, io, Boolean(flags.json));
         if (result.status !== 'SUCCEEDED') throw new WeftExit(1, `the run ended ${result.status}`); // cli.md: 1 = the DAG run failed or was cancelled
-      } finally {
-        await weft.close();
-      }
+      });
     });
 
   program
@@ -127,8 +134,7 @@ export function registerDagCommands(program: Command, io: Output): void {
     .option('--json', 'print the state as JSON')
     .addHelpText('after', '\nExample:\n  weft status etl-diamond-20261120T120000Z-a1b2c3')
     .action(async (workflowId: string, flags: { json?: boolean }) => {
-      const weft = await connectFromEnv();
-      try {
+      await withClient(async (weft) => {
         const view = await weft.getRun(workflowId).state();
         if (flags.json) io.out(JSON.stringify(view, null, 2));
         else {
@@ -141,8 +147,6 @@ export function registerDagCommands(program: Command, io: Output): void {
           const url = weft.runUrl(view.workflowId, view.runId);
           if (url) io.out(`Web UI: ${url}`);
         }
-      } finally {
-        await weft.close();
-      }
+      });
     });
 }

@@ -3,17 +3,12 @@ import type { Command } from 'commander';
 import { parseJsonArgument } from '../documents';
 import { renderSummary } from '../render';
 import type { WeftRun } from '../weft-client';
-import { connectFromEnv } from './dag-commands';
+import { withClient } from './dag-commands';
 import type { Output } from './output';
 
 async function withRun(workflowId: string, io: Output, act: (run: WeftRun) => Promise<string | void>): Promise<void> {
-  const weft = await connectFromEnv();
-  try {
-    const answer = await act(weft.getRun(workflowId));
-    if (answer) io.out(`${workflowId}: ${answer}`);
-  } finally {
-    await weft.close();
-  }
+  const answer = await withClient((weft) => act(weft.getRun(workflowId)));
+  if (answer) io.out(`${workflowId}: ${answer}`);
 }
 
 export function registerInterventionCommands(program: Command, io: Output): void {

@@ -5,7 +5,7 @@ import { loadDocumentOrThrow, parseInputObject } from '../documents';
 import { previewTrigger, resolveTrigger, type OverlapPolicy, type TriggerTiming } from '../triggers/spec';
 import type { TriggerView } from '../triggers/schedules';
 import type { WeftClient } from '../weft-client';
-import { connectFromEnv } from './dag-commands';
+import { withClient } from './dag-commands';
 import type { Output } from './output';
 
 interface TimingFlags {
@@ -25,15 +25,6 @@ function timingOf(flags: TimingFlags, allowFixedDelay = true): TriggerTiming {
   if (flags.every !== undefined) return { every: flags.every, offset: flags.offset };
   if (!allowFixedDelay) throw new WeftUsageError('A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.');
   return { fixedDelay: flags.fixedDelay! };
-}
-
-async function withClient<T>(fn: (weft: WeftClient) => Promise<T>): Promise<T> {
-  const weft = await connectFromEnv();
-  try {
-    return await fn(weft);
-  } finally {
-    await weft.close();
-  }
 }
 
 export function renderTrigger(v: TriggerView): string {
