@@ -10,7 +10,6 @@ import {
   Client,
   WorkflowFailedError,
   WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -25,6 +24,7 @@ import type { NodeActionInput, WeftDagInput, WeftRunView } from '../workflows/da
 import { WeftDagKey, WeftStatusKey } from '../workflows/search-attributes';
 import { connectClient } from './connect';
 import { WeftSchedules } from './triggers/schedules';
+import { sendUpdate } from './updates';
 
 export interface StartOptions {
   /** The run's input, merged over the document's `input`. */
@@ -32,6 +32,11 @@ export interface StartOptions {
   /** Workflow id; default `<dag name>-<UTC time>-<random>`. Starting an id that is running is refused. */
   workflowId?: string;
   taskQueue?: string;
+  /**
+   * Continue as new once the run's history holds this many events (default: when Temporal suggests it,
+   * about 4,000 events). The workflow id stays; the node table, waiting nodes and the saga carry over.
+   */
+  historyLimit?: number;
 }
 
 export class WeftClient {
@@ -56,7 +61,10 @@ export class WeftClient {
     if (!checked.ok) throw new WeftValidationError(checked.issues);
     const doc = checked.document;
     const missing = await this.missingSearchAttributes();
-    const args: WeftDagInput = { document, input: options.input, searchAttributes: missing.length === 0 };
+    if (options.historyLimit !== undefined && !(Number.isInteger(options.historyLimit) && options.historyLimit >= 1)) {
+      throw new WeftUsageError(`historyLimit must be a whole number of events >= 1, got ${options.historyLimit}.`);
+    }
+    const args: WeftDagInput = { document, input: options.input, searchAttributes: missing.length === 0, historyLimit: options.historyLimit };
     const workflowId = options.workflowId ?? defaultWorkflowId(doc.name);
     try {
       const handle = await this.temporal.workflow.start(DAG_WORKFLOW_TYPE, {
@@ -230,9 +238,8 @@ export class WeftRun {
   private async act(update: string, input?: NodeActionInput): Promise<string> {
     await this.ensureOpen(update);
     try {
-      return (input ? await this.handle.executeUpdate(update, { args: [input] }) : await this.handle.executeUpdate(update)) as string;
+      return await sendUpdate(this.handle, update, input);
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new WeftUsageError(`${this.workflowId}: ${err.cause?.message ?? err.message}.`);
       if (err instanceof WorkflowNotFoundError) await this.ensureOpen(update);
       throw err;
     }
@@ -288,4 +295,3 @@ function describeDocument(doc: WeftDocument): string {
   }
   return lines.join('\n').trim();
 }
-

@@ -2,7 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { STATE_QUERY, UPDATES } from '../dsl/protocol';
 import type { CompensationSummary, NodeResult } from '../dsl/run-result';
-import type { RunStatus } from '../dsl/run-state';
+import type { RunState, RunStatus } from '../dsl/run-state';
 
 export interface WeftDagInput {
   /** The DAG document; validated again inside the workflow (anyone can start it with the Temporal CLI). */
@@ -16,6 +16,28 @@ export interface WeftDagInput {
   searchAttributes?: boolean;
   /** Set by the fixed-delay driver: which trigger started the run and when it was due. */
   trigger?: { id: string; scheduledAt: string };
+  /**
+   * Hand the run over to a new one (continue-as-new) once its history holds this many events. Default:
+   * when Temporal suggests it (`continueAsNewSuggested`, about 4,000 events on a default server).
+   */
+  historyLimit?: number;
+  /** Set by the run itself when it continues as new: where the previous run of this workflow left off. */
+  carried?: CarriedRun;
+}
+
+/** What a DAG run hands to its continuation: everything its decisions and its result still need. */
+export interface CarriedRun {
+  state: RunState;
+  /** Evaluated inputs of nodes that declare `compensate` (a compensation's default input). */
+  inputs: Record<string, unknown>;
+  /** Operator retry rounds per node (1 = its first round). */
+  rounds: Record<string, number>;
+  /** When the first run of the chain started (expressions read it as `run.startedAt`). */
+  startedAt: string;
+  /** Which trigger started the chain and when it was due (a schedule's search attributes do not carry over). */
+  trigger: { trigger: string | null; scheduledAt: string | null };
+  /** How many runs came before this one. */
+  handovers: number;
 }
 
 export interface WaitingNode {

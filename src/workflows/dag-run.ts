@@ -8,11 +8,14 @@
 import {
   ActivityCancellationType,
   ApplicationFailure,
+  allHandlersFinished,
   CancellationScope,
   ChildWorkflowCancellationType,
   condition,
   executeChild,
   isCancellation,
+  makeContinueAsNewFunc,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -56,11 +59,12 @@ import { attemptsFromFailure, describeFailure } from './failures';
 import { registerInterventions, takeDecision, type Decision, type InterventionHost } from './interventions';
 import {
   stateQuery,
+  type CarriedRun,
   type WaitingNode,
   type WeftDagInput,
   type WeftRunView,
 } from './dag-api';
-import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey, WeftStatusKey } from './search-attributes';
+import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey, WeftDagKey, WeftStatusKey, WeftTriggerKey } from './search-attributes';
 
 type Outcome = { output: unknown; attempt: number | null; skippedByOperator?: boolean };
 
@@ -74,6 +78,9 @@ class FailedByOperator extends Error {
 
 const now = () => new Date().toISOString(); // the sandbox's Date is Temporal's deterministic clock
 
+/** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
+export const HANDOVER_PATCH = 'weft-continue-as-new';
+
 export class DagRun {
   private readonly state: RunState;
   private readonly byId = new Map<string, WeftNode>();
@@ -82,7 +89,12 @@ export class DagRun {
   private readonly inputs = new Map<string, unknown>();
   private readonly runInput: Record<string, unknown>;
   private readonly info: WorkflowInfo = workflowInfo();
-  private readonly startedAt = now();
+  private readonly startedAt: string;
+  private readonly triggeredBy: CarriedRun['trigger'];
+  /** Set once the history is long: no new node starts, and the run continues as new when nothing runs. */
+  private handingOver = false;
+  /** Completions when this run began: a run hands over only after it made progress, so it never loops. */
+  private readonly seqAtStart: number;
   private status: RunStatus = 'RUNNING';
   private changed = false;
   private compensation: CompensationSummary | undefined;
@@ -95,15 +107,22 @@ export class DagRun {
     private readonly doc: WeftDocument,
     private readonly args: WeftDagInput,
   ) {
-    this.state = initialRunState(doc.nodes);
+    const carried = args.carried;
+    this.state = carried?.state ?? initialRunState(doc.nodes);
     for (const node of doc.nodes) this.byId.set(node.id, node);
     this.runInput = { ...(doc.input ?? {}), ...(args.input ?? {}) };
+    this.seqAtStart = this.state.seq;
+    this.startedAt = carried?.startedAt ?? now();
+    this.triggeredBy = carried?.trigger ?? this.trigger();
+    for (const [id, input] of Object.entries(carried?.inputs ?? {})) this.inputs.set(id, input);
+    for (const [id, round] of Object.entries(carried?.rounds ?? {})) this.rounds.set(id, round);
   }
 
   async execute(): Promise<WeftRunResult> {
     setHandler(stateQuery, () => this.view());
     registerInterventions(this.interventionHost());
     this.publish();
+    if (this.args.carried) this.resumeCarriedNodes();
     try {
       await this.schedule();
     } catch (err) {
@@ -133,6 +152,8 @@ export class DagRun {
     for (;;) {
       await this.startReadyNodes();
       if (isSettled(this.doc.nodes, this.state)) return;
+      if (!this.handingOver && this.historyIsLong() && patched(HANDOVER_PATCH)) this.handingOver = true;
+      if (this.handingOver && this.canHandOver()) await this.handOver();
       this.publish();
       this.changed = false;
       await condition(() => this.changed);
@@ -142,6 +163,56 @@ export class DagRun {
   /** Waits for cancelled nodes to report back (they were cancelled with the run's root scope). */
   private async drain(): Promise<void> {
     await condition(() => runningNodes(this.state).length === 0 && waitingNodes(this.state).length === 0);
+  }
+
+  /**
+   * A DAG's history grows with its nodes (about 3 events each) and Temporal caps it, so a long run hands
+   * over to a fresh run of the same workflow id: it stops starting nodes, lets running ones finish, and
+   * continues as new with its state. Waiting nodes (approvals, failures waiting for an operator) and sleep
+   * nodes are carried over as they are, with their timers counted from when they began.
+   */
+  private historyIsLong(): boolean {
+    if (this.state.seq === this.seqAtStart) return false;
+    const info = workflowInfo();
+    return this.args.historyLimit !== undefined ? info.historyLength >= this.args.historyLimit : info.continueAsNewSuggested;
+  }
+
+  private canHandOver(): boolean {
+    const busy = runningNodes(this.state).some((id) => this.byId.get(id)!.type !== 'sleep');
+    return !busy && this.decisions.size === 0 && !this.state.stopping;
+  }
+
+  private async handOver(): Promise<never> {
+    await condition(allHandlersFinished);
+    const inputs: Record<string, unknown> = {};
+    for (const node of this.doc.nodes) if (this.inputs.has(node.id)) inputs[node.id] = this.inputs.get(node.id);
+    const carried: CarriedRun = {
+      state: this.state,
+      inputs,
+      rounds: Object.fromEntries(this.rounds),
+      startedAt: this.startedAt,
+      trigger: this.triggeredBy,
+      handovers: (this.args.carried?.handovers ?? 0) + 1,
+    };
+    const status = this.state.paused ? 'PAUSED' : waitingNodes(this.state).length > 0 ? 'WAITING' : 'RUNNING';
+    const continueAsNew = makeContinueAsNewFunc<(input: WeftDagInput) => Promise<WeftRunResult>>({
+      typedSearchAttributes: this.args.searchAttributes
+        ? [
+            { key: WeftDagKey, value: this.doc.name },
+            { key: WeftStatusKey, value: status },
+            ...(this.triggeredBy.trigger ? [{ key: WeftTriggerKey, value: this.triggeredBy.trigger }] : []),
+          ]
+        : undefined,
+    });
+    return continueAsNew({ ...this.args, carried });
+  }
+
+  /** In a continued run: picks up the nodes that were waiting or sleeping when the previous run handed over. */
+  private resumeCarriedNodes(): void {
+    for (const node of this.doc.nodes) {
+      const status = this.state.nodes[node.id].status;
+      if (status === 'WAITING' || status === 'RUNNING') this.track(node, () => this.executeWithOperator(node));
+    }
   }
 
   private interventionHost(): InterventionHost {
@@ -159,6 +230,7 @@ export class DagRun {
   }
 
   private async startReadyNodes(): Promise<void> {
+    if (this.handingOver) return;
     for (;;) {
       const { ready, skipped } = evaluateTriggers(this.doc.nodes, this.state);
       for (const { id, reason } of skipped) markSkipped(this.state, id, reason, now());
@@ -189,10 +261,15 @@ export class DagRun {
 
   private start(node: WeftNode): void {
     markStarted(this.state, node.id, now());
+    this.track(node, () => this.executeWithOperator(node));
+  }
+
+  /** Runs a node's work in a scope of its own and records how it ended. */
+  private track(node: WeftNode, work: () => Promise<Outcome>): void {
     const scope = new CancellationScope();
     this.scopes.set(node.id, scope);
     scope
-      .run(() => this.executeWithOperator(node))
+      .run(work)
       .then(
         ({ output, attempt, skippedByOperator }) =>
           skippedByOperator
@@ -212,25 +289,31 @@ export class DagRun {
    * fails it. Cancellation is never caught here: a cancelled run stops waiting nodes too.
    */
   private async executeWithOperator(node: WeftNode): Promise<Outcome> {
+    // A node handed over while it waited after a failure goes straight back to waiting for its operator.
+    let failed = this.state.nodes[node.id].waiting?.kind === 'failure';
     for (;;) {
-      try {
-        return await this.executeNode(node);
-      } catch (err) {
-        if (isCancellation(err) || node.onFailure !== 'wait') throw err;
-        const error = describeFailure(err, `node "${node.id}"`);
-        addAttempts(this.state, node.id, this.attemptsOf(node, err), error);
-        markWaiting(this.state, node.id, 'failure', `failed (${error.message}); waiting for an operator`, now());
-        this.changed = true;
-        this.publish();
-        const decision = await takeDecision(this.decisions, node.id);
-        if (decision.action === 'skip') return { output: decision.output, attempt: 0, skippedByOperator: true };
-        if (decision.action === 'fail') {
-          throw new FailedByOperator({ ...error, message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message });
+      if (!failed) {
+        try {
+          return await this.executeNode(node);
+        } catch (err) {
+          if (isCancellation(err) || node.onFailure !== 'wait') throw err;
+          const error = describeFailure(err, `node "${node.id}"`);
+          addAttempts(this.state, node.id, this.attemptsOf(node, err), error);
+          markWaiting(this.state, node.id, 'failure', `failed (${error.message}); waiting for an operator`, now());
+          this.changed = true;
+          this.publish();
         }
-        this.rounds.set(node.id, (this.rounds.get(node.id) ?? 1) + 1);
-        markRetrying(this.state, node.id);
-        this.publish();
       }
+      failed = false;
+      const decision = await takeDecision(this.decisions, node.id);
+      if (decision.action === 'skip') return { output: decision.output, attempt: 0, skippedByOperator: true };
+      if (decision.action === 'fail') {
+        const error = this.state.nodes[node.id].error ?? { message: 'failed', type: null };
+        throw new FailedByOperator({ ...error, message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message });
+      }
+      this.rounds.set(node.id, (this.rounds.get(node.id) ?? 1) + 1);
+      markRetrying(this.state, node.id);
+      this.publish();
     }
   }
 
@@ -274,7 +357,8 @@ export class DagRun {
       case 'activity':
         return this.runActivity(node);
       case 'sleep':
-        await sleep(durationToMs(node.duration), { summary: node.id });
+        // Counted from the node's start, so a sleep carried over to a new run does not start again.
+        await sleep(this.remaining(node.duration, this.state.nodes[node.id].startedAt), { summary: node.id });
         return { output: null, attempt: 1 };
       case 'workflow':
         return this.runChild(node);
@@ -285,11 +369,14 @@ export class DagRun {
 
   /** WAITING until approved (its output is the data sent) or rejected, or until its timeout. */
   private async awaitApproval(node: ApprovalNode): Promise<Outcome> {
-    markWaiting(this.state, node.id, 'approval', 'waiting for approval', now());
-    this.changed = true;
-    this.publish();
+    if (this.state.nodes[node.id].status !== 'WAITING') {
+      markWaiting(this.state, node.id, 'approval', 'waiting for approval', now());
+      this.changed = true;
+      this.publish();
+    }
     if (node.timeout !== undefined) {
-      const decided = await condition(() => this.decisions.has(node.id), durationToMs(node.timeout), { summary: `${node.id}: approval timeout` });
+      const timeout = this.remaining(node.timeout, this.state.nodes[node.id].waiting?.since);
+      const decided = await condition(() => this.decisions.has(node.id), timeout, { summary: `${node.id}: approval timeout` });
       if (!decided) {
         if (node.onTimeout === 'approve') return { output: null, attempt: 1 };
         throw ApplicationFailure.create({ type: 'ApprovalTimeout', message: `no approval within ${node.timeout}`, nonRetryable: true });
@@ -299,6 +386,12 @@ export class DagRun {
     if (decision.action === 'approve') return { output: decision.data, attempt: 1 };
     const reason = decision.action === 'reject' || decision.action === 'fail' ? decision.reason : undefined;
     throw ApplicationFailure.create({ type: 'Rejected', message: reason ? `rejected: ${reason}` : 'rejected', nonRetryable: true });
+  }
+
+  /** What is left of `duration` since `since` (the whole of it on a fresh start; at least 1 ms for a timer). */
+  private remaining(duration: Parameters<typeof durationToMs>[0], since: string | null | undefined): number {
+    const elapsed = since ? Date.now() - Date.parse(since) : 0;
+    return Math.max(1, durationToMs(duration) - elapsed);
   }
 
   private async runActivity(node: ActivityNode): Promise<Outcome> {
@@ -390,7 +483,7 @@ export class DagRun {
         runId: this.info.runId,
         startedAt: this.startedAt,
         dag: this.doc.name,
-        ...this.trigger(),
+        ...this.triggeredBy,
       },
     };
   }
@@ -433,6 +526,8 @@ export class DagRun {
       const update = w.release[w.release.length - 1];
       notes.push(`✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`);
     }
+    if (this.handingOver) notes.push('Handing over to a new run (the history is long): no new node starts until the running ones finish.');
+    if (this.args.carried) notes.push(`Continued from ${this.args.carried.handovers} earlier run${this.args.carried.handovers === 1 ? '' : 's'} of this workflow (continue-as-new).`);
     if (this.state.stopping?.cause === 'failed') notes.push(`Failing: node "${this.state.stopping.nodeId}" failed.`);
     if (this.state.stopping?.cause === 'cancelled') notes.push('Cancelling: running nodes are being stopped.');
     if (this.compensation) notes.push(`Compensating (saga): ${this.compensation.compensated.length} undone, ${this.compensation.failed.length} failed.`);

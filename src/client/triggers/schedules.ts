@@ -14,7 +14,6 @@ import {
   ScheduleOverlapPolicy,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
   type ScheduleDescription,
   type ScheduleHandle,
   type WorkflowHandle,
@@ -27,6 +26,7 @@ import type { WeftDagInput } from '../../workflows/dag-api';
 import type { FixedDelayInput, FixedDelayView } from '../../workflows/fixed-delay-api';
 import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../workflows/search-attributes';
 import type { WeftClient } from '../weft-client';
+import { sendUpdate } from '../updates';
 import { formatMs, OVERLAP_POLICIES, resolveTrigger, type OverlapPolicy, type ResolvedTrigger, type TriggerKind, type TriggerPolicies, type TriggerTiming } from './spec';
 
 export interface CreateTriggerOptions extends TriggerPolicies {
@@ -222,14 +222,14 @@ export class WeftSchedules {
 
   async pause(id: string, note?: string): Promise<string> {
     const found = await this.locate(id);
-    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.pause, { note });
+    if (found.kind === 'driver') return sendUpdate(found.handle, TRIGGER_UPDATES.pause, { note });
     await found.handle.pause(note ?? 'paused with weft');
     return 'paused';
   }
 
   async unpause(id: string, note?: string): Promise<string> {
     const found = await this.locate(id);
-    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.unpause, { note });
+    if (found.kind === 'driver') return sendUpdate(found.handle, TRIGGER_UPDATES.unpause, { note });
     await found.handle.unpause(note ?? 'unpaused with weft');
     return 'unpaused';
   }
@@ -237,7 +237,7 @@ export class WeftSchedules {
   /** One run now. Schedules get their own overlap policy (Temporal's trigger() would default to allow-all). */
   async trigger(id: string): Promise<string> {
     const found = await this.locate(id);
-    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.trigger);
+    if (found.kind === 'driver') return sendUpdate(found.handle, TRIGGER_UPDATES.trigger);
     const overlap = found.description.policies.overlap ?? ScheduleOverlapPolicy.SKIP;
     await found.handle.trigger(overlap);
     return `triggered (overlap ${FROM_TEMPORAL_OVERLAP[overlap]})`;
@@ -245,7 +245,7 @@ export class WeftSchedules {
 
   async delete(id: string): Promise<string> {
     const found = await this.locate(id);
-    if (found.kind === 'driver') return this.update(found.handle, TRIGGER_UPDATES.delete);
+    if (found.kind === 'driver') return sendUpdate(found.handle, TRIGGER_UPDATES.delete);
     await found.handle.delete();
     return 'deleted; runs in progress go on';
   }
@@ -266,15 +266,6 @@ export class WeftSchedules {
     // Temporal's backfill range is inclusive at both ends; Weft's is half-open, like Airflow's data intervals.
     await found.handle.backfill({ start: from, end: new Date(to.getTime() - 1), overlap: TO_TEMPORAL_OVERLAP[overlap] });
     return `backfilling the fire times from ${from.toISOString()} up to (not including) ${to.toISOString()} (overlap ${overlap})`;
-  }
-
-  private async update(handle: WorkflowHandle, name: string, arg?: object): Promise<string> {
-    try {
-      return (arg ? await handle.executeUpdate(name, { args: [arg] }) : await handle.executeUpdate(name)) as string;
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new WeftUsageError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`);
-      throw err;
-    }
   }
 }
 
