@@ -19,10 +19,21 @@
 import jsonata from 'jsonata';
 import { isPlainObject, MAX_JSON_DEPTH, setOwn, toNullPrototypeJson } from './json';
 
+/** What expressions see of a node. */
+export interface NodeView {
+  readonly status?: string;
+  readonly output?: unknown;
+  readonly error?: unknown;
+}
+
 /** What expressions read; the interpreter builds it from the run state. */
 export interface ExpressionContext {
   readonly input?: unknown;
-  readonly nodes?: Readonly<Record<string, { readonly status?: string; readonly output?: unknown; readonly error?: unknown } | undefined>>;
+  /**
+   * The nodes, as a record or as a lookup by id. The interpreter passes a lookup: evaluation reads only the
+   * nodes an expression references, so a context must not cost a copy of every node of a large DAG.
+   */
+  readonly nodes?: Readonly<Record<string, NodeView | undefined>> | ((id: string) => NodeView | undefined);
   readonly run?: { readonly workflowId?: string; readonly startedAt?: string } & Readonly<Record<string, unknown>>;
 }
 
@@ -78,7 +89,8 @@ const NONDETERMINISTIC: Readonly<Record<string, string>> = {
 /** `$eval` compiles text at run time, which would defeat the static checks above. */
 const FORBIDDEN_FUNCTIONS = ['eval', ...Object.keys(NONDETERMINISTIC)] as const;
 /** Field names that only ever lead into the JavaScript object model. */
-const FORBIDDEN_FIELDS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Field names that reach JavaScript internals; expressions may not read them, and they are no node ids. */
+export const FORBIDDEN_FIELDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 type Ast = { readonly type: string; readonly value?: unknown } & Readonly<Record<string, unknown>>;
 
@@ -409,7 +421,7 @@ export function compileExpression(source: string): CompiledExpression {
 function sandboxContext(context: ExpressionContext, references: readonly string[]): unknown {
   const nodes = Object.create(null) as Record<string, unknown>;
   for (const id of references) {
-    const state = context.nodes && Object.prototype.hasOwnProperty.call(context.nodes, id) ? context.nodes[id] : undefined;
+    const state = lookUpNode(context.nodes, id);
     if (state !== undefined) nodes[id] = toNullPrototypeJson(state);
   }
   const root = Object.create(null) as Record<string, unknown>;
@@ -417,6 +429,11 @@ function sandboxContext(context: ExpressionContext, references: readonly string[
   root['run'] = toNullPrototypeJson(context.run);
   root['nodes'] = nodes;
   return root;
+}
+
+function lookUpNode(nodes: ExpressionContext['nodes'], id: string): NodeView | undefined {
+  if (typeof nodes === 'function') return nodes(id);
+  return nodes && Object.prototype.hasOwnProperty.call(nodes, id) ? nodes[id] : undefined;
 }
 
 /**

@@ -39,6 +39,7 @@ export {
   type EvaluationLimits,
   type ExpressionAnalysis,
   type ExpressionContext,
+  type NodeView,
 } from './expression-engine';
 
 // ---------------------------------------------------------------------------------------------------------------

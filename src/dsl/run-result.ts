@@ -6,7 +6,20 @@ import type { NodeState, RunState, RunStatus } from './run-state';
 import type { NodeStatus } from './trigger-rules';
 
 /** A node as the run's result shows it: its state without the scheduler's bookkeeping. */
-export type NodeResult = Pick<NodeState, 'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation'>;
+export type NodeResult = Pick<NodeState, 'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation'> & {
+  /**
+   * Set when the node's output was left out of the run's result to keep it within one payload: the
+   * output's size in JSON characters. The output itself is in the run's history (the activity's result).
+   */
+  outputOmitted?: number;
+};
+
+/**
+ * The most JSON characters Weft puts in one payload it builds itself (a run's result, a hand-over's input).
+ * Temporal refuses payloads over 2 MB by default, and terminates a run whose result is larger; this
+ * leaves room for a codec's envelope and multi-byte text.
+ */
+export const MAX_PAYLOAD_CHARS = 1_500_000;
 
 export interface CompensationSummary {
   /** Nodes undone, in the order their compensations ran. */
@@ -21,6 +34,8 @@ export interface WeftRunResult {
   dag: string;
   status: RunStatus;
   output: unknown;
+  /** Set when the run's output was left out to keep the result within one payload: its size in JSON characters. */
+  outputOmitted?: number;
   nodes: Record<string, NodeResult>;
   /** Present when the run failed or was cancelled: the node that failed the run and why. */
   error?: { nodeId?: string; message: string; type: string | null } | null;
@@ -30,6 +45,31 @@ export interface WeftRunResult {
 /** A run's result object, if `value` is one (e.g. the details of a DAG run's failure). */
 export function asRunResult(value: unknown): WeftRunResult | undefined {
   return value && typeof value === 'object' && 'nodes' in value && 'status' in value ? (value as WeftRunResult) : undefined;
+}
+
+/**
+ * A run's result (or its `state` view), made to fit `maxChars` of JSON: the largest node outputs are left
+ * out first (each marked with `outputOmitted`), then, if it is still too large, the run's own output.
+ * What fits is returned as is.
+ */
+export function fitRunResult<T extends { nodes: Record<string, NodeResult>; output?: unknown; outputOmitted?: number }>(result: T, maxChars = MAX_PAYLOAD_CHARS): T {
+  let size = JSON.stringify(result).length;
+  if (size <= maxChars) return result;
+  const nodes = { ...result.nodes };
+  const bySize = Object.keys(nodes)
+    .map((id) => ({ id, chars: JSON.stringify(nodes[id].output ?? null).length }))
+    .sort((a, b) => b.chars - a.chars || (a.id < b.id ? -1 : 1));
+  for (const { id, chars } of bySize) {
+    if (size <= maxChars || chars <= 4) break;
+    nodes[id] = { ...nodes[id], output: null, outputOmitted: chars };
+    size -= chars - 'null'.length - `,"outputOmitted":${chars}`.length;
+  }
+  const fitted: T = { ...result, nodes };
+  if ('output' in result && JSON.stringify(fitted).length > maxChars) {
+    fitted.outputOmitted = JSON.stringify(result.output ?? null).length;
+    fitted.output = null;
+  }
+  return fitted;
 }
 
 export function nodeResults(state: RunState): Record<string, NodeResult> {
@@ -66,15 +106,23 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200);
 }
 
+/** Beyond this many nodes the table lists only the nodes worth a look (a person cannot read thousands of rows). */
+export const MARKDOWN_MAX_ROWS = 100;
+
+const SETTLED_QUIETLY: ReadonlySet<NodeStatus> = new Set(['PENDING', 'SUCCEEDED', 'SKIPPED']);
+
 /** A markdown table of nodes for the Web UI's "current details". */
 export function renderRunMarkdown(dag: string, status: RunStatus, state: RunState, notes: string[] = []): string {
   const counts = new Map<NodeStatus, number>();
-  for (const n of Object.values(state.nodes)) counts.set(n.status, (counts.get(n.status) ?? 0) + 1);
+  const entries = Object.entries(state.nodes);
+  for (const [, n] of entries) counts.set(n.status, (counts.get(n.status) ?? 0) + 1);
   const summary = [...counts.entries()].map(([s, c]) => `${c} ${s.toLowerCase()}`).join(', ');
-  const rows = Object.entries(state.nodes).map(([id, n]) => {
+  const shown = entries.length <= MARKDOWN_MAX_ROWS ? entries : entries.filter(([, n]) => !SETTLED_QUIETLY.has(n.status)).slice(0, MARKDOWN_MAX_ROWS);
+  const rows = shown.map(([id, n]) => {
     const detail = n.error ? n.error.message : (n.reason ?? '');
     return `| ${cell(id)} | ${STATUS_ICON[n.status]} ${n.status} | ${n.attempts || ''} | ${cell(detail)} |`;
   });
+  const hidden = entries.length - shown.length;
   return [
     `**${cell(dag)}** — ${status} (${summary})`,
     ...notes.map((n) => `> ${n}`),
@@ -82,5 +130,6 @@ export function renderRunMarkdown(dag: string, status: RunStatus, state: RunStat
     '| node | status | attempts | detail |',
     '| --- | --- | --- | --- |',
     ...rows,
+    ...(hidden > 0 ? ['', `${hidden} more nodes (pending, succeeded, skipped or past the first ${MARKDOWN_MAX_ROWS}) are left out; \`weft status\` lists them all.`] : []),
   ].join('\n');
 }

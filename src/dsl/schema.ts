@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { FORBIDDEN_FIELDS } from './expression-engine';
 import type { WeftIssueCode } from './issues';
 import { isJsonValue, MAX_JSON_DEPTH, type JsonValue } from './json';
 
@@ -113,9 +114,14 @@ export const CompensationSchema = z
   })
   .meta({ description: 'The saga undo step, run if the DAG fails after this node succeeded. Its input may also read this node (nodes.<own id>).' });
 
-export const NodeIdSchema = z.string().regex(NODE_ID_PATTERN, {
-  error: 'node ids start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 64 characters)',
-});
+export const NodeIdSchema = z
+  .string()
+  .regex(NODE_ID_PATTERN, {
+    error: 'node ids start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 64 characters)',
+  })
+  .refine((id) => !FORBIDDEN_FIELDS.has(id), {
+    error: (issue) => `"${String(issue.input)}" is reserved (expressions could not read it as nodes.<id>); choose another id`,
+  });
 
 const commonNodeFields = {
   id: NodeIdSchema,

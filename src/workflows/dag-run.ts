@@ -27,9 +27,9 @@ import {
 import { compileActivityOptions } from '../dsl/activity-options';
 import { releaseCommands } from '../dsl/intervention';
 import { durationToMs } from '../dsl/duration';
-import { evaluateCondition, evaluateTemplate } from '../dsl/expressions';
+import { evaluateCondition, evaluateTemplate, type ExpressionContext, type NodeView } from '../dsl/expressions';
 import { unwrapAttempt } from '../dsl/protocol';
-import { nodeResults, renderRunMarkdown, type CompensationSummary, type WeftRunResult } from '../dsl/run-result';
+import { fitRunResult, MAX_PAYLOAD_CHARS, nodeResults, renderRunMarkdown, type CompensationSummary, type WeftRunResult } from '../dsl/run-result';
 import {
   addAttempts,
   compensationOrder,
@@ -81,6 +81,7 @@ const now = () => new Date().toISOString(); // the sandbox's Date is Temporal's 
 /** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
 export const HANDOVER_PATCH = 'weft-continue-as-new';
 
+
 export class DagRun {
   private readonly state: RunState;
   private readonly byId = new Map<string, WeftNode>();
@@ -91,8 +92,11 @@ export class DagRun {
   private readonly info: WorkflowInfo = workflowInfo();
   private readonly startedAt: string;
   private readonly triggeredBy: CarriedRun['trigger'];
-  /** Set once the history is long: no new node starts, and the run continues as new when nothing runs. */
-  private handingOver = false;
+  /**
+   * `draining` once the history is long: no new node starts, and the run continues as new when nothing
+   * runs. `too-large` when what it would carry over does not fit one payload: it goes on in this history.
+   */
+  private handover: 'no' | 'draining' | 'too-large' = 'no';
   /** Completions when this run began: a run hands over only after it made progress, so it never loops. */
   private readonly seqAtStart: number;
   private status: RunStatus = 'RUNNING';
@@ -119,7 +123,7 @@ export class DagRun {
   }
 
   async execute(): Promise<WeftRunResult> {
-    setHandler(stateQuery, () => this.view());
+    setHandler(stateQuery, () => fitRunResult(this.view()));
     registerInterventions(this.interventionHost());
     this.publish();
     if (this.args.carried) this.resumeCarriedNodes();
@@ -152,8 +156,10 @@ export class DagRun {
     for (;;) {
       await this.startReadyNodes();
       if (isSettled(this.doc.nodes, this.state)) return;
-      if (!this.handingOver && this.historyIsLong() && patched(HANDOVER_PATCH)) this.handingOver = true;
-      if (this.handingOver && this.canHandOver()) await this.handOver();
+      if (this.handover === 'no' && this.historyIsLong() && patched(HANDOVER_PATCH)) {
+        this.handover = JSON.stringify(this.nextRunInput()).length <= MAX_PAYLOAD_CHARS ? 'draining' : 'too-large';
+      }
+      if (this.handover === 'draining' && this.canHandOver()) await this.handOver();
       this.publish();
       this.changed = false;
       await condition(() => this.changed);
@@ -182,11 +188,15 @@ export class DagRun {
     return !busy && this.decisions.size === 0 && !this.state.stopping;
   }
 
-  private async handOver(): Promise<never> {
-    await condition(allHandlersFinished);
+  /** The next run's input: this one's, with where it left off. */
+  private nextRunInput(): WeftDagInput {
+    return { ...this.args, carried: this.carried() };
+  }
+
+  private carried(): CarriedRun {
     const inputs: Record<string, unknown> = {};
     for (const node of this.doc.nodes) if (this.inputs.has(node.id)) inputs[node.id] = this.inputs.get(node.id);
-    const carried: CarriedRun = {
+    return {
       state: this.state,
       inputs,
       rounds: Object.fromEntries(this.rounds),
@@ -194,6 +204,10 @@ export class DagRun {
       trigger: this.triggeredBy,
       handovers: (this.args.carried?.handovers ?? 0) + 1,
     };
+  }
+
+  private async handOver(): Promise<never> {
+    await condition(allHandlersFinished);
     const status = this.state.paused ? 'PAUSED' : waitingNodes(this.state).length > 0 ? 'WAITING' : 'RUNNING';
     const continueAsNew = makeContinueAsNewFunc<(input: WeftDagInput) => Promise<WeftRunResult>>({
       typedSearchAttributes: this.args.searchAttributes
@@ -204,7 +218,7 @@ export class DagRun {
           ]
         : undefined,
     });
-    return continueAsNew({ ...this.args, carried });
+    return continueAsNew(this.nextRunInput());
   }
 
   /** In a continued run: picks up the nodes that were waiting or sleeping when the previous run handed over. */
@@ -230,7 +244,7 @@ export class DagRun {
   }
 
   private async startReadyNodes(): Promise<void> {
-    if (this.handingOver) return;
+    if (this.handover === 'draining') return;
     for (;;) {
       const { ready, skipped } = evaluateTriggers(this.doc.nodes, this.state);
       for (const { id, reason } of skipped) markSkipped(this.state, id, reason, now());
@@ -470,11 +484,11 @@ export class DagRun {
   }
 
   /** What expressions read: the run's input, finished nodes, and facts about the run. */
-  private context(): Record<string, unknown> {
-    const nodes: Record<string, unknown> = {};
-    for (const [id, n] of Object.entries(this.state.nodes)) {
-      nodes[id] = { status: n.status, output: n.output ?? null, error: n.error };
-    }
+  private context(): ExpressionContext {
+    const nodes = (id: string): NodeView | undefined => {
+      const n = Object.prototype.hasOwnProperty.call(this.state.nodes, id) ? this.state.nodes[id] : undefined;
+      return n && { status: n.status, output: n.output ?? null, error: n.error };
+    };
     return {
       input: this.runInput,
       nodes,
@@ -526,7 +540,8 @@ export class DagRun {
       const update = w.release[w.release.length - 1];
       notes.push(`✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`);
     }
-    if (this.handingOver) notes.push('Handing over to a new run (the history is long): no new node starts until the running ones finish.');
+    if (this.handover === 'draining') notes.push('Handing over to a new run (the history is long): no new node starts until the running ones finish.');
+    if (this.handover === 'too-large') notes.push('Too large to hand over to a new run (the document and node outputs exceed one payload): the run goes on in this history.');
     if (this.args.carried) notes.push(`Continued from ${this.args.carried.handovers} earlier run${this.args.carried.handovers === 1 ? '' : 's'} of this workflow (continue-as-new).`);
     if (this.state.stopping?.cause === 'failed') notes.push(`Failing: node "${this.state.stopping.nodeId}" failed.`);
     if (this.state.stopping?.cause === 'cancelled') notes.push('Cancelling: running nodes are being stopped.');
@@ -550,6 +565,6 @@ export class DagRun {
       const e = this.state.nodes[failedNode].error;
       result.error = { nodeId: failedNode, message: e?.message ?? 'failed', type: e?.type ?? null };
     } else if (this.status === 'CANCELLED') result.error = { message: 'the run was cancelled', type: 'Cancelled' };
-    return result;
+    return fitRunResult(result); // a result over Temporal's payload limit would get the finished run terminated
   }
 }

@@ -173,6 +173,23 @@ describe('historyLimit', () => {
     await expect(weft.start(doc('bad-limit', chain(1)), { historyLimit: 0 })).rejects.toThrow('historyLimit must be a whole number of events >= 1, got 0.');
   });
 
+  it('a run whose state would not fit one payload goes on in its own history, and its result leaves the largest outputs out', async () => {
+    // Nodes holding 80 kB outputs: when the history reaches 80 events, some 25 of them (2 MB) would have
+    // to be carried, over the 1.5 MB bound.
+    const nodes = chain(30).map((n) => ({ ...n, activity: 'weft.echo', input: '${ input.blob }' }));
+    const run = await weft.start(doc('too-large', nodes), { workflowId: `too-large-${Date.now()}`, historyLimit: 80, input: { blob: 'x'.repeat(80_000) } });
+    const result = await run.result();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.runId).toBe(run.runId);
+    // 2.4 MB of outputs would not fit the result either: the largest are left out, and marked so.
+    const omitted = Object.values(result.nodes).filter((n) => n.outputOmitted !== undefined);
+    expect(omitted.length).toBeGreaterThanOrEqual(10);
+    expect(omitted.every((n) => n.output === null && n.outputOmitted === 80_002)).toBe(true);
+    expect(result.nodes.step29.status).toBe('SUCCEEDED');
+    const metadata = (await run.handle.query('__temporal_workflow_metadata')) as { currentDetails: string };
+    expect(metadata.currentDetails).toContain('Too large to hand over to a new run');
+  });
+
   it('a short DAG never hands over by default', async () => {
     const run = await weft.start(doc('short', chain(5)), { workflowId: `short-${Date.now()}` });
     const result = await run.result();

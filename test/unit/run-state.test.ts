@@ -1,5 +1,5 @@
 import { compileActivityOptions, DEFAULT_START_TO_CLOSE } from '../../src/dsl/activity-options';
-import { renderRunMarkdown } from '../../src/dsl/run-result';
+import { fitRunResult, renderRunMarkdown } from '../../src/dsl/run-result';
 import {
   compensationOrder,
   evaluateTriggers,
@@ -139,6 +139,62 @@ describe('the run state', () => {
 | c | ⏳ PENDING |  |  |
 | d | ⏳ PENDING |  |  |"
 `);
+  });
+});
+
+describe('renderRunMarkdown of a large DAG', () => {
+  it('lists only the nodes worth a look and says how many it left out', () => {
+    const nodes: SchedulableNode[] = Array.from({ length: 150 }, (_, k) => ({ id: `n${k}`, onFailure: 'continue' as const }));
+    const state = initialRunState(nodes);
+    for (const k of [0, 1, 2, 3]) markStarted(state, `n${k}`, T);
+    markSucceeded(state, 'n0', null, 1, T);
+    markFailed(state, nodes[1], { message: 'boom', type: 'E' }, 3, T);
+    expect(renderRunMarkdown('big', 'RUNNING', state)).toMatchInlineSnapshot(`
+"**big** — RUNNING (1 succeeded, 1 failed, 2 running, 146 pending)
+
+| node | status | attempts | detail |
+| --- | --- | --- | --- |
+| n1 | ❌ FAILED | 3 | boom |
+| n2 | ▶️ RUNNING |  |  |
+| n3 | ▶️ RUNNING |  |  |
+
+147 more nodes (pending, succeeded, skipped or past the first 100) are left out; \`weft status\` lists them all."
+`);
+  });
+});
+
+describe('fitRunResult', () => {
+  const node = (output: unknown) => ({ status: 'SUCCEEDED' as const, attempts: 1, startedAt: T, endedAt: T, output, error: null });
+  const result = (output: unknown, outputs: Record<string, unknown>) => ({
+    workflowId: 'w',
+    runId: 'r',
+    dag: 'd',
+    status: 'SUCCEEDED' as const,
+    output,
+    nodes: Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, node(o)])),
+  });
+
+  it('returns a result that fits as it is', () => {
+    const small = result(1, { a: 'x' });
+    expect(fitRunResult(small, 10_000)).toBe(small);
+  });
+
+  it('leaves out the largest node outputs first, saying how large each was, until the result fits', () => {
+    const big = result({ total: 3 }, { a: 'a'.repeat(100), b: 'b'.repeat(500), c: 'c'.repeat(300) });
+    const size = JSON.stringify(big).length;
+    const fitted = fitRunResult(big, size - 400);
+    expect(fitted.nodes.b).toMatchObject({ output: null, outputOmitted: 502 });
+    expect(fitted.nodes.c.output).toBe('c'.repeat(300));
+    expect(fitted.nodes.a.output).toBe('a'.repeat(100));
+    expect(fitted.output).toEqual({ total: 3 });
+    expect(JSON.stringify(fitted).length).toBeLessThanOrEqual(size - 400);
+    expect(big.nodes.b.output).toBe('b'.repeat(500)); // the input is not changed
+  });
+
+  it('leaves out the run output last', () => {
+    const big = result('o'.repeat(1000), { a: 'a'.repeat(100) });
+    const fitted = fitRunResult(big, 500);
+    expect(fitted).toMatchObject({ output: null, outputOmitted: 1002, nodes: { a: { output: null, outputOmitted: 102 } } });
   });
 });
 

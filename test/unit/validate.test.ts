@@ -199,6 +199,13 @@ nodes[3].activity: must not be empty (WEFT_SCHEMA)"
 `);
   });
 
+  it('refuses node ids that name JavaScript internals', () => {
+    expect(report(doc([{ id: '__proto__', activity: 'x' }, { id: 'constructor', activity: 'x' }]))).toMatchInlineSnapshot(`
+"nodes[0].id: "__proto__" is reserved (expressions could not read it as nodes.<id>); choose another id (WEFT_SCHEMA)
+nodes[1].id: "constructor" is reserved (expressions could not read it as nodes.<id>); choose another id (WEFT_SCHEMA)"
+`);
+  });
+
   it('names unknown node types and fields, suggesting what was meant', () => {
     const document = doc(
       [
