@@ -14,6 +14,7 @@ function detail(node: NodeResult): string {
   if (node.error) parts.push(node.error.type ? `${node.error.type}: ${node.error.message}` : node.error.message);
   else if (node.reason) parts.push(node.reason);
   if (node.compensation?.status === 'COMPENSATION_FAILED') parts.push(`compensation failed: ${node.compensation.error?.message}`);
+  if (node.outputOmitted !== undefined) parts.push(`output of ${node.outputOmitted} characters left out of the result (it is in the run's history)`);
   return parts.join('; ').replace(/\s+/g, ' ');
 }
 

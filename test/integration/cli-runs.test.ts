@@ -57,6 +57,21 @@ it('exits 2 with a sentence for an unknown run and for an invalid document', asy
   expect(invalid.stderr).toContain('nodes[3].dependsOn[0]: unknown node "ghost"');
 });
 
+it('weft run --history-limit hands a run over to new runs of the same id; a bad limit exits 2', async () => {
+  const id = `cli-limit-${Date.now()}`;
+  const { code, stdout } = await weft(['run', 'examples/fan-out-fan-in.json', '--id', id, '--history-limit', '20', '--json'], cliEnv);
+  expect(code).toBe(0);
+  const result = JSON.parse(stdout);
+  expect(result.status).toBe('SUCCEEDED');
+  const runs = [];
+  for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.status.name);
+  expect(runs.length).toBeGreaterThanOrEqual(2);
+  expect(runs).toContain('CONTINUED_AS_NEW');
+
+  const bad = await weft(['run', 'examples/fan-out-fan-in.json', '--history-limit', '1e3'], cliEnv);
+  expect(bad).toMatchObject({ code: 2, stderr: 'weft: --history-limit must be a whole number of events >= 1, got "1e3".' });
+});
+
 it('refuses to start a second run with the id of a running one', async () => {
   const id = `cli-dup-${Date.now()}`;
   await weft(['run', 'examples/fan-out-fan-in.json', '--id', id], cliEnv);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatIssue } from '../../dsl/issues';
 import type { WeftRunResult } from '../../dsl/run-result';
 import { guessUiUrl } from '../../connection';
-import { WeftExit } from '../../errors';
+import { WeftExit, WeftUsageError } from '../../errors';
 import type { WeftRunView } from '../../workflows/dag-api';
 import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../documents';
 import { renderNodeTable, renderSummary } from '../render';
@@ -103,10 +103,15 @@ export function registerDagCommands(program: Command, io: Output): void {
     .option('--id <workflowId>', 'workflow id (default: <name>-<time>-<random>)')
     .option('--wait', 'follow node progress until the run ends, then print the summary')
     .option('--json', 'wait, then print the run result as one JSON object on stdout')
+    .option('--history-limit <events>', 'continue as new once a run\'s history holds this many events (default: when Temporal suggests it)')
     .addHelpText('after', '\nExamples:\n  weft run examples/etl-diamond.json --wait\n  weft run examples/order-saga.json --input \'{"failShipping": true}\' --json')
-    .action(async (file: string, flags: { input?: string; id?: string; wait?: boolean; json?: boolean }) => {
+    .action(async (file: string, flags: { input?: string; id?: string; wait?: boolean; json?: boolean; historyLimit?: string }) => {
       const document = loadDocumentOrThrow(file);
       const input = parseInputObject(flags.input);
+      if (flags.historyLimit !== undefined && !/^[1-9]\d*$/.test(flags.historyLimit)) {
+        throw new WeftUsageError(`--history-limit must be a whole number of events >= 1, got "${flags.historyLimit}".`);
+      }
+      const historyLimit = flags.historyLimit === undefined ? undefined : Number(flags.historyLimit);
       await withClient(async (weft) => {
         const missing = await weft.missingSearchAttributes();
         if (missing.length) {
@@ -115,7 +120,7 @@ export function registerDagCommands(program: Command, io: Output): void {
               `Register with: ${missing.map((m) => `temporal operator search-attribute create --name ${m} --type Keyword`).join(' && ')}`,
           );
         }
-        const run = await weft.start(document, { input, workflowId: flags.id });
+        const run = await weft.start(document, { input, workflowId: flags.id, historyLimit });
         io.err(`Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}`);
         if (!flags.wait && !flags.json) {
           io.out(run.workflowId);
