@@ -16,6 +16,7 @@ interface NodeInfo {
 function stoppingReason(state: RunState): string | null {
   if (state.stopping?.cause === 'cancelled') return 'the run is being cancelled';
   if (state.stopping?.cause === 'failed') return `the run is failing (node "${state.stopping.nodeId}" failed)`;
+  if (state.stopping?.cause === 'timedOut') return 'the run is failing (the DAG timed out)';
   return null;
 }
 

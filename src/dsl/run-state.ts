@@ -55,8 +55,8 @@ export interface RunState {
   nodes: Record<string, NodeState>;
   /** Completions so far; the next completion gets seq + 1. */
   seq: number;
-  /** Set when a node failed with onFailure "fail" (the run will fail) or the run was cancelled. */
-  stopping: null | { cause: 'failed' | 'cancelled'; nodeId?: string };
+  /** Set when a node failed with onFailure "fail" or the DAG's timeout passed (the run will fail), or the run was cancelled. */
+  stopping: null | { cause: 'failed' | 'cancelled' | 'timedOut'; nodeId?: string };
   /** While paused no node starts; running ones finish. */
   paused: boolean;
 }
@@ -166,6 +166,11 @@ export function markRunCancelled(state: RunState): void {
   state.stopping = { cause: 'cancelled' };
 }
 
+/** The DAG's `timeout` passed: the run fails (unless it is already failing or cancelled). */
+export function markRunTimedOut(state: RunState): void {
+  state.stopping ??= { cause: 'timedOut' };
+}
+
 /** The nodes currently executing (they count against maxParallelism). */
 export function runningNodes(state: RunState): string[] {
   return Object.keys(state.nodes).filter((id) => state.nodes[id].status === 'RUNNING');
@@ -186,8 +191,14 @@ export function finalizePending(state: RunState, at: string): void {
   for (const [id, node] of Object.entries(state.nodes)) {
     if (node.status !== 'PENDING') continue;
     if (state.stopping?.cause === 'cancelled') markCancelled(state, id, at);
-    else markSkipped(state, id, state.stopping ? `the run stopped after "${state.stopping.nodeId}" failed` : 'never became ready', at);
+    else markSkipped(state, id, stopReason(state) ?? 'never became ready', at);
   }
+}
+
+function stopReason(state: RunState): string | undefined {
+  if (state.stopping?.cause === 'timedOut') return 'the DAG timed out before it could run';
+  if (state.stopping?.cause === 'failed') return `the run stopped after "${state.stopping.nodeId}" failed`;
+  return undefined;
 }
 
 /** S4: what to undo, newest completion first. */
@@ -206,7 +217,7 @@ export function markCompensated(state: RunState, id: string, error: NodeError | 
 
 export function runOutcome(state: RunState): Exclude<RunStatus, 'RUNNING' | 'PAUSED'> {
   if (state.stopping?.cause === 'cancelled') return 'CANCELLED';
-  if (state.stopping?.cause === 'failed') return 'FAILED';
+  if (state.stopping?.cause === 'failed' || state.stopping?.cause === 'timedOut') return 'FAILED';
   return 'SUCCEEDED';
 }
 

@@ -189,6 +189,10 @@ export const WeftDocumentSchema = z
     input: z.record(z.string(), JsonValueSchema).optional().meta({ description: "Default input; the run's own input is merged over it." }),
     defaults: DefaultsSchema.optional(),
     maxParallelism: z.int().min(1).optional().meta({ description: 'At most this many nodes run at the same time.' }),
+    timeout: DurationSchema.optional().meta({
+      description:
+        'The DAG must end within this long of its start: then nodes still running or waiting are cancelled, the saga compensates, and the run fails with error type DagTimeout.',
+    }),
     failFast: z.boolean().default(true).meta({
       description:
         'When a node fails with onFailure "fail": true (the default) cancels the nodes still running, then compensates; false lets them finish first.',

@@ -42,6 +42,7 @@ import {
   markFailed,
   markRetrying,
   markRunCancelled,
+  markRunTimedOut,
   markSkipped,
   markSkippedByOperator,
   markStarted,
@@ -77,6 +78,8 @@ class FailedByOperator extends Error {
 
 
 const now = () => new Date().toISOString(); // the sandbox's Date is Temporal's deterministic clock
+
+type Duration = Parameters<typeof durationToMs>[0];
 
 /** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
 export const HANDOVER_PATCH = 'weft-continue-as-new';
@@ -127,6 +130,7 @@ export class DagRun {
     registerInterventions(this.interventionHost());
     this.publish();
     if (this.args.carried) this.resumeCarriedNodes();
+    if (this.doc.timeout !== undefined) this.watchDeadline(this.doc.timeout);
     try {
       await this.schedule();
     } catch (err) {
@@ -164,6 +168,22 @@ export class DagRun {
       this.changed = false;
       await condition(() => this.changed);
     }
+  }
+
+  /**
+   * The DAG's `timeout`, counted from the start of the first run (a hand-over does not restart it). When it
+   * passes, nodes running or waiting are cancelled and the run takes its failure path (compensation).
+   */
+  private watchDeadline(timeout: Duration): void {
+    sleep(this.remaining(timeout, this.startedAt), { summary: `DAG timeout (${timeout})` }).then(
+      () => {
+        if (this.state.stopping || isSettled(this.doc.nodes, this.state)) return;
+        markRunTimedOut(this.state);
+        for (const scope of this.scopes.values()) scope.cancel();
+        this.changed = true;
+      },
+      () => undefined, // the run was cancelled first
+    );
   }
 
   /** Waits for cancelled nodes to report back (they were cancelled with the run's root scope). */
@@ -403,7 +423,7 @@ export class DagRun {
   }
 
   /** What is left of `duration` since `since` (the whole of it on a fresh start; at least 1 ms for a timer). */
-  private remaining(duration: Parameters<typeof durationToMs>[0], since: string | null | undefined): number {
+  private remaining(duration: Duration, since: string | null | undefined): number {
     const elapsed = since ? Date.now() - Date.parse(since) : 0;
     return Math.max(1, durationToMs(duration) - elapsed);
   }
@@ -545,6 +565,7 @@ export class DagRun {
     if (this.args.carried) notes.push(`Continued from ${this.args.carried.handovers} earlier run${this.args.carried.handovers === 1 ? '' : 's'} of this workflow (continue-as-new).`);
     if (this.state.stopping?.cause === 'failed') notes.push(`Failing: node "${this.state.stopping.nodeId}" failed.`);
     if (this.state.stopping?.cause === 'cancelled') notes.push('Cancelling: running nodes are being stopped.');
+    if (this.state.stopping?.cause === 'timedOut') notes.push(`Timed out: the DAG did not end within ${this.doc.timeout}; running nodes are being stopped.`);
     if (this.compensation) notes.push(`Compensating (saga): ${this.compensation.compensated.length} undone, ${this.compensation.failed.length} failed.`);
     setCurrentDetails(renderRunMarkdown(this.doc.name, this.status, this.state, notes));
     // WAITING is a search status only (the run itself is RUNNING): `WeftStatus = "WAITING"` finds runs that need a person.
@@ -564,7 +585,8 @@ export class DagRun {
     else if (this.status === 'FAILED' && failedNode) {
       const e = this.state.nodes[failedNode].error;
       result.error = { nodeId: failedNode, message: e?.message ?? 'failed', type: e?.type ?? null };
-    } else if (this.status === 'CANCELLED') result.error = { message: 'the run was cancelled', type: 'Cancelled' };
+    } else if (this.state.stopping?.cause === 'timedOut') result.error = { message: `the DAG did not end within ${this.doc.timeout}`, type: 'DagTimeout' };
+    else if (this.status === 'CANCELLED') result.error = { message: 'the run was cancelled', type: 'Cancelled' };
     return fitRunResult(result); // a result over Temporal's payload limit would get the finished run terminated
   }
 }

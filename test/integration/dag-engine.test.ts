@@ -99,6 +99,36 @@ describe.each([
     });
   });
 
+  describe('the DAG timeout', () => {
+    it('cancels what runs, compensates what succeeded, skips the rest and fails with DagTimeout', async () => {
+      const result = await runDoc(
+        weft,
+        doc(
+          'dag-timeout',
+          [
+            { id: 'reserve', activity: 'weft.echo', input: 'r-1', compensate: { activity: 'weft.echo' } },
+            { id: 'slow', dependsOn: ['reserve'], activity: 'weft.sleep', input: { ms: 10_000 } },
+            { id: 'gate', type: 'approval' },
+            { id: 'after', dependsOn: ['slow'], activity: 'weft.echo' },
+          ],
+          { timeout: '1500ms' },
+        ),
+      );
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toEqual({ message: 'the DAG did not end within 1500ms', type: 'DagTimeout' });
+      expect(result.nodes.slow.status).toBe('CANCELLED');
+      expect(result.nodes.gate.status).toBe('CANCELLED');
+      expect(result.nodes.reserve.status).toBe('COMPENSATED');
+      expect(result.nodes.after).toMatchObject({ status: 'SKIPPED', reason: 'the DAG timed out before it could run' });
+      expect(result.compensation).toEqual({ compensated: ['reserve'], failed: [] });
+    });
+
+    it('does not matter to a DAG that ends in time', async () => {
+      const result = await runDoc(weft, doc('dag-in-time', [{ id: 'a', activity: 'weft.echo', input: 1 }], { timeout: '1m' }));
+      expect(result.status).toBe('SUCCEEDED');
+    });
+  });
+
   describe('saga compensation', () => {
     const step = (id: string, deps: string[], compensate: Record<string, unknown> = { activity: 'weft.echo', input: { undo: id } }) => ({
       id,

@@ -143,6 +143,18 @@ describe.each([
     expect(result.nodes.use.output).toBe(7);
   });
 
+  it('counts the DAG timeout from the first run: a later run arms only what is left of it', async () => {
+    const run = await start(doc('carried-deadline', [...chain(30), { id: 'gate', type: 'approval' }], { timeout: '4s' }));
+    const result = await run.result();
+    expect(result).toMatchObject({ status: 'FAILED', error: { type: 'DagTimeout' } });
+    expect(result.nodes.gate.status).toBe('CANCELLED');
+    const runs = await runsOf(run.workflowId);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    const last = await env.client.workflow.getHandle(run.workflowId, runs[runs.length - 1].runId).fetchHistory();
+    const timer = last.events!.find((e) => e.timerStartedEventAttributes)!.timerStartedEventAttributes!.startToFireTimeout!;
+    expect(Number(timer.seconds ?? 0) * 1000 + Math.round((timer.nanos ?? 0) / 1e6)).toBeLessThan(4000);
+  });
+
   it('compensates nodes completed in earlier runs, newest first, when a later node fails', async () => {
     const steps = chain(25).map((n) => ({ ...n, compensate: { activity: 'weft.echo' } }));
     const run = await start(

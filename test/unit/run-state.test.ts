@@ -9,6 +9,7 @@ import {
   markCompensated,
   markFailed,
   markRunCancelled,
+  markRunTimedOut,
   markSkipped,
   markStarted,
   markSucceeded,
@@ -99,6 +100,22 @@ describe('the run state', () => {
     finalizePending(state, T);
     expect(state.nodes.z).toMatchObject({ status: 'SKIPPED', reason: 'the run stopped after "y" failed' });
     expect(runOutcome(state)).toBe('FAILED');
+  });
+
+  it('a DAG timeout stops new starts and fails the run, unless the run was already stopping', () => {
+    const state = initialRunState(diamond);
+    markStarted(state, 'a', T);
+    markSucceeded(state, 'a', null, 1, T);
+    markRunTimedOut(state);
+    expect(evaluateTriggers(diamond, state)).toEqual({ ready: [], skipped: [] }); // S3
+    finalizePending(state, T);
+    expect(state.nodes.b).toMatchObject({ status: 'SKIPPED', reason: 'the DAG timed out before it could run' });
+    expect(runOutcome(state)).toBe('FAILED');
+
+    const cancelled = initialRunState(diamond);
+    markRunCancelled(cancelled);
+    markRunTimedOut(cancelled);
+    expect(runOutcome(cancelled)).toBe('CANCELLED');
   });
 
   it('compensates succeeded nodes with compensate, newest completion first (S4)', () => {
