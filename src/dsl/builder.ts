@@ -121,6 +121,8 @@ export interface DagOptions<In> {
   defaults?: { retry?: RetrySpec; timeout?: TimeoutSpec; taskQueue?: string };
   maxParallelism?: number;
   failFast?: boolean;
+  /** The whole DAG must end within this long (see `timeout` in docs/dsl.md). */
+  timeout?: Duration;
 }
 
 export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<string, unknown>, Out = null> {
@@ -230,6 +232,7 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
       defaults: this.options.defaults,
       maxParallelism: this.options.maxParallelism,
       failFast: this.options.failFast,
+      timeout: this.options.timeout,
       nodes: this.nodes,
       output: this.outputValue,
     });

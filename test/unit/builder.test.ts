@@ -44,6 +44,12 @@ describe('the typed builder', () => {
     });
   });
 
+  it('carries the document-level options, the DAG timeout among them', () => {
+    const doc = dag('bounded', { timeout: '2h', maxParallelism: 4, failFast: false }).activity('a', 'weft.echo', { input: 1 }).build();
+    expect(doc).toMatchObject({ timeout: '2h', maxParallelism: 4, failFast: false });
+    expect(validateDocument(doc).ok).toBe(true);
+  });
+
   it('builds sleep, approval and workflow nodes', () => {
     async function report(input: { day: string }): Promise<{ rows: number }> {
       return { rows: input.day.length };
