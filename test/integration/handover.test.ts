@@ -85,9 +85,10 @@ describe.each([
       doc('carried-waits', [
         ...chain(30),
         { id: 'gate', type: 'approval' },
-        { id: 'nap', type: 'sleep', duration: '3s' },
+        { id: 'nap', type: 'sleep', duration: '5s' },
         { id: 'after', dependsOn: ['gate', 'nap', 'step29'], activity: 'weft.echo', input: { by: '${ nodes.gate.output.by }' } },
       ]),
+      30, // hands over within the first second or so, well before the nap ends, even on a loaded machine
     );
     // The chain forces hand-overs while the gate waits.
     await waitFor(run, (v) => v.nodes.step29.status === 'SUCCEEDED', 'the chain');
@@ -119,11 +120,11 @@ describe.each([
         writeFileSync(join(__dirname, '../histories', `${name}@${label}.json`), historyToJSON(history));
       }
     }
-    expect(timers[0]).toBe(3000);
+    expect(timers[0]).toBe(5000);
     expect(timers.length).toBeGreaterThanOrEqual(2);
-    expect(timers[timers.length - 1]).toBeLessThan(3000);
+    expect(timers[timers.length - 1]).toBeLessThan(5000);
     const nap = result.nodes.nap;
-    expect(Date.parse(nap.endedAt!) - Date.parse(nap.startedAt!)).toBeGreaterThanOrEqual(3000);
+    expect(Date.parse(nap.endedAt!) - Date.parse(nap.startedAt!)).toBeGreaterThanOrEqual(5000);
   });
 
   it('a failed node waiting for an operator is skipped in a later run; downstream sees the output', async () => {
@@ -144,7 +145,7 @@ describe.each([
   });
 
   it('counts the DAG timeout from the first run: a later run arms only what is left of it', async () => {
-    const run = await start(doc('carried-deadline', [...chain(30), { id: 'gate', type: 'approval' }], { timeout: '4s' }));
+    const run = await start(doc('carried-deadline', [...chain(30), { id: 'gate', type: 'approval' }], { timeout: '6s' }), 30);
     const result = await run.result();
     expect(result).toMatchObject({ status: 'FAILED', error: { type: 'DagTimeout' } });
     expect(result.nodes.gate.status).toBe('CANCELLED');
@@ -152,7 +153,7 @@ describe.each([
     expect(runs.length).toBeGreaterThanOrEqual(2);
     const last = await env.client.workflow.getHandle(run.workflowId, runs[runs.length - 1].runId).fetchHistory();
     const timer = last.events!.find((e) => e.timerStartedEventAttributes)!.timerStartedEventAttributes!.startToFireTimeout!;
-    expect(Number(timer.seconds ?? 0) * 1000 + Math.round((timer.nanos ?? 0) / 1e6)).toBeLessThan(4000);
+    expect(Number(timer.seconds ?? 0) * 1000 + Math.round((timer.nanos ?? 0) / 1e6)).toBeLessThan(6000);
   });
 
   it('compensates nodes completed in earlier runs, newest first, when a later node fails', async () => {
