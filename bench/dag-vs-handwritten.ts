@@ -6,17 +6,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { WeftClient } from '../src/client/weft-client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { validateDocument } from '../src/dsl/validate';
-import { startDevServer } from '../src/server/dev-server';
-import { createWeftWorker } from '../src/worker/create-worker';
+import { arg, runBenchmark } from './harness';
 import { weftDocument, type Shape } from './shape';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -27,15 +20,9 @@ async function historyLength(client: Client, workflowId: string): Promise<number
 async function main() {
   const runs = arg('runs', 7);
   const shape: Shape = { levels: arg('levels', 10), width: arg('width', 10) };
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  const server = process.env.TEMPORAL_ADDRESS ? undefined : await startDevServer({ port: 0, headless: true });
-  const address = server?.address ?? process.env.TEMPORAL_ADDRESS!;
-  const taskQueue = `bench-${Date.now()}`;
-  try {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('ERROR') });
-    const worker = await createWeftWorker({ connection: await NativeConnection.connect({ address }), taskQueue, workflowBundle: { code } });
-    const running = worker.run();
-    const weft = await WeftClient.connect({ address, taskQueue, namespace: 'default' });
+  // Weft's workflows and the hand-written one in one bundle, so both run on the same worker.
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('ERROR') });
+  runBenchmark('bench', { workflowBundle: { code } }, async (weft, taskQueue) => {
     const document = weftDocument(shape);
     const timings = { weft: [] as number[], hand: [] as number[] };
     const events = { weft: [] as number[], hand: [] as number[] };
@@ -69,7 +56,7 @@ async function main() {
     const validateMs = performance.now() - v0;
     if (!validation.ok) throw new Error('the 5,000-node document should be valid');
 
-    const report = {
+    return {
       shape: `${shape.levels * shape.width} nodes, ${shape.levels} levels of ${shape.width}`,
       runs,
       wallMs: { weft: Math.round(median(timings.weft)), handWritten: Math.round(median(timings.hand)) },
@@ -78,13 +65,7 @@ async function main() {
       eventsRatio: +(median(events.weft) / median(events.hand)).toFixed(3),
       validate5000NodesMs: Math.round(validateMs),
     };
-    console.log(JSON.stringify(report, null, 2));
-    await weft.close();
-    worker.shutdown();
-    await running;
-  } finally {
-    await server?.stop();
-  }
+  });
 }
 
 main().catch((err) => {
