@@ -84,7 +84,6 @@ type Duration = Parameters<typeof durationToMs>[0];
 /** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
 export const HANDOVER_PATCH = 'weft-continue-as-new';
 
-
 export class DagRun {
   private readonly state: RunState;
   private readonly byId = new Map<string, WeftNode>();
