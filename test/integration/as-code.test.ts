@@ -2,18 +2,14 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WeftClient } from '../../src/client/weft-client';
-import { doc, weftFor } from './dag-helpers';
-import { createTestEnv, type TestEnv } from './env';
+import { doc, useWeft } from './dag-helpers';
+import type { TestEnv } from './env';
 
 let env: TestEnv;
 let weft: WeftClient;
-beforeAll(async () => {
-  env = await createTestEnv();
-  weft = await weftFor(env);
-});
-afterAll(async () => {
-  await weft?.close();
-  await env?.close();
+useWeft({}, (e, w) => {
+  env = e;
+  weft = w;
 });
 
 /** Inputs of the activities a workflow scheduled, in order, from its history. */

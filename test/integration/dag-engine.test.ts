@@ -1,8 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WeftClient } from '../../src/client/weft-client';
-import { createTestEnv, type TestEnv } from './env';
-import { doc, maxConcurrency, overlapped, runDoc, weftFor } from './dag-helpers';
+import type { TestEnv } from './env';
+import { doc, maxConcurrency, overlapped, runDoc, useWeft } from './dag-helpers';
 
 // Each scenario runs twice: with the worker's workflow cache, and without it, so that every workflow
 // task replays the history from the start (what happens after a worker restart).
@@ -12,13 +12,9 @@ describe.each([
 ] as const)('DAG engine (%s)', (_mode, workerOptions) => {
   let env: TestEnv;
   let weft: WeftClient;
-  beforeAll(async () => {
-    env = await createTestEnv({ temporal: workerOptions });
-    weft = await weftFor(env);
-  });
-  afterAll(async () => {
-    await weft?.close();
-    await env?.close();
+  useWeft({ temporal: workerOptions }, (e, w) => {
+    env = e;
+    weft = w;
   });
 
   const fast = { initialInterval: '100ms', backoffCoefficient: 1 };

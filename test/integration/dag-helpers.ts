@@ -1,7 +1,8 @@
 /** Running documents on the test server through the real client, as a user would. */
 import { WeftClient } from '../../src/client/weft-client';
 import type { WeftRunResult } from '../../src/dsl/run-result';
-import { testAddress, type TestEnv } from './env';
+import type { WeftWorkerOptions } from '../../src/worker/create-worker';
+import { createTestEnv, testAddress, type TestEnv } from './env';
 
 let counter = 0;
 
@@ -11,6 +12,24 @@ export function doc(name: string, nodes: unknown[], extra: Record<string, unknow
 
 export async function weftFor(env: TestEnv): Promise<WeftClient> {
   return WeftClient.connect({ address: testAddress(), namespace: 'default', taskQueue: env.taskQueue });
+}
+
+/**
+ * A worker and a client for the enclosing describe block (or file), handed to `ready` before its tests
+ * and closed after them.
+ */
+export function useWeft(options: Partial<WeftWorkerOptions>, ready: (env: TestEnv, weft: WeftClient) => void): void {
+  let env: TestEnv | undefined;
+  let weft: WeftClient | undefined;
+  beforeAll(async () => {
+    env = await createTestEnv(options);
+    weft = await weftFor(env);
+    ready(env, weft);
+  });
+  afterAll(async () => {
+    await weft?.close();
+    await env?.close();
+  });
 }
 
 export async function runDoc(weft: WeftClient, document: Record<string, unknown>, input?: Record<string, unknown>): Promise<WeftRunResult> {

@@ -8,18 +8,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WeftClient, WeftRun } from '../../src/client/weft-client';
-import { createTestEnv, type TestEnv } from './env';
-import { weftFor } from './dag-helpers';
+import { useWeft } from './dag-helpers';
 
-let env: TestEnv;
 let weft: WeftClient;
-beforeAll(async () => {
-  env = await createTestEnv();
-  weft = await weftFor(env);
-});
-afterAll(async () => {
-  await weft?.close();
-  await env?.close();
+useWeft({}, (_env, w) => {
+  weft = w;
 });
 
 const example = (file: string) => JSON.parse(readFileSync(join(__dirname, '../../examples', file), 'utf8'));

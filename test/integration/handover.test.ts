@@ -9,8 +9,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WeftClient, WeftRun } from '../../src/client/weft-client';
 import type { WeftRunView } from '../../src/workflows/dag-api';
 import { WeftDagKey, WeftStatusKey } from '../../src/workflows/search-attributes';
-import { createTestEnv, type TestEnv } from './env';
-import { doc, weftFor } from './dag-helpers';
+import type { TestEnv } from './env';
+import { doc, useWeft } from './dag-helpers';
 
 /** n echo nodes in a chain, each adding 1 to its predecessor's output. */
 function chain(n: number, prefix = 'step'): Array<{ id: string } & Record<string, unknown>> {
@@ -28,13 +28,9 @@ describe.each([
   let env: TestEnv;
   let weft: WeftClient;
   let seq = 0;
-  beforeAll(async () => {
-    env = await createTestEnv({ temporal: workerOptions });
-    weft = await weftFor(env);
-  });
-  afterAll(async () => {
-    await weft?.close();
-    await env?.close();
+  useWeft({ temporal: workerOptions }, (e, w) => {
+    env = e;
+    weft = w;
   });
 
   const start = (document: Record<string, unknown>, historyLimit = 60) =>
@@ -171,15 +167,9 @@ describe.each([
 });
 
 describe('historyLimit', () => {
-  let env: TestEnv;
   let weft: WeftClient;
-  beforeAll(async () => {
-    env = await createTestEnv();
-    weft = await weftFor(env);
-  });
-  afterAll(async () => {
-    await weft?.close();
-    await env?.close();
+  useWeft({}, (_env, w) => {
+    weft = w;
   });
 
   it('is refused unless it is a whole number >= 1', async () => {
