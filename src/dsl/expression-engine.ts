@@ -3,21 +3,36 @@
  * evaluation at run time. The DSL-level API (templates, conditions) is in expressions.ts.
  *
  * Expressions read one context object, `{ input, nodes: { <id>: { status, output, error } }, run }`.
- * Three guarantees hold, and the tests in test/unit/expressions*.test.ts pin each one:
+ * Four guarantees hold, and the tests in test/unit/expressions*.test.ts pin each one:
  *
  * 1. Every node an expression can read is known statically. `nodes.<id>` (also `nodes."odd-id"`, `$$.nodes.<id>`)
  *    is a reference; reading `nodes` any other way (`nodes.*`, `nodes[...]`, `$lookup(nodes, x)`, `$$` or `$` as a
  *    value, `**`) is refused with a message, because the validator could not check it. At run time the context
  *    handed to JSONata holds only the referenced nodes, so even a form the analysis missed can read nothing more.
  * 2. Results depend only on the context. `$now`, `$millis`, `$random`, `$shuffle` and `$eval` are refused (use
- *    `run.startedAt` for time); evaluation is bounded by a count of evaluation steps and nesting depth, never by the
- *    clock, so a runaway recursion fails the same way on every replay inside the Temporal workflow sandbox.
- * 3. Expressions reach data, not code. The context is a prototype-free copy; reading `constructor`, `__proto__` or
- *    `prototype` is refused statically, and at run time any step that yields a JavaScript function or a built-in
- *    prototype, or reads an inherited property, fails the evaluation.
+ *    `run.startedAt` for time).
+ * 3. Every evaluation finishes, fast, on every input: it is bounded by counts of steps, nesting and data work
+ *    (expression-budget.ts, expression-builtins.ts), never by the clock, so a runaway expression fails the same
+ *    way on every replay inside the Temporal workflow sandbox. Regular expressions run on RE2, in linear time
+ *    (linear-regex.ts). Evaluation is synchronous (JSONata 1.8 drives its generators itself): in the sandbox
+ *    every promise costs a captured stack trace, which made JSONata 2's async evaluation 10-50x slower there.
+ *    The source itself is bounded (length, nesting) before it is parsed.
+ * 4. Expressions reach data, not code. Reading `constructor`, `__proto__` or `prototype` is refused
+ *    statically; JSONata 1.8.9 looks up own properties only; and at run time any step that yields a JavaScript
+ *    function or a built-in prototype, or reads an inherited property, fails the evaluation.
  */
 import jsonata from 'jsonata';
-import { isPlainObject, MAX_JSON_DEPTH, setOwn, toNullPrototypeJson } from './json';
+import { activeBudget, Budget, LimitExceeded, withBudget, type EvaluationLimits } from './expression-budget';
+import { guardedBuiltins } from './expression-builtins';
+import { isPlainObject, MAX_JSON_DEPTH, setOwn } from './json';
+import { LinearRegex, linearRegexProblem } from './linear-regex';
+
+export { DEFAULT_EVALUATION_LIMITS, Budget, type EvaluationLimits } from './expression-budget';
+
+/** Longest expression source accepted; longer ones are refused before parsing. */
+export const MAX_EXPRESSION_LENGTH = 10_000;
+/** Deepest nesting of brackets, and of the parsed expression, accepted. */
+export const MAX_EXPRESSION_NESTING = 100;
 
 /** What expressions see of a node. */
 export interface NodeView {
@@ -36,24 +51,6 @@ export interface ExpressionContext {
   readonly nodes?: Readonly<Record<string, NodeView | undefined>> | ((id: string) => NodeView | undefined);
   readonly run?: { readonly workflowId?: string; readonly startedAt?: string } & Readonly<Record<string, unknown>>;
 }
-
-export interface EvaluationLimits {
-  /** Evaluation steps (JSONata AST node visits) per expression; about 100,000 take 60 ms. */
-  readonly maxSteps: number;
-  /** Nesting of evaluation steps; recursion deeper than this fails instead of exhausting memory. */
-  readonly maxDepth: number;
-  /** Longest string any step may produce (Temporal payloads are capped at 2 MB anyway). */
-  readonly maxStringLength: number;
-  /** Longest array any step may produce. */
-  readonly maxArrayLength: number;
-}
-
-export const DEFAULT_EVALUATION_LIMITS: EvaluationLimits = Object.freeze({
-  maxSteps: 100_000,
-  maxDepth: 500,
-  maxStringLength: 2_000_000,
-  maxArrayLength: 1_000_000,
-});
 
 /** An expression that cannot be compiled or whose evaluation failed; `reason` is JSONata's or Weft's explanation. */
 export class WeftExpressionError extends Error {
@@ -100,14 +97,61 @@ export type ExpressionAnalysis =
 
 class AnalysisProblem extends Error {}
 
+const TOO_DEEP = `the expression is nested more than ${MAX_EXPRESSION_NESTING} levels deep; split it into smaller expressions`;
+
+/** JSONata 1.8 takes options its type definitions do not declare. */
+const compileJsonata = jsonata as unknown as (source: string, options: { RegexEngine: typeof LinearRegex }) => jsonata.Expression;
+
 function parse(source: string): jsonata.Expression {
   if (source.trim() === '') throw new AnalysisProblem('the expression is empty');
   // JSONata would read "${ x }" as the context followed by an object constructor, and complain about that instead.
   if (/^\s*\$\{/.test(source)) throw new AnalysisProblem('this field holds a bare expression; remove the surrounding "${ }"');
+  // Bounded before parsing: JSONata's parser recurses once per nesting level and would overflow the stack.
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw new AnalysisProblem(`the expression is ${source.length} characters long, over the limit of ${MAX_EXPRESSION_LENGTH}; do long computations in an activity`);
+  }
+  if (bracketNesting(source) > MAX_EXPRESSION_NESTING) throw new AnalysisProblem(TOO_DEEP);
+  let expression: jsonata.Expression;
   try {
-    return jsonata(source);
+    expression = compileJsonata(source, { RegexEngine: LinearRegex });
   } catch (err) {
+    if (err instanceof RangeError) throw new AnalysisProblem(TOO_DEEP); // a chain of prefix operators
     throw new AnalysisProblem(describeJsonataError(err));
+  }
+  checkTree(expression.ast() as unknown as Ast);
+  return expression;
+}
+
+/** How deeply brackets nest outside string literals (an upper bound: regex literals count too). */
+function bracketNesting(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < source.length && source[i] !== c; i++) if (source[i] === '\\') i++;
+    } else if (c === '(' || c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return deepest;
+}
+
+/**
+ * Walks the parsed tree without recursion: refuses trees deeper than the analysis below may recurse, and
+ * regex literals that cannot run in linear time.
+ */
+function checkTree(root: Ast): void {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > 2 * MAX_EXPRESSION_NESTING) throw new AnalysisProblem(TOO_DEEP);
+    if (node instanceof RegExp) {
+      const problem = linearRegexProblem(node);
+      if (problem !== undefined) throw new AnalysisProblem(problem);
+      continue;
+    }
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
 }
 
@@ -261,6 +305,8 @@ function hasModifiers(step: Ast): boolean {
 
 function checkVariable(ast: Ast): void {
   const name = String(ast.value);
+  // JSONata looks its evaluation hooks up by these names: an expression binding one could escape its budget.
+  if (name.startsWith('__')) throw new AnalysisProblem(`the variable name "$${name}" is reserved (names starting with "__" are not allowed)`);
   if (name === 'eval') throw new AnalysisProblem('$eval is not allowed: expressions are checked before the run, so they cannot be built from text at run time');
   const hint = NONDETERMINISTIC[name];
   if (hint !== undefined) throw new AnalysisProblem(`$${name} is not allowed because expressions must give the same result on every replay; ${hint}`);
@@ -318,34 +364,28 @@ export function referencedNodes(source: string): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Evaluation
 
-class LimitExceeded extends Error {}
-
-interface Budget {
-  steps: number;
-  depth: number;
-  readonly limits: EvaluationLimits;
-}
-
-/** A binding name JSONata code cannot spell (a variable name ends at "."), so expressions cannot reach the budget. */
-const BUDGET = 'weft.budget';
-const ENTRY = Symbol.for('jsonata.__evaluate_entry');
-const EXIT = Symbol.for('jsonata.__evaluate_exit');
+/** JSONata's hooks around every evaluation step; bound in each compiled expression's own environment. */
+const ENTRY = '__evaluate_entry';
+const EXIT = '__evaluate_exit';
 const INTRINSIC_PROTOTYPES: readonly unknown[] = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype];
+/** Binary operators whose operands are checked or charged before the operator runs (see `checkOperands`). */
+const CHECKED_OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=', 'in', '&', '..']);
 
-function onEntry(_expr: Ast, _input: unknown, environment: jsonata.Environment): void {
-  const budget = environment.lookup(BUDGET) as Budget | undefined;
-  if (budget === undefined) return;
-  if (++budget.steps > budget.limits.maxSteps) {
-    throw new LimitExceeded(`evaluation took more than ${budget.limits.maxSteps} steps (unbounded recursion?)`);
-  }
-  if (++budget.depth > budget.limits.maxDepth) {
-    throw new LimitExceeded(`evaluation nested more than ${budget.limits.maxDepth} levels deep (unbounded recursion?)`);
-  }
+function currentBudget(): Budget {
+  const budget = activeBudget();
+  if (budget === undefined) throw new LimitExceeded('expressions are evaluated with a budget only');
+  return budget;
 }
 
-function onExit(expr: Ast, input: unknown, environment: jsonata.Environment, result: unknown): void {
-  const budget = environment.lookup(BUDGET) as Budget | undefined;
-  if (budget !== undefined) budget.depth--;
+function onEntry(expr: Ast): void {
+  const budget = currentBudget();
+  budget.enter();
+  if (expr.type === 'binary' && CHECKED_OPERATORS.has(String(expr.value))) budget.operands.push({ node: expr, lhs: undefined });
+}
+
+function onExit(expr: Ast, input: unknown, _environment: unknown, result: unknown): void {
+  const budget = currentBudget();
+  budget.exit();
   // A regex literal legitimately evaluates to a matcher function; nothing else should.
   if ((typeof result === 'function' && expr.type !== 'regex') || INTRINSIC_PROTOTYPES.includes(result)) {
     throw new LimitExceeded('the expression reached a JavaScript built-in instead of data');
@@ -353,13 +393,26 @@ function onExit(expr: Ast, input: unknown, environment: jsonata.Environment, res
   if (expr.type === 'name' && readsInherited(input, String(expr.value))) {
     throw new LimitExceeded(`"${String(expr.value)}" is inherited JavaScript behaviour, not a data field`);
   }
-  if (budget === undefined) return;
-  if (typeof result === 'string' && result.length > budget.limits.maxStringLength) {
-    throw new LimitExceeded(`a string grew longer than ${budget.limits.maxStringLength} characters`);
+  budget.result(result);
+  const top = budget.operands[budget.operands.length - 1];
+  if (top === undefined) return;
+  if (expr === top.node['lhs']) top.lhs = result;
+  else if (expr === top.node['rhs']) checkOperands(budget, String(top.node.value), top.lhs, result);
+  else if (expr === top.node) budget.operands.pop();
+}
+
+/**
+ * Before a binary operator runs: a range is checked for size before it is allocated, and comparisons and
+ * concatenation (which walk or stringify their operands natively) are charged for their operands' size.
+ */
+function checkOperands(budget: Budget, operator: string, lhs: unknown, rhs: unknown): void {
+  if (operator === '..') {
+    if (typeof lhs === 'number' && typeof rhs === 'number' && rhs >= lhs) budget.checkArray(rhs - lhs + 1, `the range [${lhs}..${rhs}]`);
+    return;
   }
-  if (Array.isArray(result) && result.length > budget.limits.maxArrayLength) {
-    throw new LimitExceeded(`an array grew longer than ${budget.limits.maxArrayLength} items`);
-  }
+  budget.chargeDeep(lhs, `the operator ${operator}`);
+  budget.chargeDeep(rhs, `the operator ${operator}`);
+  if (operator === '&' && typeof lhs === 'string' && typeof rhs === 'string') budget.checkString(lhs.length + rhs.length, 'the result of &');
 }
 
 /** Does looking `key` up in `input` (as JSONata does, mapping over arrays) find something that is not an own property? */
@@ -380,8 +433,12 @@ function refuse(name: string): () => never {
 export interface CompiledExpression {
   readonly source: string;
   readonly references: readonly string[];
-  /** The raw JSONata result: `undefined` when nothing matched; objects and arrays as plain JSON. */
-  evaluate(context: ExpressionContext, limits?: Partial<EvaluationLimits>): Promise<unknown>;
+  /**
+   * The raw JSONata result: `undefined` when nothing matched; objects and arrays as plain JSON. Synchronous:
+   * inside the workflow sandbox every promise costs a captured stack trace, and nothing here waits.
+   * `budget`, when given, is charged (pass one budget to several evaluations to bound them together).
+   */
+  evaluate(context: ExpressionContext, limits?: Partial<EvaluationLimits> | Budget): unknown;
 }
 
 /** Throws WeftExpressionError when the expression is invalid (see `analyzeExpression`). */
@@ -395,19 +452,23 @@ export function compileExpression(source: string): CompiledExpression {
     throw err;
   }
   // Hooks and overrides live in this expression's own environment; the library's globals stay untouched.
-  expression.assign(ENTRY as unknown as string, onEntry);
-  expression.assign(EXIT as unknown as string, onExit);
+  expression.assign(ENTRY, onEntry);
+  expression.assign(EXIT, onExit);
+  for (const [name, definition] of guardedBuiltins()) expression.assign(name, definition);
   for (const name of FORBIDDEN_FUNCTIONS) expression.registerFunction(name, refuse(name));
   return {
     source,
     references,
-    async evaluate(context, limits) {
-      const budget: Budget = { steps: 0, depth: 0, limits: { ...DEFAULT_EVALUATION_LIMITS, ...limits } };
+    evaluate(context, limits) {
+      const budget = limits instanceof Budget ? limits : new Budget(limits);
       let result: unknown;
       try {
-        result = await expression.evaluate(sandboxContext(context, references), { [BUDGET]: budget });
+        result = withBudget(budget, () => expression.evaluate(sandboxContext(context, references)) as unknown);
       } catch (err) {
         throw new WeftExpressionError(source, describeJsonataError(err));
+      } finally {
+        budget.operands.length = 0;
+        budget.depth = 0;
       }
       return toPlainJson(result, source);
     },
@@ -415,18 +476,26 @@ export function compileExpression(source: string): CompiledExpression {
 }
 
 /**
- * The context JSONata sees: a prototype-free deep copy holding only `input`, `run` and the referenced nodes,
- * so an expression can never observe more than the validator approved.
+ * The context JSONata sees: `input`, `run` and only the referenced nodes, so an expression can never observe
+ * more than the validator approved. Values are passed as they are, not copied (a copy per evaluation costs
+ * O(data) per node, quadratic over a large DAG): JSONata 1.8.9 reads own properties only, names that reach
+ * JavaScript internals are refused statically, and the exit hook fails any step that yields a function or a
+ * prototype. JSONata does not modify its input.
  */
 function sandboxContext(context: ExpressionContext, references: readonly string[]): unknown {
   const nodes = Object.create(null) as Record<string, unknown>;
   for (const id of references) {
     const state = lookUpNode(context.nodes, id);
-    if (state !== undefined) nodes[id] = toNullPrototypeJson(state);
+    if (state === undefined) continue;
+    const view = Object.create(null) as Record<string, unknown>;
+    if (state.status !== undefined) view['status'] = state.status;
+    view['output'] = state.output;
+    if (state.error !== undefined) view['error'] = state.error;
+    nodes[id] = view;
   }
   const root = Object.create(null) as Record<string, unknown>;
-  root['input'] = toNullPrototypeJson(context.input);
-  root['run'] = toNullPrototypeJson(context.run);
+  root['input'] = context.input;
+  root['run'] = context.run;
   root['nodes'] = nodes;
   return root;
 }

@@ -21,6 +21,7 @@ import {
   isJsonataFunction,
   quoteExpression,
   WeftExpressionError,
+  Budget,
   type CompiledExpression,
   type EvaluationLimits,
   type ExpressionContext,
@@ -35,6 +36,9 @@ export {
   quoteExpression,
   WeftExpressionError,
   DEFAULT_EVALUATION_LIMITS,
+  Budget,
+  MAX_EXPRESSION_LENGTH,
+  MAX_EXPRESSION_NESTING,
   type CompiledExpression,
   type EvaluationLimits,
   type ExpressionAnalysis,
@@ -163,8 +167,11 @@ type Plan =
 export interface CompiledTemplate {
   /** Node ids read by any expression in the template, in first-use order. */
   readonly references: readonly string[];
-  /** A new value with every template replaced; parts without templates are shared with the original. */
-  evaluate(context: ExpressionContext, limits?: Partial<EvaluationLimits>): Promise<unknown>;
+  /**
+   * A new value with every template replaced; parts without templates are shared with the original.
+   * Pass a `Budget` to bound all of the template's expressions together (each has its own otherwise).
+   */
+  evaluate(context: ExpressionContext, limits?: Partial<EvaluationLimits> | Budget): unknown;
 }
 
 function plan(value: unknown, references: Set<string>, depth: number): Plan {
@@ -196,7 +203,7 @@ function plan(value: unknown, references: Set<string>, depth: number): Plan {
 }
 
 /** Evaluate one plan; sequentially, in document order, so replays see the same order of work. */
-async function run(step: Plan, context: ExpressionContext, limits: Partial<EvaluationLimits> | undefined): Promise<unknown> {
+function run(step: Plan, context: ExpressionContext, limits: Partial<EvaluationLimits> | Budget | undefined): unknown {
   switch (step.kind) {
     case 'literal':
       return step.value;
@@ -204,18 +211,18 @@ async function run(step: Plan, context: ExpressionContext, limits: Partial<Evalu
       return step.expression.evaluate(context, limits);
     case 'text': {
       let text = '';
-      for (const part of step.parts) text += typeof part === 'string' ? part : toText(await part.evaluate(context, limits));
+      for (const part of step.parts) text += typeof part === 'string' ? part : toText(part.evaluate(context, limits));
       return text;
     }
     case 'array': {
       const out: unknown[] = [];
-      for (const item of step.items) out.push((await run(item, context, limits)) ?? null);
+      for (const item of step.items) out.push(run(item, context, limits) ?? null);
       return out;
     }
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const [key, item] of step.entries) {
-        const value = await run(item, context, limits);
+        const value = run(item, context, limits);
         if (value !== undefined) setOwn(out, key, value);
       }
       return out;
@@ -229,12 +236,13 @@ export function compileTemplate(value: unknown): CompiledTemplate {
   const root = plan(value, references, 0);
   return {
     references: [...references],
-    evaluate: async (context, limits) => (await run(root, context, limits)) ?? null,
+    // One budget for all of the template's expressions: many small runaways add up to one bound.
+    evaluate: (context, limits) => run(root, context, limits instanceof Budget ? limits : new Budget(limits)) ?? null,
   };
 }
 
 /** Compile and evaluate in one go (compile once with `compileTemplate` when evaluating repeatedly). */
-export function evaluateTemplate(value: unknown, context: ExpressionContext, limits?: Partial<EvaluationLimits>): Promise<unknown> {
+export function evaluateTemplate(value: unknown, context: ExpressionContext, limits?: Partial<EvaluationLimits> | Budget): unknown {
   return compileTemplate(value).evaluate(context, limits);
 }
 
@@ -258,7 +266,7 @@ export function toBoolean(value: unknown): boolean {
 export interface CompiledCondition {
   readonly source: string;
   readonly references: readonly string[];
-  evaluate(context: ExpressionContext, limits?: Partial<EvaluationLimits>): Promise<boolean>;
+  evaluate(context: ExpressionContext, limits?: Partial<EvaluationLimits> | Budget): boolean;
 }
 
 /** A `when` expression: a bare JSONata expression (no `${}`), coerced with `toBoolean`. */
@@ -267,11 +275,11 @@ export function compileCondition(source: string): CompiledCondition {
   return {
     source,
     references: expression.references,
-    evaluate: async (context, limits) => toBoolean(await expression.evaluate(context, limits)),
+    evaluate: (context, limits) => toBoolean(expression.evaluate(context, limits)),
   };
 }
 
-export function evaluateCondition(source: string, context: ExpressionContext, limits?: Partial<EvaluationLimits>): Promise<boolean> {
+export function evaluateCondition(source: string, context: ExpressionContext, limits?: Partial<EvaluationLimits> | Budget): boolean {
   return compileCondition(source).evaluate(context, limits);
 }
 
