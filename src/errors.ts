@@ -5,12 +5,28 @@
 
 /** The environment is not ready: a missing toolchain, a busy port, an unreachable server. */
 export class WeftSetupError extends Error {
-  override readonly name = 'WeftSetupError';
+  override readonly name: string = 'WeftSetupError';
 }
 
 /** The caller asked for something that cannot be done: bad flags, an unknown run or node. */
 export class WeftUsageError extends Error {
-  override readonly name = 'WeftUsageError';
+  override readonly name: string = 'WeftUsageError';
+}
+
+/**
+ * A payload over Temporal's limit (2 MB per payload by default): refused by the client before sending, or
+ * by the server. `bytes` is the encoded size when the client measured it.
+ */
+export class WeftPayloadTooLargeError extends WeftUsageError {
+  override readonly name: string = 'WeftPayloadTooLargeError';
+  constructor(
+    message: string,
+    readonly bytes?: number,
+    readonly limit?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** Ends a command with an exit code after it already told the user why (e.g. 1: the run failed). */

@@ -8,21 +8,23 @@
 import { randomBytes } from 'node:crypto';
 import {
   Client,
+  NamespaceNotFoundError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, type Payload } from '@temporalio/common';
+import { decodeArrayFromPayloads, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { WeftValidationError } from '../dsl/issues';
 import { DAG_WORKFLOW_TYPE, UPDATES, WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
 import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
-import { WeftUsageError } from '../errors';
+import { WeftPayloadTooLargeError, WeftSetupError, WeftUsageError } from '../errors';
 import type { NodeActionInput, WeftDagInput, WeftRunView } from '../workflows/dag-api';
 import { WeftDagKey, WeftStatusKey } from '../workflows/search-attributes';
-import { connectClient } from './connect';
+import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PAYLOAD_LIMIT_BYTES } from './connect';
 import { WeftSchedules } from './triggers/schedules';
 import { sendUpdate } from './updates';
 
@@ -65,6 +67,7 @@ export class WeftClient {
       throw new WeftUsageError(`historyLimit must be a whole number of events >= 1, got ${options.historyLimit}.`);
     }
     const args: WeftDagInput = { document, input: options.input, searchAttributes: missing.length === 0, historyLimit: options.historyLimit };
+    await this.checkPayloadSize(args);
     const workflowId = options.workflowId ?? defaultWorkflowId(doc.name);
     try {
       const handle = await this.temporal.workflow.start(DAG_WORKFLOW_TYPE, {
@@ -82,8 +85,32 @@ export class WeftClient {
       if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
         throw new WeftUsageError(`A run with workflow id "${workflowId}" is already running; choose another --id or wait for it to end.`);
       }
-      throw err;
+      throw explainError(err, this.config) ?? err;
     }
+  }
+
+  /**
+   * Refuses, before sending, a start whose input payload Temporal would refuse: the document and the
+   * input travel together in the run's one input payload, measured as the data converter encodes it
+   * (so with encryption's overhead when a codec is set).
+   */
+  private async checkPayloadSize(args: WeftDagInput): Promise<void> {
+    const converter = this.temporal.options.loadedDataConverter;
+    const encrypted = converter.payloadCodecs.length > 0;
+    // Small enough whatever the encoding (a UTF-16 unit is at most 3 UTF-8 bytes): skip encoding twice.
+    if (!encrypted && JSON.stringify(args).length * 3 + 1024 < PAYLOAD_LIMIT_BYTES) return;
+    const payloads = (await encodeToPayloads(converter, args)) ?? [];
+    const bytes = payloads.reduce((sum, p) => sum + payloadBytes(p), 0);
+    if (bytes <= PAYLOAD_LIMIT_BYTES) return;
+    const input = Buffer.byteLength(JSON.stringify(args.input ?? null));
+    const document = Buffer.byteLength(JSON.stringify(args.document));
+    throw new WeftPayloadTooLargeError(
+      `The run's input and document are ${formatBytes(bytes)}${encrypted ? ' encoded' : ''} ` +
+        `(input ${formatBytes(input)}, document ${formatBytes(document)}), and they travel in one payload; Temporal accepts ` +
+        'at most 2 MB per payload: pass large data by reference (a URL or object key) instead.',
+      bytes,
+      PAYLOAD_LIMIT_BYTES,
+    );
   }
 
   /** Starts a run and waits for its result. */
@@ -109,7 +136,11 @@ export class WeftClient {
     this.searchAttributesChecked ??= this.temporal.connection.operatorService
       .listSearchAttributes({ namespace: this.config.namespace })
       .then((res) => Object.keys(WEFT_SEARCH_ATTRIBUTES).filter((name) => !(name in (res.customAttributes ?? {}))))
-      .catch(() => Object.keys(WEFT_SEARCH_ATTRIBUTES)); // e.g. Temporal Cloud API keys without operator rights
+      .catch((err) => {
+        // An unknown namespace is the caller's problem to hear about, not a missing search attribute.
+        if (grpcStatusOf(err)?.code === GRPC_STATUS.NOT_FOUND) throw new NamespaceNotFoundError(this.config.namespace);
+        return Object.keys(WEFT_SEARCH_ATTRIBUTES); // e.g. Temporal Cloud API keys without operator rights
+      });
     return this.searchAttributesChecked;
   }
 
@@ -168,7 +199,7 @@ export class WeftRun {
           error: { message: cause?.message ?? err.message, type: cause?.name ?? null },
         };
       }
-      throw err;
+      throw explainError(err, this.weft.config) ?? err;
     }
   }
 
@@ -183,12 +214,72 @@ export class WeftRun {
 
   /** The node table now: from the `state` query while the run is open, from its result once closed. */
   async state(): Promise<WeftRunView> {
-    const description = await this.describeDagRun();
-    if (description.status.name === 'RUNNING') {
-      return (await this.handle.query('state')) as WeftRunView;
+    try {
+      const description = await this.describeDagRun();
+      if (description.status.name === 'RUNNING') {
+        try {
+          return (await this.handle.query('state')) as WeftRunView;
+        } catch (err) {
+          throw (await this.unanswered(err, description.runId, description.taskQueue)) ?? err;
+        }
+      }
+      const result = await this.result();
+      return { workflowId: result.workflowId, runId: result.runId, dag: result.dag, status: result.status, nodes: result.nodes, compensation: result.compensation };
+    } catch (err) {
+      throw explainError(err, this.weft.config) ?? err;
     }
-    const result = await this.result();
-    return { workflowId: result.workflowId, runId: result.runId, dag: result.dag, status: result.status, nodes: result.nodes, compensation: result.compensation };
+  }
+
+  /**
+   * Why an open run did not answer a query or an update, when that is something a person can act on: its
+   * workflow task keeps failing (the run is stuck), or no worker polls its task queue.
+   */
+  private async unanswered(err: unknown, runId: string, taskQueue: string): Promise<Error | undefined> {
+    const code = grpcStatusOf(err)?.code;
+    const { namespace } = this.weft.config;
+    const service = this.weft.temporal.workflowService;
+    const terminate = `\`temporal workflow terminate --workflow-id ${this.workflowId}${namespace === 'default' ? '' : ` --namespace ${namespace}`}\``;
+    if (code === GRPC_STATUS.FAILED_PRECONDITION) {
+      const { history } = await service
+        .getWorkflowExecutionHistoryReverse({ namespace, execution: { workflowId: this.workflowId, runId }, maximumPageSize: 20 })
+        .catch(() => ({ history: undefined }));
+      const last = history?.events?.find((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskCompletedEventAttributes);
+      const failed = last?.workflowTaskFailedEventAttributes;
+      if (!failed) return undefined;
+      const why = failed.failure?.message ?? 'no reason given';
+      if (failed.cause === WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE) {
+        return new WeftPayloadTooLargeError(
+          `The run "${this.workflowId}" is stuck: the nodes it starts together carry more data than the 4 MB Temporal ` +
+            `accepts in one message (${why}); pass large data by reference (a URL or object key), and end this run with ${terminate}.`,
+          undefined,
+          undefined,
+          { cause: err },
+        );
+      }
+      return new WeftSetupError(
+        `The run "${this.workflowId}" is stuck: its workflow task keeps failing (${why}), so it cannot report its nodes; ` +
+          `the worker's log says more: fix the worker or the document, or end the run with ${terminate}.`,
+        { cause: err },
+      );
+    }
+    if (code === GRPC_STATUS.DEADLINE_EXCEEDED) {
+      const queue = await service
+        .describeTaskQueue({ namespace, taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL }, taskQueueType: TASK_QUEUE_TYPE_WORKFLOW })
+        .catch(() => undefined);
+      if (queue && !queue.pollers?.length) {
+        return new WeftSetupError(
+          `No worker polls task queue "${taskQueue}" in namespace "${namespace}", so the run "${this.workflowId}" cannot answer; ` +
+            `start one with \`weft worker --task-queue ${taskQueue}\`.`,
+          { cause: err },
+        );
+      }
+      return new WeftSetupError(
+        `The workers on task queue "${taskQueue}" did not answer the run "${this.workflowId}" in time; check that they are ` +
+          'running (their logs say why not), then try again.',
+        { cause: err },
+      );
+    }
+    return undefined;
   }
 
   /** Approves a waiting approval node; `data` becomes its output. Resolves with the run's answer. */
@@ -236,12 +327,13 @@ export class WeftRun {
    * WeftUsageError with the run's own sentence; nothing changed in the run then.
    */
   private async act(update: string, input?: NodeActionInput): Promise<string> {
-    await this.ensureOpen(update);
+    const { runId, taskQueue } = await this.ensureOpen(update);
+    await this.ensureReadable(runId);
     try {
       return await sendUpdate(this.handle, update, input);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) await this.ensureOpen(update);
-      throw err;
+      throw (await this.unanswered(err, runId, taskQueue)) ?? explainError(err, this.weft.config) ?? err;
     }
   }
 
@@ -261,12 +353,47 @@ export class WeftRun {
   }
 
   /** Refuses actions on unknown, finished or non-Weft runs with a sentence. */
-  private async ensureOpen(action: string): Promise<void> {
+  private async ensureOpen(action: string) {
     const description = await this.describeDagRun();
     if (description.status.name !== 'RUNNING') {
       throw new WeftUsageError(`The run "${this.workflowId}" has already ended (${description.status.name}); it takes no ${action}.`);
     }
+    return description;
   }
+
+  /**
+   * Refuses, before anything is sent, to act on a run whose payloads this client cannot read: its answer
+   * could not be read, and an update encrypted with another key would fail the run's workflow tasks
+   * (the run stalls until an update it can read arrives). The run's own input is the test.
+   */
+  private async ensureReadable(runId: string): Promise<void> {
+    try {
+      const { history } = await this.weft.temporal.workflowService.getWorkflowExecutionHistory({
+        namespace: this.weft.config.namespace,
+        execution: { workflowId: this.workflowId, runId },
+        maximumPageSize: 1,
+      });
+      const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+      if (payloads?.length) await decodeArrayFromPayloads(this.weft.temporal.options.loadedDataConverter, payloads);
+    } catch (err) {
+      if (err instanceof WeftSetupError || err instanceof WeftUsageError) throw err; // e.g. the codec's wrong-key sentence
+      const explained = explainError(err, this.weft.config);
+      if (explained) throw explained;
+      // Anything else (e.g. history not readable with these credentials) is left to the action itself.
+    }
+  }
+}
+
+/** temporal.api.enums.v1 values this file reads. */
+const WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE = 36;
+const TASK_QUEUE_KIND_NORMAL = 1;
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
+
+/** A payload's size as Temporal measures it: its data and its metadata. */
+function payloadBytes(payload: Payload): number {
+  let bytes = payload.data?.length ?? 0;
+  for (const [key, value] of Object.entries(payload.metadata ?? {})) bytes += key.length + (value?.length ?? 0);
+  return bytes;
 }
 
 function unknownRun(workflowId: string, namespace: string): WeftUsageError {

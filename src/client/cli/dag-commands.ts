@@ -8,6 +8,7 @@ import type { WeftRunView } from '../../workflows/dag-api';
 import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../documents';
 import { renderNodeTable, renderSummary } from '../render';
 import { WeftClient, type WeftRun } from '../weft-client';
+import { explainError } from '../connect';
 import type { Output } from './output';
 
 
@@ -22,6 +23,8 @@ export async function withClient<T>(fn: (weft: WeftClient) => Promise<T>): Promi
   const weft = await connectFromEnv();
   try {
     return await fn(weft);
+  } catch (err) {
+    throw explainError(err, weft.config) ?? err;
   } finally {
     await weft.close();
   }

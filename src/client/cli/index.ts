@@ -12,6 +12,8 @@ import { registerDagCommands } from './dag-commands';
 import { registerInterventionCommands } from './intervention-commands';
 import { registerScheduleCommands } from './schedule-commands';
 import { runExample } from './example';
+import { explainError } from '../connect';
+import { connectionConfigFromEnv } from '../../connection';
 
 export function buildProgram(io: Output = processOutput): Command {
   const program = new Command('weft')
@@ -41,11 +43,24 @@ export function exitCodeFor(err: unknown): number {
   return 2;
 }
 
+/** Temporal's errors that reached the top without a sentence (e.g. from a worker), as one when they can be. */
+function explain(err: unknown): unknown {
+  if (err instanceof CommanderError || err instanceof WeftExit) return err;
+  let config;
+  try {
+    config = connectionConfigFromEnv();
+  } catch {
+    return err; // the environment itself is wrong; the command has said so already
+  }
+  return explainError(err, config) ?? err;
+}
+
 export async function main(argv: string[] = process.argv, io: Output = processOutput): Promise<number> {
   try {
     await buildProgram(io).parseAsync(argv);
     return 0;
-  } catch (err) {
+  } catch (thrown) {
+    const err = explain(thrown);
     const code = exitCodeFor(err);
     if (err instanceof CommanderError) return code; // commander already printed the usage problem
     if (err instanceof WeftExit) return code; // the command already said why
