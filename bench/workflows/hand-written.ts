@@ -19,3 +19,8 @@ export async function handWrittenDag({ levels, width }: Shape): Promise<Record<s
   const outputs = await Promise.all(done.values());
   return Object.fromEntries([...done.keys()].map((id, k) => [id, outputs[k]]));
 }
+
+/** `count` independent nodes, all ready at once: what a first workflow task costs per node scheduled. */
+export async function handWrittenWide({ count }: { count: number }): Promise<unknown[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => echo({ node: nodeId(0, i) })));
+}

@@ -84,18 +84,18 @@ const NONDETERMINISTIC: Readonly<Record<string, string>> = {
   shuffle: 'sort with $sort instead',
 };
 /** `$eval` compiles text at run time, which would defeat the static checks above. */
-const FORBIDDEN_FUNCTIONS = ['eval', ...Object.keys(NONDETERMINISTIC)] as const;
+export const FORBIDDEN_FUNCTIONS = ['eval', ...Object.keys(NONDETERMINISTIC)] as const;
 /** Field names that only ever lead into the JavaScript object model. */
 /** Field names that reach JavaScript internals; expressions may not read them, and they are no node ids. */
 export const FORBIDDEN_FIELDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-type Ast = { readonly type: string; readonly value?: unknown } & Readonly<Record<string, unknown>>;
+export type Ast = { readonly type: string; readonly value?: unknown } & Readonly<Record<string, unknown>>;
 
 export type ExpressionAnalysis =
   | { readonly ok: true; readonly references: readonly string[] }
   | { readonly ok: false; readonly reason: string };
 
-class AnalysisProblem extends Error {}
+export class AnalysisProblem extends Error {}
 
 const TOO_DEEP = `the expression is nested more than ${MAX_EXPRESSION_NESTING} levels deep; split it into smaller expressions`;
 
@@ -161,7 +161,7 @@ function analyze(source: string): { expression: jsonata.Expression; references: 
 }
 
 /** `Unexpected end of expression (S0207 at position 15)`; JSONata throws plain objects, not Errors. */
-function describeJsonataError(err: unknown): string {
+export function describeJsonataError(err: unknown): string {
   if (err instanceof AnalysisProblem || err instanceof LimitExceeded) return err.message;
   if (err !== null && typeof err === 'object') {
     const { message, code, position } = err as { message?: unknown; code?: unknown; position?: unknown };
@@ -184,7 +184,7 @@ const WHOLE_CONTEXT =
  * filters, sort terms, group-by): only at the root does `nodes.x` mean a node. AST shapes this walker does not
  * know are searched as if at the root, which can only add references, never hide one.
  */
-function collectReferences(ast: Ast): string[] {
+export function collectReferences(ast: Ast): string[] {
   const references = new Set<string>();
 
   const visit = (node: unknown, atRoot: boolean): void => {
@@ -416,14 +416,14 @@ function checkOperands(budget: Budget, operator: string, lhs: unknown, rhs: unkn
 }
 
 /** Does looking `key` up in `input` (as JSONata does, mapping over arrays) find something that is not an own property? */
-function readsInherited(input: unknown, key: string): boolean {
+export function readsInherited(input: unknown, key: string): boolean {
   if (Array.isArray(input)) return input.some((item) => readsInherited(item, key));
   if (input === null || typeof input !== 'object') return false;
   if (Object.prototype.hasOwnProperty.call(input, key)) return false;
   return (input as Record<string, unknown>)[key] !== undefined;
 }
 
-function refuse(name: string): () => never {
+export function refuse(name: string): () => never {
   return () => {
     throw new LimitExceeded(`$${name} is not allowed`);
   };
@@ -509,7 +509,8 @@ function lookUpNode(nodes: ExpressionContext['nodes'], id: string): NodeView | u
  * JSONata results as ordinary JSON: its internal sequence arrays and our prototype-free objects become plain
  * arrays and objects; `undefined` stays `undefined` at the top (no match) and is dropped inside objects.
  */
-function toPlainJson(value: unknown, source: string, depth = 0): unknown {
+/** @internal shared with the legacy engine (legacy/expression-engine-v1.ts). */
+export function toPlainJson(value: unknown, source: string, depth = 0): unknown {
   if (depth > MAX_JSON_DEPTH) throw new WeftExpressionError(source, `the result is nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {

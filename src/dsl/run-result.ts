@@ -111,25 +111,40 @@ export const MARKDOWN_MAX_ROWS = 100;
 
 const SETTLED_QUIETLY: ReadonlySet<NodeStatus> = new Set(['PENDING', 'SUCCEEDED', 'SKIPPED']);
 
-/** A markdown table of nodes for the Web UI's "current details". */
-export function renderRunMarkdown(dag: string, status: RunStatus, state: RunState, notes: string[] = []): string {
+/** Statuses in the order the summary line lists them. */
+const STATUS_ORDER: readonly NodeStatus[] = ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'COMPENSATED', 'COMPENSATION_FAILED'];
+
+/** What the live details show: counts by status, the rows to list, how many rows were left out, notes. */
+export interface RunSummary {
+  readonly counts: ReadonlyMap<NodeStatus, number>;
+  readonly rows: ReadonlyArray<{ readonly id: string } & Pick<NodeState, 'status' | 'attempts' | 'error' | 'reason'>>;
+  readonly hidden: number;
+  readonly notes?: readonly string[];
+}
+
+/** A summary of a whole run state, scanning every node (the interpreter keeps one incrementally instead). */
+export function summarizeRun(state: RunState, notes: readonly string[] = []): RunSummary {
   const counts = new Map<NodeStatus, number>();
   const entries = Object.entries(state.nodes);
   for (const [, n] of entries) counts.set(n.status, (counts.get(n.status) ?? 0) + 1);
-  const summary = [...counts.entries()].map(([s, c]) => `${c} ${s.toLowerCase()}`).join(', ');
   const shown = entries.length <= MARKDOWN_MAX_ROWS ? entries : entries.filter(([, n]) => !SETTLED_QUIETLY.has(n.status)).slice(0, MARKDOWN_MAX_ROWS);
-  const rows = shown.map(([id, n]) => {
+  return { counts, rows: shown.map(([id, n]) => ({ id, ...n })), hidden: entries.length - shown.length, notes };
+}
+
+/** A markdown table of nodes for the Web UI's "current details". */
+export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSummary): string {
+  const counts = STATUS_ORDER.filter((s) => (summary.counts.get(s) ?? 0) > 0).map((s) => `${summary.counts.get(s)} ${s.toLowerCase()}`);
+  const rows = summary.rows.map((n) => {
     const detail = n.error ? n.error.message : (n.reason ?? '');
-    return `| ${cell(id)} | ${STATUS_ICON[n.status]} ${n.status} | ${n.attempts || ''} | ${cell(detail)} |`;
+    return `| ${cell(n.id)} | ${STATUS_ICON[n.status]} ${n.status} | ${n.attempts || ''} | ${cell(detail)} |`;
   });
-  const hidden = entries.length - shown.length;
   return [
-    `**${cell(dag)}** — ${status} (${summary})`,
-    ...notes.map((n) => `> ${n}`),
+    `**${cell(dag)}** — ${status} (${counts.join(', ')})`,
+    ...(summary.notes ?? []).map((n) => `> ${n}`),
     '',
     '| node | status | attempts | detail |',
     '| --- | --- | --- | --- |',
     ...rows,
-    ...(hidden > 0 ? ['', `${hidden} more nodes (pending, succeeded, skipped or past the first ${MARKDOWN_MAX_ROWS}) are left out; \`weft status\` lists them all.`] : []),
+    ...(summary.hidden > 0 ? ['', `${summary.hidden} more nodes (pending, succeeded, skipped or past the first ${MARKDOWN_MAX_ROWS}) are left out; \`weft status\` lists them all.`] : []),
   ].join('\n');
 }

@@ -75,7 +75,9 @@ export function combinedWorkflowsEntry(userWorkflowsPath: string): string {
   const entry = join(dir, 'index.js');
   writeFileSync(
     entry,
-    `export * from ${JSON.stringify(WEFT_WORKFLOWS_PATH)};\nexport * from ${JSON.stringify(resolve(userWorkflowsPath))};\n`,
+    // `export *` leaves default exports out: name Weft's catch-all for unregistered workflow types again.
+    `export * from ${JSON.stringify(WEFT_WORKFLOWS_PATH)};\nexport * from ${JSON.stringify(resolve(userWorkflowsPath))};\n` +
+      `export { weftUnknownWorkflow as default } from ${JSON.stringify(WEFT_WORKFLOWS_PATH)};\n`,
   );
   return entry;
 }

@@ -1,10 +1,17 @@
 /** The `weftDag` workflow: validate the document again, then interpret it. */
-import { ApplicationFailure, CancelledFailure } from '@temporalio/workflow';
+import { ApplicationFailure, CancelledFailure, patched } from '@temporalio/workflow';
 import { formatIssues } from '../dsl/issues';
 import type { WeftRunResult } from '../dsl/run-result';
 import { validateDocument } from '../dsl/validate';
 import type { WeftDagInput } from './dag-api';
 import { DagRun } from './dag-run';
+import { LegacyDagRun } from './legacy/dag-run-v1';
+
+/**
+ * Runs recorded before this patch replay on the interpreter of Weft 0.1 (legacy/dag-run-v1.ts), whose
+ * command order depended on asynchronous expression evaluation; every new run takes the current one.
+ */
+export const INTERPRETER_V2_PATCH = 'weft-interpreter-v2';
 
 export async function weftDag(args: WeftDagInput): Promise<WeftRunResult> {
   const checked = validateDocument(args?.document);
@@ -17,7 +24,8 @@ export async function weftDag(args: WeftDagInput): Promise<WeftRunResult> {
       details: [{ issues: checked.issues }],
     });
   }
-  const result = await new DagRun(checked.document, args ?? {}).execute();
+  const run = patched(INTERPRETER_V2_PATCH) ? new DagRun(checked.document, args ?? {}) : new LegacyDagRun(checked.document, args ?? {});
+  const result = await run.execute();
   if (result.status === 'SUCCEEDED') return result;
   if (result.status === 'CANCELLED') throw new CancelledFailure('The DAG run was cancelled', [result]);
   throw ApplicationFailure.create({

@@ -29,6 +29,10 @@ export function describeFailure(err: unknown, subject: string): NodeError {
   const retryState =
     err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? (err.retryState ?? null) : null;
   const cause = innermost(err);
+  if (cause instanceof TimeoutFailure && err instanceof ChildWorkflowFailure) {
+    // The server reports a child's execution or run timeout as START_TO_CLOSE; it is the child's own deadline.
+    return { message: `${subject}: the child workflow did not finish within its timeout`, type: 'WorkflowTimeout', retryState };
+  }
   if (cause instanceof TimeoutFailure) {
     const kind = cause.timeoutType ?? 'UNKNOWN';
     const type = TIMEOUT_TYPE_NAMES[kind] ?? 'Timeout';

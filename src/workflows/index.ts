@@ -5,3 +5,4 @@
  */
 export { weftDag } from './dag';
 export { weftFixedDelay } from './fixed-delay';
+export { weftUnknownWorkflow, weftUnknownWorkflow as default } from './unknown-workflow';

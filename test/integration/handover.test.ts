@@ -177,17 +177,17 @@ describe('historyLimit', () => {
   });
 
   it('a run whose state would not fit one payload goes on in its own history, and its result leaves the largest outputs out', async () => {
-    // Nodes holding 80 kB outputs: when the history reaches 80 events, some 25 of them (2 MB) would have
-    // to be carried, over the 1.5 MB bound.
+    // Nodes holding 150 kB outputs: when the history reaches 80 events (about six a node in a chain), some 13
+    // of them (2 MB) would have to be carried, over the 1.5 MB bound.
     const nodes = chain(30).map((n) => ({ ...n, activity: 'weft.echo', input: '${ input.blob }' }));
-    const run = await weft.start(doc('too-large', nodes), { workflowId: `too-large-${Date.now()}`, historyLimit: 80, input: { blob: 'x'.repeat(80_000) } });
+    const run = await weft.start(doc('too-large', nodes), { workflowId: `too-large-${Date.now()}`, historyLimit: 80, input: { blob: 'x'.repeat(150_000) } });
     const result = await run.result();
     expect(result.status).toBe('SUCCEEDED');
     expect(result.runId).toBe(run.runId);
-    // 2.4 MB of outputs would not fit the result either: the largest are left out, and marked so.
+    // 4.5 MB of outputs would not fit the result either: the largest are left out, and marked so.
     const omitted = Object.values(result.nodes).filter((n) => n.outputOmitted !== undefined);
     expect(omitted.length).toBeGreaterThanOrEqual(10);
-    expect(omitted.every((n) => n.output === null && n.outputOmitted === 80_002)).toBe(true);
+    expect(omitted.every((n) => n.output === null && n.outputOmitted === 150_002)).toBe(true);
     expect(result.nodes.step29.status).toBe('SUCCEEDED');
     const metadata = (await run.handle.query('__temporal_workflow_metadata')) as { currentDetails: string };
     expect(metadata.currentDetails).toContain('Too large to hand over to a new run');

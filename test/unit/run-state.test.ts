@@ -1,5 +1,5 @@
 import { compileActivityOptions, DEFAULT_START_TO_CLOSE } from '../../src/dsl/activity-options';
-import { fitRunResult, renderRunMarkdown } from '../../src/dsl/run-result';
+import { fitRunResult, renderRunMarkdown, summarizeRun } from '../../src/dsl/run-result';
 import {
   compensationOrder,
   evaluateTriggers,
@@ -145,8 +145,8 @@ describe('the run state', () => {
     const state = initialRunState(diamond);
     markStarted(state, 'a', T);
     markFailed(state, diamond[0], { message: 'bad | input', type: 'E' }, 2, T);
-    expect(renderRunMarkdown('etl', 'FAILED', state, ['Failing: node "a" failed.'])).toMatchInlineSnapshot(`
-"**etl** — FAILED (1 failed, 3 pending)
+    expect(renderRunMarkdown('etl', 'FAILED', summarizeRun(state, ['Failing: node "a" failed.']))).toMatchInlineSnapshot(`
+"**etl** — FAILED (3 pending, 1 failed)
 > Failing: node "a" failed.
 
 | node | status | attempts | detail |
@@ -166,8 +166,8 @@ describe('renderRunMarkdown of a large DAG', () => {
     for (const k of [0, 1, 2, 3]) markStarted(state, `n${k}`, T);
     markSucceeded(state, 'n0', null, 1, T);
     markFailed(state, nodes[1], { message: 'boom', type: 'E' }, 3, T);
-    expect(renderRunMarkdown('big', 'RUNNING', state)).toMatchInlineSnapshot(`
-"**big** — RUNNING (1 succeeded, 1 failed, 2 running, 146 pending)
+    expect(renderRunMarkdown('big', 'RUNNING', summarizeRun(state))).toMatchInlineSnapshot(`
+"**big** — RUNNING (146 pending, 2 running, 1 succeeded, 1 failed)
 
 | node | status | attempts | detail |
 | --- | --- | --- | --- |
