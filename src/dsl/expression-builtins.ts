@@ -3,7 +3,7 @@
  * charged to the evaluation's budget, and so that an allocation that would exhaust memory is refused
  * before it happens. See expression-budget.ts for the units.
  */
-import jsonata from 'jsonata';
+import { compileJsonata } from './jsonata';
 import { activeBudget, LimitExceeded, type Budget } from './expression-budget';
 import { MAX_JSON_DEPTH } from './json';
 
@@ -106,7 +106,7 @@ function canonical(value: unknown, depth = 0): string {
 }
 
 function original(name: string): FunctionDefinition {
-  const definition = jsonata(`$${name}`).evaluate(undefined) as FunctionDefinition | undefined;
+  const definition = compileJsonata(`$${name}`).evaluate(undefined) as FunctionDefinition | undefined;
   if (definition?._jsonata_function !== true) throw new Error(`JSONata has no built-in $${name}`);
   return definition;
 }

@@ -21,11 +21,11 @@
  *    statically; JSONata 1.8.9 looks up own properties only; and at run time any step that yields a JavaScript
  *    function or a built-in prototype, or reads an inherited property, fails the evaluation.
  */
-import jsonata from 'jsonata';
 import { activeBudget, Budget, LimitExceeded, withBudget, type EvaluationLimits } from './expression-budget';
 import { guardedBuiltins } from './expression-builtins';
 import { isPlainObject, MAX_JSON_DEPTH, setOwn } from './json';
-import { LinearRegex, linearRegexProblem } from './linear-regex';
+import { compileJsonata, type JsonataExpression } from './jsonata';
+import { linearRegexProblem } from './linear-regex';
 
 export { DEFAULT_EVALUATION_LIMITS, Budget, type EvaluationLimits } from './expression-budget';
 
@@ -99,10 +99,7 @@ export class AnalysisProblem extends Error {}
 
 const TOO_DEEP = `the expression is nested more than ${MAX_EXPRESSION_NESTING} levels deep; split it into smaller expressions`;
 
-/** JSONata 1.8 takes options its type definitions do not declare. */
-const compileJsonata = jsonata as unknown as (source: string, options: { RegexEngine: typeof LinearRegex }) => jsonata.Expression;
-
-function parse(source: string): jsonata.Expression {
+function parse(source: string): JsonataExpression {
   if (source.trim() === '') throw new AnalysisProblem('the expression is empty');
   // JSONata would read "${ x }" as the context followed by an object constructor, and complain about that instead.
   if (/^\s*\$\{/.test(source)) throw new AnalysisProblem('this field holds a bare expression; remove the surrounding "${ }"');
@@ -111,9 +108,9 @@ function parse(source: string): jsonata.Expression {
     throw new AnalysisProblem(`the expression is ${source.length} characters long, over the limit of ${MAX_EXPRESSION_LENGTH}; do long computations in an activity`);
   }
   if (bracketNesting(source) > MAX_EXPRESSION_NESTING) throw new AnalysisProblem(TOO_DEEP);
-  let expression: jsonata.Expression;
+  let expression: JsonataExpression;
   try {
-    expression = compileJsonata(source, { RegexEngine: LinearRegex });
+    expression = compileJsonata(source);
   } catch (err) {
     if (err instanceof RangeError) throw new AnalysisProblem(TOO_DEEP); // a chain of prefix operators
     throw new AnalysisProblem(describeJsonataError(err));
@@ -155,7 +152,7 @@ function checkTree(root: Ast): void {
   }
 }
 
-function analyze(source: string): { expression: jsonata.Expression; references: string[] } {
+function analyze(source: string): { expression: JsonataExpression; references: string[] } {
   const expression = parse(source);
   return { expression, references: collectReferences(expression.ast() as unknown as Ast) };
 }
@@ -443,7 +440,7 @@ export interface CompiledExpression {
 
 /** Throws WeftExpressionError when the expression is invalid (see `analyzeExpression`). */
 export function compileExpression(source: string): CompiledExpression {
-  let expression: jsonata.Expression;
+  let expression: JsonataExpression;
   let references: string[];
   try {
     ({ expression, references } = analyze(source));

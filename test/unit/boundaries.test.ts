@@ -81,6 +81,14 @@ describe('src/dsl imports', () => {
     expect(violations).toEqual([]);
   });
 
+  it('calls JSONata only through src/dsl/jsonata.ts, which always sets the linear regex engine', () => {
+    const direct = files
+      .flatMap(importsOf)
+      .filter(({ file, specifier }) => specifier === 'jsonata' && file !== 'src/dsl/jsonata.ts')
+      .map(({ file }) => file);
+    expect(direct).toEqual([]);
+  });
+
   it('uses no clock, randomness, timers or Node globals', () => {
     const FORBIDDEN = /\bDate\s*\.\s*now\b|\bnew\s+Date\b|\bMath\s*\.\s*random\b|\bprocess\s*\.|\bBuffer\b|\bsetTimeout\b|\bsetInterval\b|\bsetImmediate\b|\bperformance\s*\.|\b__dirname\b/;
     const violations = files.flatMap((path) => {

@@ -153,6 +153,18 @@ describe('hostile expressions fail their node, fast, instead of stopping a worke
     expect(compileExpression('$contains(input.text, /(a+)+!$/)').evaluate({ input: { text } })).toBe(true);
   });
 
+  it('matches on RE2 from the very first expression a fresh module evaluates (as in a new workflow)', () => {
+    // JSONata keeps its regex engine module-wide, and one call without the option once switched the first
+    // expression evaluated in each workflow back to RegExp (catastrophic backtracking inside the sandbox).
+    // RE2 charges the budget per match and RegExp charges nothing, so a tiny budget tells them apart.
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('../../src/dsl') as typeof import('../../src/dsl');
+      const expression = fresh.compileExpression('$match(input.text, /x/)');
+      expect(() => expression.evaluate({ input: { text: 'x'.repeat(1_000) } }, { maxWork: 5_000 })).toThrow(/regular expression matching/);
+    });
+  });
+
   it.each([
     ['a backreference', '$match("aa", /(a)\\1/)', /backreference/],
     ['lookahead', '$match("ab", /a(?=b)/)', /cannot run in linear time/],
