@@ -37,7 +37,7 @@ export async function createTestEnv(options: Partial<WeftWorkerOptions> = {}): P
     connection: nativeConnection,
     taskQueue,
     workflowBundle: { codePath: process.env.WEFT_TEST_BUNDLE! },
-    http: { allow: ['127.0.0.1', 'localhost'] },
+    http: { allow: ['127.0.0.1:*', 'localhost:*'] },
     ...options,
   });
   const running = worker.run();
