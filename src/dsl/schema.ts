@@ -102,12 +102,20 @@ export const WorkflowTimeoutsSchema = z
     execution: DurationSchema.optional(),
     run: DurationSchema.optional(),
     task: DurationSchema.optional(),
+    cancel: DurationSchema.optional().meta({
+      description: 'How long a cancelled child may take to stop (a sub-DAG compensates) before the node is CANCELLED anyway; default 1m.',
+    }),
   })
-  .meta({ description: "Temporal's child workflow timeouts (workflowExecutionTimeout, workflowRunTimeout, workflowTaskTimeout)." });
+  .meta({
+    description: "Temporal's child workflow timeouts (workflowExecutionTimeout, workflowRunTimeout, workflowTaskTimeout), and how long a cancelled child may take to stop.",
+  });
+
+/** An activity type as registered on a worker; Temporal names are short, and a long one is a mistake. */
+const ActivityTypeSchema = z.string().min(1).max(200, { error: 'activity types are at most 200 characters long' });
 
 export const CompensationSchema = z
   .strictObject({
-    activity: z.string().min(1),
+    activity: ActivityTypeSchema,
     input: JsonValueSchema.optional(),
     retry: RetryPolicySchema.optional(),
     timeout: ActivityTimeoutsSchema.optional(),
@@ -136,7 +144,7 @@ export const ActivityNodeSchema = z
   .strictObject({
     ...commonNodeFields,
     type: z.literal('activity').optional().meta({ description: 'Optional: nodes without a type are activity nodes.' }),
-    activity: z.string().min(1).meta({ description: 'The registered activity type, e.g. "weft.http".' }),
+    activity: ActivityTypeSchema.meta({ description: 'The registered activity type, e.g. "weft.http".' }),
     input: JsonValueSchema.optional(),
     retry: RetryPolicySchema.optional(),
     timeout: ActivityTimeoutsSchema.optional(),

@@ -11,3 +11,8 @@ export async function helloWorkflow(name: string): Promise<{ greeting: unknown; 
   const slept = await builtins['weft.sleep']({ ms: 50 });
   return { greeting, slept };
 }
+
+/** A child that fails its workflow task with a plain Error: Temporal retries such a task forever. */
+export async function throwsPlainError(): Promise<never> {
+  throw new Error('a plain Error is a workflow-task failure, not a workflow failure');
+}
