@@ -42,7 +42,7 @@ import { runCompensation } from './compensation';
 import { attemptsFromFailure, describeFailure } from './failures';
 import { Handover } from './handover';
 import { registerInterventions, takeDecision, type Decision, type InterventionHost } from './interventions';
-import { handlerOf, type NodeRunContext, type Outcome } from './nodes';
+import { handlerOf, outcomeOf, runNode, type NodeRunContext, type Outcome } from './nodes';
 import { RunPublisher } from './run-publisher';
 
 /** An operator failed a waiting node: the run takes its failure path, whatever the node's onFailure. */
@@ -58,8 +58,13 @@ const now = () => new Date().toISOString(); // the sandbox's Date is Temporal's 
 export const LIMITS_PATCH = 'weft-engine-limits';
 /** E1: well under Temporal's 2,000 pending activities or children, leaving room for compensations. */
 export const MAX_RUNNING_NODES = 1000;
-/** E2: starting a node costs about 0.1-0.3 ms of a workflow task (bench/first-task.ts). */
-export const MAX_STARTS_PER_TASK = 500;
+/**
+ * E2: starting a node costs about 0.3-0.5 ms of a workflow task (bench/first-task.ts). The bound is low for
+ * a reason of Temporal's own: completions that arrive while a task runs are buffered, and past 100 of them the
+ * server fails the task (FORCE_CLOSE_COMMAND) and the worker replays it from scratch; 500 starts per task
+ * made tasks long enough for that to happen in a loop on wide DAGs of fast activities (bench/task-health.ts).
+ */
+export const MAX_STARTS_PER_TASK = 100;
 /** E2: expression work per task, in units of about 0.05 µs (expression-budget.ts): about 0.25 s. */
 export const MAX_EXPRESSION_UNITS_PER_TASK = 5_000_000;
 /** An evaluation step costs about 25 units of data work (1-2 µs). */
@@ -68,7 +73,9 @@ const UNITS_PER_STEP = 25;
 export class DagRun {
   private readonly tracker: RunTracker;
   private readonly byId = new Map<string, WeftNode>();
+  /** The scope each running or waiting node runs in (many share `nodeScope`). */
   private readonly scopes = new Map<string, CancellationScope>();
+  private nodeScope: CancellationScope | undefined;
   /** Each node's evaluated input, kept for its compensation's default input. */
   private readonly inputs = new Map<string, unknown>();
   private readonly runInput: Record<string, unknown>;
@@ -162,7 +169,7 @@ export class DagRun {
       () => {
         if (!inWorkflowContext() || this.state.stopping || this.tracker.isSettled()) return;
         markRunTimedOut(this.state);
-        for (const scope of this.scopes.values()) scope.cancel();
+        for (const scope of new Set(this.scopes.values())) scope.cancel();
         this.changed = true;
       },
       () => undefined, // the run was cancelled first
@@ -185,10 +192,12 @@ export class DagRun {
 
   /** In a continued run: picks up the nodes that were waiting or sleeping when the previous run handed over. */
   private resumeCarriedNodes(): void {
-    for (const node of this.doc.nodes) {
-      const status = this.tracker.status(node.id);
-      if (status === 'WAITING' || status === 'RUNNING') this.track(node);
-    }
+    this.inNodeScope(() => {
+      for (const node of this.doc.nodes) {
+        const status = this.tracker.status(node.id);
+        if (status === 'WAITING' || status === 'RUNNING') this.track(node);
+      }
+    });
   }
 
   private interventionHost(): InterventionHost {
@@ -218,6 +227,29 @@ export class DagRun {
 
   private startReadyNodes(): void {
     if (this.handover.draining) return;
+    this.inNodeScope(() => this.startReadyNodesNow());
+  }
+
+  /**
+   * Runs `start` synchronously inside the scope nodes share (a new one once it was cancelled), so the nodes
+   * it starts are cancelled together: a scope costs several promises, and each promise a stack capture in
+   * the sandbox, so one scope per node was most of what a node cost to start (bench/first-task.ts).
+   */
+  private inNodeScope(start: () => void): void {
+    if (this.nodeScope === undefined || this.nodeScope.consideredCancelled) this.nodeScope = new CancellationScope();
+    let thrown: { error: unknown } | undefined;
+    void this.nodeScope.run(() => {
+      try {
+        start();
+      } catch (error) {
+        thrown = { error };
+      }
+      return Promise.resolve();
+    });
+    if (thrown) throw thrown.error;
+  }
+
+  private startReadyNodesNow(): void {
     for (;;) {
       const { skipped, ready } = this.tracker.pass();
       for (const { id, reason } of skipped) this.tracker.skip(id, reason, now());
@@ -249,15 +281,20 @@ export class DagRun {
     }
   }
 
-  /** Runs a node's work in a scope of its own and records how it ended. */
+  /**
+   * Runs a node's work and records how it ended. Nodes a person may hold (approvals, onFailure "wait") get
+   * a scope of their own inside the shared one, so they can be stopped alone; the rest run in the shared scope.
+   */
   private track(node: WeftNode): void {
-    const scope = new CancellationScope();
-    this.scopes.set(node.id, scope);
     const waits = node.onFailure === 'wait' || this.tracker.status(node.id) === 'WAITING';
-    scope
-      .run(() => (waits ? this.executeWithOperator(node) : handlerOf(node).run(node, this.nodeContext)))
+    const own = waits || node.type === 'approval';
+    const scope = own ? new CancellationScope() : this.nodeScope!;
+    this.scopes.set(node.id, scope);
+    const handler = handlerOf(node);
+    const work = (): Promise<unknown> => (waits ? this.executeWithOperator(node) : handler.run(node, this.nodeContext));
+    (own ? scope.run(work) : work())
       .then(
-        (outcome) => this.settle(node, () => this.onNodeDone(node, outcome)),
+        (result) => this.settle(node, () => this.onNodeDone(node, waits ? (result as Outcome) : outcomeOf(handler, result))),
         (err) => this.settle(node, () => this.onNodeError(node, err)),
       );
   }
@@ -289,7 +326,7 @@ export class DagRun {
     for (;;) {
       if (!failed) {
         try {
-          return await handlerOf(node).run(node, this.nodeContext);
+          return await runNode(node, this.nodeContext);
         } catch (err) {
           if (isCancellation(err) || node.onFailure !== 'wait') throw err;
           const error = describeFailure(err, `node "${node.id}"`);
@@ -335,12 +372,14 @@ export class DagRun {
     const { runFails } = this.tracker.fail(node, error, attempts, now(), force);
     this.changed = true;
     if (!runFails) return;
+    // Nodes waiting for a person are stopped always: nobody may act on a failing run, so they would wait
+    // forever. Running nodes only with failFast; without it they finish (and are compensated). Many nodes
+    // share one scope: each scope is cancelled once.
+    const stop = new Set<CancellationScope>();
     for (const [id, scope] of this.scopes) {
-      if (id === node.id) continue;
-      // Nodes waiting for a person are stopped always: nobody may act on a failing run, so they would
-      // wait forever. Running nodes only with failFast; without it they finish (and are compensated).
-      if (this.doc.failFast !== false || this.tracker.status(id) === 'WAITING') scope.cancel();
+      if (id !== node.id && (this.doc.failFast !== false || this.tracker.status(id) === 'WAITING')) stop.add(scope);
     }
+    for (const scope of stop) scope.cancel();
   }
 
   /** What is left of `duration` since `since` (the whole of it on a fresh start; at least 1 ms for a timer). */
