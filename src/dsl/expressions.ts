@@ -24,6 +24,7 @@ import {
   Budget,
   type CompiledExpression,
   type EvaluationLimits,
+  type ExpressionAnalysis,
   type ExpressionContext,
 } from './expression-engine';
 import type { IssuePath } from './issues';
@@ -136,8 +137,11 @@ function forEachString(value: unknown, path: (string | number)[], visit: (text: 
   else if (isPlainObject(value)) for (const [key, item] of Object.entries(value)) forEachString(item, [...path, key], visit);
 }
 
-/** Every expression in a templated value and every problem with it; never throws. */
-export function analyzeTemplate(value: unknown): TemplateAnalysis {
+/**
+ * Every expression in a templated value and every problem with it; never throws. `analyze` is how one expression is
+ * analysed (the validator passes a memoised `analyzeExpression`, so 100,000 copies of one expression parse once).
+ */
+export function analyzeTemplate(value: unknown, analyze: (source: string) => ExpressionAnalysis = analyzeExpression): TemplateAnalysis {
   const expressions: TemplateExpressionInfo[] = [];
   const problems: TemplateProblem[] = [];
   forEachString(value, [], (text, path) => {
@@ -149,7 +153,7 @@ export function analyzeTemplate(value: unknown): TemplateAnalysis {
     }
     for (const part of parsed.parts) {
       if (!('expression' in part)) continue;
-      const analysis = analyzeExpression(part.expression);
+      const analysis = analyze(part.expression);
       if (analysis.ok) expressions.push({ path, source: part.expression, references: analysis.references });
       else problems.push({ path, message: `expression ${quoteExpression(part.expression)} is invalid: ${analysis.reason}` });
     }
@@ -193,11 +197,19 @@ function plan(value: unknown, references: Set<string>, depth: number): Plan {
   if (depth > MAX_JSON_DEPTH) throw new RangeError(`template is nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (Array.isArray(value)) {
     const items = value.map((item) => plan(item, references, depth + 1));
-    return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
+    if (!items.every((item) => item.kind === 'literal')) return { kind: 'array', items };
+    // Unchanged parts are shared; a "$${" escape inside changes its string, so the array is rebuilt.
+    const same = items.every((item, i) => (item as { value: unknown }).value === value[i]);
+    return { kind: 'literal', value: same ? value : items.map((item) => (item as { value: unknown }).value) };
   }
   if (isPlainObject(value)) {
     const entries = Object.entries(value).map(([key, item]) => [key, plan(item, references, depth + 1)] as const);
-    return entries.every(([, item]) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+    if (!entries.every(([, item]) => item.kind === 'literal')) return { kind: 'object', entries };
+    const same = entries.every(([key, item]) => (item as { value: unknown }).value === value[key]);
+    if (same) return { kind: 'literal', value };
+    const rebuilt: Record<string, unknown> = {};
+    for (const [key, item] of entries) setOwn(rebuilt, key, (item as { value: unknown }).value);
+    return { kind: 'literal', value: rebuilt };
   }
   return { kind: 'literal', value };
 }

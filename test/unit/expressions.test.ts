@@ -68,6 +68,13 @@ describe('templates interpolate inside longer strings', () => {
     expect(await evaluateTemplate(template, context)).toBe(expected);
   });
 
+  it('unescapes "$${" inside objects and arrays with no real expression beside it', () => {
+    expect(evaluateTemplate({ script: 'echo $${HOME}', args: ['$${x}', 'y'], n: 1 }, context)).toEqual({ script: 'echo ${HOME}', args: ['${x}', 'y'], n: 1 });
+    expect(evaluateTemplate(['$${a}'], context)).toEqual(['${a}']);
+    const untouched = { a: 'plain', b: [1, 2] };
+    expect(evaluateTemplate(untouched, context)).toBe(untouched);
+  });
+
   it('follows JSONata string conversion (the & operator)', () => {
     expect([undefined, null, 'x', 1, 1e21, 0.1 + 0.2, true, [1, 'a'], { a: null }].map(toText)).toEqual([
       '',
