@@ -7,6 +7,9 @@
  * - S1 a node leaves PENDING at most once: it starts at most once per operator retry, never twice by itself.
  * - S2 a node starts only when its trigger rule says "run" given its upstream nodes' final states.
  * - S3 once the run is failing or cancelled no new node starts; running nodes finish or are cancelled.
+ *      With `teardown` (the current interpreter) one exception, as Airflow runs its teardown tasks: while the run
+ *      is failing, a node whose rule is made for failures (TEARDOWN_RULES) still runs when its rule holds; every
+ *      other node that would have run is SKIPPED, so the teardown nodes below it can decide.
  * - S4 every SUCCEEDED node with `compensate` is compensated exactly once when the run fails or is
  *      cancelled, in reverse order of completion.
  */
@@ -76,16 +79,31 @@ export interface TriggerEvaluation {
   skipped: Array<{ id: string; reason: string }>;
 }
 
+/** Trigger rules for cleaning up after failures: their nodes still run while the run is failing (S3). */
+export const TEARDOWN_RULES: ReadonlySet<TriggerRule> = new Set(['allDone', 'oneFailed', 'allFailed']);
+
+export interface TriggerOptions {
+  /** S3's exception for TEARDOWN_RULES; off for runs of the interpreter that predates it (legacy/). */
+  readonly teardown?: boolean;
+}
+
+/** Failing (not cancelled, not timed out) with teardown on: teardown nodes may still start. */
+export function isTearingDown(state: RunState, options: TriggerOptions): boolean {
+  return options.teardown === true && state.stopping?.cause === 'failed';
+}
+
 /** Which PENDING nodes may run now and which can never run, given the current state. */
-export function evaluateTriggers(nodes: readonly SchedulableNode[], state: RunState): TriggerEvaluation {
+export function evaluateTriggers(nodes: readonly SchedulableNode[], state: RunState, options: TriggerOptions = {}): TriggerEvaluation {
   const result: TriggerEvaluation = { ready: [], skipped: [] };
-  if (state.stopping || state.paused) return result; // S3; and a paused run decides nothing
+  const tearingDown = isTearingDown(state, options);
+  if ((state.stopping && !tearingDown) || state.paused) return result; // S3; and a paused run decides nothing
   for (const node of nodes) {
     if (state.nodes[node.id].status !== 'PENDING') continue;
     const rule = node.trigger ?? 'allSuccess';
     const upstream = (node.dependsOn ?? []).map((id) => statusForRules(state.nodes[id]));
     const decision = decideTrigger(rule, upstream);
-    if (decision === 'run') result.ready.push(node.id);
+    if (decision === 'run' && tearingDown && !TEARDOWN_RULES.has(rule)) result.skipped.push({ id: node.id, reason: stopReason(state)! });
+    else if (decision === 'run') result.ready.push(node.id);
     else if (decision === 'skip') result.skipped.push({ id: node.id, reason: skipReason(rule) });
   }
   return result;
@@ -177,12 +195,12 @@ export function runningNodes(state: RunState): string[] {
 }
 
 /** True when nothing runs or waits and no PENDING node can ever start: the DAG part of the run is over. */
-export function isSettled(nodes: readonly SchedulableNode[], state: RunState): boolean {
+export function isSettled(nodes: readonly SchedulableNode[], state: RunState, options: TriggerOptions = {}): boolean {
   const active = Object.values(state.nodes).some((n) => n.status === 'RUNNING' || n.status === 'WAITING');
   if (active) return false;
-  if (state.stopping) return true;
+  if (state.stopping && !isTearingDown(state, options)) return true;
   if (state.paused) return !Object.values(state.nodes).some((n) => n.status === 'PENDING'); // wait for resume
-  const { ready, skipped } = evaluateTriggers(nodes, state);
+  const { ready, skipped } = evaluateTriggers(nodes, state, options);
   return ready.length === 0 && skipped.length === 0;
 }
 

@@ -14,6 +14,7 @@
 import {
   compensationOrder,
   initialRunState,
+  isTearingDown,
   markCancelled,
   markCompensated,
   markFailed,
@@ -26,6 +27,8 @@ import {
   type NodeError,
   type RunState,
   type SchedulableNode,
+  type TriggerOptions,
+  TEARDOWN_RULES,
 } from './run-state';
 import { decideTrigger, isDone, skipReason, type NodeStatus } from './trigger-rules';
 
@@ -104,7 +107,11 @@ export class RunTracker {
   /** Set once a node's rule decided (run or skip): trigger rules never change their mind, so one entry each. */
   private readonly queued: Uint8Array;
 
-  constructor(nodes: readonly SchedulableNode[], state?: RunState) {
+  constructor(
+    nodes: readonly SchedulableNode[],
+    state?: RunState,
+    private readonly options: TriggerOptions = {},
+  ) {
     this.nodes = nodes;
     this.state = state ?? initialRunState(nodes);
     nodes.forEach((node, i) => this.indexOf.set(node.id, i));
@@ -159,15 +166,25 @@ export class RunTracker {
    * is stopping (S3) or paused: a paused run decides nothing.
    */
   pass(): Pass {
-    if (this.state.stopping || this.state.paused) return { skipped: [], ready: [] };
+    const tearingDown = isTearingDown(this.state, this.options);
+    if ((this.state.stopping && !tearingDown) || this.state.paused) return { skipped: [], ready: [] };
     for (const i of this.fresh) this.readyHeap.push(i);
     this.fresh = [];
-    const skipped = this.skippable
-      .sort((a, b) => a - b)
-      .filter((i) => this.statusAt(i) === 'PENDING')
-      .map((i) => ({ id: this.nodes[i]!.id, reason: skipReason(this.nodes[i]!.trigger ?? 'allSuccess') }));
+    const skippedAt = new Map<number, string>();
+    for (const i of this.skippable) if (this.statusAt(i) === 'PENDING') skippedAt.set(i, skipReason(this.nodes[i]!.trigger ?? 'allSuccess'));
     this.skippable = [];
     const heap = this.readyHeap;
+    if (tearingDown) {
+      // S3's exception: only teardown nodes start; the others that would have run are skipped instead.
+      const keep: number[] = [];
+      for (let i = heap.pop(); i !== undefined; i = heap.pop()) {
+        if (this.statusAt(i) !== 'PENDING') continue;
+        if (TEARDOWN_RULES.has(this.nodes[i]!.trigger ?? 'allSuccess')) keep.push(i);
+        else skippedAt.set(i, `the run stopped after "${this.state.stopping!.nodeId}" failed`);
+      }
+      for (const i of keep) heap.push(i);
+    }
+    const skipped = [...skippedAt.keys()].sort((a, b) => a - b).map((i) => ({ id: this.nodes[i]!.id, reason: skippedAt.get(i)! }));
     const statusAt = (i: number) => this.statusAt(i);
     const ids = this.nodes;
     // Snapshot semantics without a copy: nodes made ready during the pass go to `fresh`, not the heap.
@@ -199,6 +216,11 @@ export class RunTracker {
     return [...ready].sort((a, b) => a - b).map((i) => this.nodes[i]!.id);
   }
 
+  /** Whether a node may start now at all (S3, and its exception for teardown nodes). */
+  get startsAllowed(): boolean {
+    return !this.state.stopping || isTearingDown(this.state, this.options);
+  }
+
   /** True while some node may still start without a new event: the loop should run another pass. */
   hasDecisionsPending(): boolean {
     return this.readyHeap.size > 0 || this.fresh.length > 0 || this.skippable.length > 0;
@@ -207,7 +229,7 @@ export class RunTracker {
   /** True when nothing runs or waits and no PENDING node can ever start: the DAG part of the run is over. */
   isSettled(): boolean {
     if (this.runningCount > 0 || this.waitingSet.size > 0) return false;
-    if (this.state.stopping) return true;
+    if (this.state.stopping && !isTearingDown(this.state, this.options)) return true;
     if (this.state.paused) return this.countOf('PENDING') === 0; // wait for resume
     return !this.anyPendingDecided();
   }

@@ -99,7 +99,7 @@ export class DagRun {
     private readonly args: WeftDagInput,
   ) {
     const carried = args.carried;
-    this.tracker = new RunTracker(doc.nodes, carried?.state);
+    this.tracker = new RunTracker(doc.nodes, carried?.state, { teardown: true });
     for (const node of doc.nodes) this.byId.set(node.id, node);
     this.runInput = { ...(doc.input ?? {}), ...(args.input ?? {}) };
     this.startedAt = carried?.startedAt ?? now();
@@ -255,7 +255,7 @@ export class DagRun {
       for (const { id, reason } of skipped) this.tracker.skip(id, reason, now());
       let conditionSkipped = false;
       for (const id of ready) {
-        if (this.state.stopping || this.atCapacity() || this.taskIsFull()) break;
+        if (!this.tracker.startsAllowed || this.atCapacity() || this.taskIsFull()) break;
         const node = this.byId.get(id)!;
         if (node.when !== undefined) {
           const when = node.when;

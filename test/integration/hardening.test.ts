@@ -150,6 +150,27 @@ describe('workflow nodes end, whatever their child does', () => {
   });
 });
 
+describe('semantics users of Airflow expect', () => {
+  it('runs allDone and oneFailed cleanup nodes after a failure that fails the run, then compensates', async () => {
+    const result = await weft.run(
+      doc('teardown', [
+        { id: 'reserve', activity: 'weft.echo', input: 'r', compensate: { activity: 'weft.echo' } },
+        { id: 'extract', dependsOn: ['reserve'], activity: 'weft.fail', input: { nonRetryable: true } },
+        { id: 'load', dependsOn: ['extract'], activity: 'weft.echo' },
+        { id: 'cleanup', dependsOn: ['load'], trigger: 'allDone', activity: 'weft.echo', input: '${ nodes.load.status }' },
+        { id: 'alert', dependsOn: ['extract'], trigger: 'oneFailed', activity: 'weft.echo', input: 'extract failed' },
+      ]),
+      { workflowId: id('teardown') },
+    );
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatchObject({ nodeId: 'extract' });
+    expect(result.nodes.load.status).toBe('SKIPPED');
+    expect(result.nodes.cleanup).toMatchObject({ status: 'SUCCEEDED', output: 'SKIPPED' });
+    expect(result.nodes.alert).toMatchObject({ status: 'SUCCEEDED', output: 'extract failed' });
+    expect(result.compensation?.compensated).toEqual(['reserve']);
+  });
+});
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -20,6 +20,12 @@ beforeAll(async () => {
         if (n === 1) throw new Error(`the warehouse is down (call ${n})`);
         return { call: n };
       },
+      // Temporal types a thrown error by its class name; Weft's nonRetryable matches that type.
+      async declineCard(input: { key: string }) {
+        calls.set(input.key, (calls.get(input.key) ?? 0) + 1);
+        class CardDeclined extends Error {}
+        throw new CardDeclined('card declined');
+      },
     },
   });
   client = await weftFor(env);
@@ -243,4 +249,14 @@ describe('invalid actions exit 2 with a sentence and change nothing', () => {
     const ended = await weft(['approve', run.workflowId, 'gate'], cliEnv);
     expect(ended).toMatchObject({ code: 2, stderr: `weft: The run "${run.workflowId}" has already ended (CANCELLED); it takes no approve.` });
   });
+});
+
+it("nonRetryable matches the class name of an error an activity throws", async () => {
+  const key = `decline-${Date.now()}`;
+  const result = await client.run(
+    { dsl: 'weft/v1', name: 'decline', nodes: [{ id: 'pay', activity: 'declineCard', input: { key }, retry: { maxAttempts: 5, initialInterval: '100ms', nonRetryable: ['CardDeclined'] } }] },
+    { workflowId: key },
+  );
+  expect(result.nodes.pay).toMatchObject({ status: 'FAILED', attempts: 1, error: { type: 'CardDeclined', retryState: 'NON_RETRYABLE_FAILURE' } });
+  expect(calls.get(key)).toBe(1);
 });

@@ -5,6 +5,8 @@
  */
 import {
   evaluateTriggers,
+  isTearingDown,
+  type TriggerOptions,
   initialRunState,
   isSettled,
   markFailed,
@@ -66,20 +68,20 @@ function scenario(seed: number): Scenario {
 }
 
 /** The interpreter's loop before the tracker: re-scan, apply skips, start ready nodes up to capacity. */
-function runReference(s: Scenario): string[] {
+function runReference(s: Scenario, options: TriggerOptions = {}): string[] {
   const log: string[] = [];
   const state: RunState = initialRunState(s.nodes);
   const byId = new Map(s.nodes.map((x) => [x.id, x]));
   for (let guard = 0; guard < 1000; guard++) {
     for (;;) {
-      const { ready, skipped } = evaluateTriggers(s.nodes, state);
+      const { ready, skipped } = evaluateTriggers(s.nodes, state, options);
       for (const { id, reason } of skipped) {
         markSkipped(state, id, reason, 't');
         log.push(`skip ${id} (${reason})`);
       }
       let conditionSkipped = false;
       for (const id of ready) {
-        if (state.stopping || runningNodes(state).length >= s.capacity) break;
+        if ((state.stopping && !isTearingDown(state, options)) || runningNodes(state).length >= s.capacity) break;
         if (s.whenFalse.has(id)) {
           markSkipped(state, id, 'when', 't');
           log.push(`when ${id}`);
@@ -91,7 +93,7 @@ function runReference(s: Scenario): string[] {
       }
       if (skipped.length === 0 && !conditionSkipped) break;
     }
-    if (isSettled(s.nodes, state)) return log;
+    if (isSettled(s.nodes, state, options)) return log;
     const running = runningNodes(state);
     const id = running[Math.floor(s.pick() * running.length)]!;
     if (s.failing.has(id)) markFailed(state, byId.get(id)!, { message: 'x', type: 'X' }, 1, 't');
@@ -101,9 +103,9 @@ function runReference(s: Scenario): string[] {
   throw new Error('the reference did not settle');
 }
 
-function runTracker(s: Scenario): string[] {
+function runTracker(s: Scenario, options: TriggerOptions = {}): string[] {
   const log: string[] = [];
-  const tracker = new RunTracker(s.nodes);
+  const tracker = new RunTracker(s.nodes, undefined, options);
   const byId = new Map(s.nodes.map((x) => [x.id, x]));
   const running: string[] = [];
   for (let guard = 0; guard < 1000; guard++) {
@@ -115,7 +117,7 @@ function runTracker(s: Scenario): string[] {
       }
       let conditionSkipped = false;
       for (const id of ready) {
-        if (tracker.state.stopping || tracker.running >= s.capacity) break;
+        if (!tracker.startsAllowed || tracker.running >= s.capacity) break;
         if (s.whenFalse.has(id)) {
           tracker.skip(id, 'when', 't');
           log.push(`when ${id}`);
@@ -140,14 +142,48 @@ function runTracker(s: Scenario): string[] {
 }
 
 describe('RunTracker', () => {
-  it('takes the same decisions in the same order as re-scanning every node, on 3,000 random runs', () => {
+  it.each([
+    ['without teardown (Weft 0.1)', {}],
+    ['with teardown nodes running while the run fails', { teardown: true }],
+  ])('takes the same decisions in the same order as re-scanning every node, on 3,000 random runs, %s', (_what, options: TriggerOptions) => {
     for (let seed = 1; seed <= 3000; seed++) {
-      const reference = runReference(scenario(seed));
-      const tracked = runTracker(scenario(seed));
+      const reference = runReference(scenario(seed), options);
+      const tracked = runTracker(scenario(seed), options);
       if (tracked.join('\n') !== reference.join('\n')) {
         throw new Error(`seed ${seed}:\nreference:\n${reference.join('\n')}\ntracker:\n${tracked.join('\n')}`);
       }
     }
+  });
+
+  it('runs allDone, oneFailed and allFailed nodes after a failure that fails the run, and skips the rest', () => {
+    const nodes: SchedulableNode[] = [
+      { id: 'extract' },
+      { id: 'load', dependsOn: ['extract'] },
+      { id: 'report', dependsOn: ['load'] },
+      { id: 'cleanup', dependsOn: ['load'], trigger: 'allDone' },
+      { id: 'alert', dependsOn: ['extract'], trigger: 'oneFailed' },
+      { id: 'audit', dependsOn: ['cleanup'], trigger: 'allSuccess' },
+    ];
+    const tracker = new RunTracker(nodes, undefined, { teardown: true });
+    expect([...tracker.pass().ready]).toEqual(['extract']);
+    tracker.start('extract', 't');
+    expect(tracker.fail(nodes[0]!, { message: 'x', type: 'X' }, 1, 't')).toEqual({ runFails: true });
+    const { skipped, ready } = tracker.pass();
+    expect(skipped).toEqual([{ id: 'load', reason: 'an upstream node did not succeed' }]);
+    for (const { id, reason } of skipped) tracker.skip(id, reason, 't');
+    expect([...ready]).toEqual(['alert']);
+    tracker.start('alert', 't');
+    const next = tracker.pass();
+    expect(next.skipped).toEqual([{ id: 'report', reason: 'an upstream node did not succeed' }]);
+    next.skipped.forEach(({ id, reason }) => tracker.skip(id, reason, 't'));
+    expect([...tracker.pass().ready]).toEqual(['cleanup']);
+    tracker.start('cleanup', 't');
+    tracker.succeed('cleanup', null, 1, 't');
+    tracker.succeed('alert', null, 1, 't');
+    // A node below a teardown node that would run normally is skipped: the run is failing.
+    expect(tracker.pass().skipped).toEqual([{ id: 'audit', reason: 'the run stopped after "extract" failed' }]);
+    tracker.skip('audit', 'the run stopped after "extract" failed', 't');
+    expect(tracker.isSettled()).toBe(true);
   });
 
   it('counts statuses and lists the nodes worth a look without scanning', () => {
