@@ -19,7 +19,7 @@
 import type { RetrySpec, TimeoutSpec } from './activity-options';
 import type { Duration } from './duration';
 import { WeftValidationError } from './issues';
-import { expressionOf, refTo, serializeTemplated, type Ref, type RefTree, type Templated } from './refs';
+import { expressionOf, refTo, serializeTemplated, type Ref, type RefTree, type Resolved, type Templated } from './refs';
 import type { WeftDocumentInput } from './schema';
 import type { NodeStatus, TriggerRule } from './trigger-rules';
 import { validateDocument } from './validate';
@@ -216,10 +216,13 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
     );
   }
 
-  /** The run's output, evaluated when the DAG succeeded. */
-  output<O>(output: (ctx: BuildContext<Nodes, In>) => Templated<O>): DagBuilder<A, Nodes, In, O> {
+  /**
+   * The run's output, evaluated when the DAG succeeded. Its type is what the template evaluates to (each
+   * reference replaced by the type it refers to), and `executeDag` returns it as `result.output`.
+   */
+  output<V>(output: (ctx: BuildContext<Nodes, In>) => V): DagBuilder<A, Nodes, In, Resolved<V>> {
     this.outputValue = this.given(output);
-    return this as unknown as DagBuilder<A, Nodes, In, O>;
+    return this as unknown as DagBuilder<A, Nodes, In, Resolved<V>>;
   }
 
   /** The document, validated; throws WeftValidationError with every problem (e.g. a reference to a node that is not upstream). */

@@ -36,6 +36,21 @@ export type Templated<T> =
             ? { [K in keyof T]: Templated<T[K]> }
             : T);
 
+/**
+ * What a template evaluates to: every reference replaced by the type it refers to, so
+ * `{ rows: nodes.count.output.rows }` (a `RefTree<number>` inside) is `{ rows: number }`.
+ */
+export type Resolved<V> =
+  V extends Ref<infer T>
+    ? T
+    : V extends readonly (infer E)[]
+      ? Resolved<E>[]
+      : V extends (...args: any[]) => any
+        ? never
+        : V extends object
+          ? { -readonly [K in keyof V]: Resolved<V[K]> }
+          : V;
+
 export function isRef(value: unknown): value is Ref<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && REF in value;
 }

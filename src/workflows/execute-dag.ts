@@ -12,6 +12,7 @@ import type { TypedDag } from '../dsl/builder';
 import { DAG_WORKFLOW_TYPE } from '../dsl/protocol';
 import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDagInput } from './dag-api';
+import { WeftDagKey, WeftStatusKey } from './search-attributes';
 
 export interface ExecuteDagOptions<In> {
   input?: In;
@@ -19,7 +20,12 @@ export interface ExecuteDagOptions<In> {
   workflowId?: string;
   /** Default this workflow's task queue. */
   taskQueue?: string;
-  /** Set when the server registers Weft's search attributes, so the child's status is searchable. */
+  /**
+   * Set when the server registers Weft's search attributes: the child is then found by `WeftDag` and
+   * `WeftStatus` (and `weft list`) like runs the client starts. Off by default because a server without
+   * them refuses the child's start; `weft server` registers them, `temporal operator search-attribute
+   * create` does on a cluster.
+   */
   searchAttributes?: boolean;
 }
 
@@ -36,6 +42,12 @@ export async function executeDag<Out = unknown, In = Record<string, unknown>>(
     workflowId: options.workflowId ?? `${info.workflowId}.${name}-${uuid4().slice(0, 8)}`,
     taskQueue: options.taskQueue ?? info.taskQueue,
     staticSummary: `${name} — run by ${info.workflowType} ${info.workflowId}`,
+    typedSearchAttributes: options.searchAttributes
+      ? [
+          { key: WeftDagKey, value: name },
+          { key: WeftStatusKey, value: 'RUNNING' },
+        ]
+      : undefined,
   })) as WeftRunResult & { output: Out };
 }
 

@@ -21,6 +21,19 @@ const SNIPPETS: Record<string, { code: string; error?: RegExp }> = {
     code: `base.activity('charge', 'chargeCard', { dependsOn: ['reserve'], input: ({ nodes }) => ({ amount: nodes.reserve.output.price, currency: 'EUR' }),
       compensate: { activity: 'refund', input: ({ nodes }) => ({ chargeId: nodes.charge.output.chargeId }) } }).build();`,
   },
+  outputTypedAsValues: {
+    // The output's fields are the values the references stand for, not references.
+    code: `const d = base.output(({ nodes }) => ({ price: nodes.reserve.output.price, ids: [nodes.reserve.output.reservationId], fixed: 1 })).build();
+      type Out = NonNullable<(typeof d)['__output']>;
+      const ok: Out = { price: 1, ids: ['r'], fixed: 1 };
+      const price: number = ok.price;
+      void price;`,
+  },
+  outputFieldIsNotARef: {
+    code: `const d = base.output(({ nodes }) => ({ price: nodes.reserve.output.price })).build();
+      const wrong: NonNullable<(typeof d)['__output']> = { price: 'ten' };`,
+    error: /Type 'string' is not assignable to type 'number'/,
+  },
   wrongActivityName: {
     code: `base.activity('charge', 'chargeCrad', {});`,
     error: /Argument of type '"chargeCrad"' is not assignable to parameter of type 'ActivityName</,
@@ -97,6 +110,7 @@ describe('the typed builder at compile time', () => {
 
   it('compiles correct code', () => {
     expect(diagnostics.control).toEqual([]);
+    expect(diagnostics.outputTypedAsValues).toEqual([]);
   });
 
   it.each(Object.entries(SNIPPETS).filter(([, s]) => s.error))('rejects %s', (name, snippet) => {

@@ -37,6 +37,6 @@ export const summaryDag = dag<{ double(input: { n: number }): Promise<{ n: numbe
   .build();
 
 export async function runsSummaryDag(n: number): Promise<{ n: number; label: string; status: string }> {
-  const result = await executeDag(summaryDag as typeof summaryDag & { __output?: { n: number; label: string } }, { input: { n } });
+  const result = await executeDag(summaryDag, { input: { n } });
   return { ...result.output, status: result.status };
 }
