@@ -147,8 +147,11 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
       let codec: Server | undefined;
       if (base.dataConverter && !process.env.TEMPORAL_ADDRESS && !flags.headless && !flags.codecEndpoint) {
         const uiPort = flags.uiPort ?? flags.port + 1000;
-        codec = await startCodec(uiPort + 1, [`http://${flags.ip}:${uiPort}`, `http://localhost:${uiPort}`], io);
-        flags.codecEndpoint = `http://${flags.ip}:${uiPort + 1}`;
+        codec = await startCodec(uiPort + 1, [`http://${flags.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`], io);
+        // The codec server listens on loopback only and answers loopback names: with --ip 0.0.0.0 the UI's
+        // browser must still call it as 127.0.0.1 (it decrypts, so it stays off the network).
+        const codecHost = flags.ip === '0.0.0.0' || flags.ip === '::' ? '127.0.0.1' : flags.ip;
+        flags.codecEndpoint = `http://${codecHost}:${uiPort + 1}`;
       }
       if (!process.env.TEMPORAL_ADDRESS) server = await startServer(flags, io).catch((err) => {
         codec?.close();
