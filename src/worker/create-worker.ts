@@ -64,8 +64,17 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
  * it is told to look where Weft's own copy is (the same copy the worker runs, as Temporal requires).
  */
 function resolveFromWeft(config: any): any {
-  const modules = dirname(dirname(dirname(require.resolve('@temporalio/workflow/package.json'))));
-  config.resolve = { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), modules] };
+  const workflowPackage = dirname(require.resolve('@temporalio/workflow/package.json'));
+  const modules = dirname(dirname(workflowPackage));
+  // The entry lives in the temp directory, so the SDK's generated entrypoint would resolve
+  // @temporalio/workflow by walking up from there: a stray node_modules above it (/tmp/node_modules) then
+  // brings a second copy into the bundle, and two copies of CancellationScope break at the first scope.
+  // The alias pins every import of it to the copy this worker runs with.
+  config.resolve = {
+    ...config.resolve,
+    modules: [...(config.resolve?.modules ?? ['node_modules']), modules],
+    alias: { ...config.resolve?.alias, '@temporalio/workflow': workflowPackage },
+  };
   return config;
 }
 
