@@ -11,7 +11,7 @@
  * The engine's own limits, so that a document never meets Temporal's:
  * - E1 at most MAX_RUNNING_NODES nodes run at once (Temporal fails every workflow task of a run with more
  *      than 2,000 pending activities or children);
- * - E2 one workflow task starts at most MAX_STARTS_PER_TASK nodes and spends at most about
+ * - E2 one workflow task starts at most MAX_STARTS_PER_TASK nodes (more when nothing runs) and spends at most about
  *      MAX_EXPRESSION_UNITS_PER_TASK on expressions; past either, the rest start in the next task (a 1 ms
  *      timer asks for it), so a task stays far below the SDK's 5 s activation limit and Temporal's 10 s;
  * - E3 a long history hands over to a new run (continue-as-new, handover.ts).
@@ -59,12 +59,15 @@ export const LIMITS_PATCH = 'weft-engine-limits';
 /** E1: well under Temporal's 2,000 pending activities or children, leaving room for compensations. */
 export const MAX_RUNNING_NODES = 1000;
 /**
- * E2: starting a node costs about 0.3-0.5 ms of a workflow task (bench/first-task.ts). The bound is low for
- * a reason of Temporal's own: completions that arrive while a task runs are buffered, and past 100 of them the
- * server fails the task (FORCE_CLOSE_COMMAND) and the worker replays it from scratch; 500 starts per task
- * made tasks long enough for that to happen in a loop on wide DAGs of fast activities (bench/task-health.ts).
+ * E2: starting a node costs about 0.3-0.5 ms of a workflow task (bench/first-task.ts). Completions that
+ * arrive while a task runs are buffered by the server, and past 100 of them it fails the task
+ * (FORCE_CLOSE_COMMAND) and the worker replays it from scratch: with 500 starts per task, wide DAGs of fast
+ * activities did that in a loop (bench/task-health.ts). So a task that begins while nodes run starts at most
+ * MAX_STARTS_PER_TASK, and keeps short; a task that begins with nothing running (the first, or after a
+ * hand-over) cannot have completions buffered during it and starts up to MAX_STARTS_PER_QUIET_TASK.
  */
 export const MAX_STARTS_PER_TASK = 100;
+export const MAX_STARTS_PER_QUIET_TASK = 1000;
 /** E2: expression work per task, in units of about 0.05 µs (expression-budget.ts): about 0.25 s. */
 export const MAX_EXPRESSION_UNITS_PER_TASK = 5_000_000;
 /** An evaluation step costs about 25 units of data work (1-2 µs). */
@@ -91,7 +94,7 @@ export class DagRun {
   /** How many times each node was started by an operator's retry (1 = its first round). */
   private readonly rounds = new Map<string, number>();
   /** E2: what this workflow task has done so far. */
-  private task = { starts: 0, expressionUnits: 0, full: false };
+  private task = { starts: 0, expressionUnits: 0, full: false, quiet: true };
   private readonly nodeContext: NodeRunContext;
 
   constructor(
@@ -156,7 +159,7 @@ export class DagRun {
       this.changed = false;
       if (this.task.full) await sleep(1, { summary: 'weft: start the next nodes in a new workflow task' });
       else await condition(() => this.changed);
-      this.task = { starts: 0, expressionUnits: 0, full: false };
+      this.task = { starts: 0, expressionUnits: 0, full: false, quiet: this.tracker.running === 0 };
     }
   }
 
@@ -220,7 +223,8 @@ export class DagRun {
   /** E2: this workflow task has done its share; the rest waits for the next one. */
   private taskIsFull(): boolean {
     if (this.task.full) return true;
-    const full = this.task.starts >= MAX_STARTS_PER_TASK || this.task.expressionUnits >= MAX_EXPRESSION_UNITS_PER_TASK;
+    const starts = this.task.quiet ? MAX_STARTS_PER_QUIET_TASK : MAX_STARTS_PER_TASK;
+    const full = this.task.starts >= starts || this.task.expressionUnits >= MAX_EXPRESSION_UNITS_PER_TASK;
     this.task.full = full && patched(LIMITS_PATCH);
     return this.task.full;
   }
