@@ -3,8 +3,7 @@
  * `dependsOn`. Every function here tolerates imperfect input, because the validator runs them on documents that
  * failed other checks: the first node with a given id wins, and dependencies on unknown ids are ignored.
  *
- * All of it is O(V + E) except `Ancestry`, which stores one bitset per node (V^2 / 8 bytes: 3 MB at 5,000 nodes)
- * so that "is x upstream of y?" is one array read, however many expressions ask it.
+ * All of it is O(V + E); `Ancestry` answers "is x upstream of y?" by a pruned walk per question.
  */
 
 export interface GraphNode {
@@ -126,7 +125,9 @@ export function findCycles(nodes: readonly GraphNode[]): string[][] {
   const downstream = downstreamPositions(upstream);
   const cycles: string[][] = [];
   for (const component of stronglyConnectedComponents(downstream)) {
-    const start = Math.min(...component);
+    // A loop, not Math.min(...component): spreading a component of 200,000 nodes overflows the stack.
+    let start = component[0]!;
+    for (const i of component) if (i < start) start = i;
     if (component.length === 1 && !upstream[start]!.includes(start)) continue;
     cycles.push(shortestCycleThrough(start, new Set(component), downstream).map((i) => nodes[i]!.id));
   }
@@ -208,59 +209,79 @@ function shortestCycleThrough(start: number, members: Set<number>, downstream: r
 }
 
 /**
- * Transitive upstream sets for every node, computed once in topological order (each node's set is the union of
- * its dependencies' sets plus the dependencies themselves, as word-wide ORs over Uint32Array bitsets).
+ * "Is x upstream of y?" for many queries over one graph. Each query walks up from y, but only through nodes
+ * whose topological rank is above x's (nothing ranked below x can lead to it), so the common questions (a
+ * direct dependency, a node a few levels up) touch a few nodes, whatever the size of the DAG; a query costs
+ * O(V + E) at worst and nothing is stored per pair (a V^2 closure would be 1.25 GB at 100,000 nodes).
  * Nodes on or downstream of a cycle have no well-defined ancestry: `isKnown` is false for them.
  */
 export class Ancestry {
   private readonly index: Map<string, number>;
   private readonly ids: readonly string[];
-  private readonly words: number;
-  private readonly bits: Uint32Array;
-  private readonly known: Uint8Array;
+  private readonly upstream: readonly number[][];
+  /** Position in topological order, -1 for nodes on or downstream of a cycle. */
+  private readonly rank: Int32Array;
+  /** Which query last visited each node: a visited set without clearing one per query. */
+  private readonly visited: Uint32Array;
+  private stamp = 0;
 
   constructor(nodes: readonly GraphNode[]) {
     this.index = indexById(nodes);
     this.ids = nodes.map((node) => node.id);
-    const n = nodes.length;
-    this.words = Math.ceil(n / 32);
-    this.bits = new Uint32Array(n * this.words);
-    this.known = new Uint8Array(n);
-    const upstream = upstreamPositions(nodes, this.index);
-    for (const i of kahn(upstream, (j) => this.index.get(nodes[j]!.id) !== j)) {
-      const row = i * this.words;
-      for (const dep of upstream[i]!) {
-        const depRow = dep * this.words;
-        for (let w = 0; w < this.words; w++) this.bits[row + w]! |= this.bits[depRow + w]!;
-        this.bits[row + (dep >>> 5)]! |= 1 << (dep & 31);
-      }
-      this.known[i] = 1;
-    }
+    this.upstream = upstreamPositions(nodes, this.index);
+    this.rank = new Int32Array(nodes.length).fill(-1);
+    kahn(this.upstream, (j) => this.index.get(nodes[j]!.id) !== j).forEach((i, r) => (this.rank[i] = r));
+    this.visited = new Uint32Array(nodes.length);
   }
 
   /** False for unknown ids and for nodes on or downstream of a cycle. */
   isKnown(id: string): boolean {
     const i = this.index.get(id);
-    return i !== undefined && this.known[i] === 1;
+    return i !== undefined && this.rank[i]! >= 0;
   }
 
   /** Is `upstream` a transitive dependency of `node`? (A node is not its own ancestor.) */
   isAncestor(upstream: string, node: string): boolean {
     const i = this.index.get(node);
     const j = this.index.get(upstream);
-    if (i === undefined || j === undefined) return false;
-    return (this.bits[i * this.words + (j >>> 5)]! & (1 << (j & 31))) !== 0;
+    if (i === undefined || j === undefined || !this.isKnown(node) || !this.isKnown(upstream)) return false;
+    const floor = this.rank[j]!;
+    if (floor >= this.rank[i]!) return false;
+    const stamp = this.nextStamp();
+    const stack = [i];
+    while (stack.length > 0) {
+      for (const dep of this.upstream[stack.pop()!]!) {
+        if (dep === j) return true;
+        if (this.visited[dep] === stamp || this.rank[dep]! <= floor) continue;
+        this.visited[dep] = stamp;
+        stack.push(dep);
+      }
+    }
+    return false;
   }
 
   /** The transitive upstream ids of `node`, in document order. */
   ancestorsOf(node: string): string[] {
     const i = this.index.get(node);
-    if (i === undefined) return [];
-    const out: string[] = [];
-    for (let j = 0; j < this.ids.length; j++) {
-      if ((this.bits[i * this.words + (j >>> 5)]! & (1 << (j & 31))) !== 0) out.push(this.ids[j]!);
+    if (i === undefined || !this.isKnown(node)) return [];
+    const stamp = this.nextStamp();
+    const stack = [i];
+    while (stack.length > 0) {
+      for (const dep of this.upstream[stack.pop()!]!) {
+        if (this.visited[dep] === stamp) continue;
+        this.visited[dep] = stamp;
+        stack.push(dep);
+      }
     }
-    return out;
+    return this.ids.filter((_, j) => this.visited[j] === stamp);
+  }
+
+  private nextStamp(): number {
+    if (++this.stamp === 0xffffffff) {
+      this.visited.fill(0);
+      this.stamp = 1;
+    }
+    return this.stamp;
   }
 }
 
@@ -275,7 +296,7 @@ export function ancestors(nodes: readonly GraphNode[], id: string): Set<string> 
     const v = queue[head]!;
     if (seen.has(v)) continue;
     seen.add(v);
-    queue.push(...upstream[v]!);
+    for (const dep of upstream[v]!) queue.push(dep); // not push(...deps): a node may have 200,000 of them
   }
   return new Set([...seen].map((i) => nodes[i]!.id));
 }

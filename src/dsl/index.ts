@@ -5,6 +5,7 @@
  */
 export {
   WEFT_ISSUE_CODES,
+  MAX_ISSUES,
   DOCUMENT_PATH_LABEL,
   formatPath,
   formatIssue,

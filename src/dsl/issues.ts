@@ -36,7 +36,25 @@ export const WEFT_ISSUE_CODES = [
   'WEFT_BAD_EXPRESSION',
   /** An expression reads a node that is not upstream of the node it belongs to. */
   'WEFT_NOT_UPSTREAM',
+  /** More issues than one list shows (MAX_ISSUES): this last one says how many were left out. */
+  'WEFT_TOO_MANY_ISSUES',
 ] as const;
+
+/**
+ * The most issues one validation lists. A broken generator can produce a document with a problem in each of
+ * 100,000 nodes; a person reads the first ones, and a list that long would itself be a payload too large.
+ */
+export const MAX_ISSUES = 100;
+
+/** The first MAX_ISSUES issues, then one saying how many more there were (`uncounted`: found but not kept). */
+export function capIssues(issues: readonly WeftIssue[], uncounted = 0): WeftIssue[] {
+  if (issues.length <= MAX_ISSUES && uncounted === 0) return issues.map(clipIssue);
+  const more = Math.max(0, issues.length - MAX_ISSUES) + uncounted;
+  return [
+    ...issues.slice(0, MAX_ISSUES).map(clipIssue),
+    { code: 'WEFT_TOO_MANY_ISSUES', path: [], message: `${more.toLocaleString('en-US')} more issue${more === 1 ? '' : 's'} not listed; fix the ones above and validate again` },
+  ];
+}
 
 export type WeftIssueCode = (typeof WEFT_ISSUE_CODES)[number];
 
@@ -63,10 +81,30 @@ export function formatPath(path: IssuePath): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else if (IDENTIFIER.test(segment) && segment.length <= MAX_QUOTED_CHARS) out += out === '' ? segment : `.${segment}`;
+    else out += `[${quoteText(segment)}]`;
   }
   return out;
+}
+
+/** How much of a user's text an issue quotes: enough to recognise it, never megabytes of it. */
+export const MAX_QUOTED_CHARS = 60;
+/** The longest issue message; longer ones (built from long values) are cut. */
+export const MAX_MESSAGE_CHARS = 500;
+
+/** `"text"` as JSON, cut to MAX_QUOTED_CHARS with "..." when longer. */
+export function quoteText(text: string): string {
+  return JSON.stringify(text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS - 3)}...` : text);
+}
+
+/**
+ * The issue on one line (line breaks written as `\n`) with its message cut to MAX_MESSAGE_CHARS: the last line of
+ * defence against quoting huge or multi-line input, since `formatIssues` prints one issue per line.
+ */
+export function clipIssue(issue: WeftIssue): WeftIssue {
+  const flat = /[\r\n]/.test(issue.message) ? issue.message.replace(/\r/g, '\\r').replace(/\n/g, '\\n') : issue.message;
+  if (flat.length <= MAX_MESSAGE_CHARS) return flat === issue.message ? issue : { ...issue, message: flat };
+  return { ...issue, message: `${flat.slice(0, MAX_MESSAGE_CHARS - 3)}...` };
 }
 
 export interface FormatIssueOptions {

@@ -21,14 +21,37 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === null || proto === Object.prototype;
 }
 
-/** True if `value` survives a JSON round trip unchanged (finite numbers, no undefined, plain objects only). */
+/**
+ * True if `value` survives a JSON round trip unchanged (finite numbers, no undefined, plain objects only) and no
+ * value in it is more than MAX_JSON_DEPTH levels below `value` itself (which sits at `depth`).
+ * A value from TypeScript can contain itself (never JSON) or share one object in many places: each object is
+ * looked at once, so neither makes this exponential.
+ */
 export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
-  if (depth > MAX_JSON_DEPTH) return false;
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
-  if (isPlainObject(value)) return Object.values(value).every((item) => isJsonValue(item, depth + 1));
-  return false;
+  return jsonHeight(value, depth, new Map()) >= 0;
+}
+
+const IN_PROGRESS = -2;
+
+/** How many levels `value` nests below itself, or -1 if it is not JSON or too deep; `seen` memoises objects. */
+function jsonHeight(value: unknown, depth: number, seen: Map<object, number>): number {
+  if (depth > MAX_JSON_DEPTH) return -1;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return 0;
+  if (typeof value === 'number') return Number.isFinite(value) ? 0 : -1;
+  if (typeof value !== 'object') return -1;
+  const known = seen.get(value);
+  if (known !== undefined) return known === IN_PROGRESS || depth + known > MAX_JSON_DEPTH ? -1 : known; // a cycle, or too deep here
+  const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : undefined;
+  if (items === undefined) return -1;
+  seen.set(value, IN_PROGRESS);
+  let height = 0;
+  for (const item of items) {
+    const below = jsonHeight(item, depth + 1, seen);
+    if (below < 0) return -1;
+    if (below + 1 > height) height = below + 1;
+  }
+  seen.set(value, height);
+  return height;
 }
 
 /** Defines `key` as an own property, so a key named "__proto__" stays data instead of replacing the prototype. */

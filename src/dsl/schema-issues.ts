@@ -3,7 +3,7 @@
  * ("missing required field", "unknown field ...; did you mean ...") rather than zod's generic wording.
  */
 import type { z } from 'zod';
-import type { IssuePath, WeftIssue, WeftIssueCode } from './issues';
+import { quoteText, type IssuePath, type WeftIssue, type WeftIssueCode } from './issues';
 import { isPlainObject } from './json';
 import { DSL_VERSION, KNOWN_FIELDS, NODE_FIELDS, NODE_TYPES } from './schema';
 import { didYouMean } from './suggest';
@@ -58,10 +58,11 @@ function unknownField(key: string, path: IssuePath, root: unknown): string {
   if (type !== undefined) {
     const owner = NODE_TYPES.find((other) => other !== type && NODE_FIELDS[other].includes(key));
     if (owner !== undefined && !NODE_FIELDS[type].includes(key)) {
-      return `unknown field "${key}" for ${type} nodes; "${key}" belongs to ${owner} nodes (set "type": "${owner}")`;
+      return `unknown field ${quoteText(key)} for ${type} nodes; ${quoteText(key)} belongs to ${owner} nodes (set "type": "${owner}")`;
     }
   }
-  return `unknown field "${key}"${didYouMean(key, KNOWN_FIELDS)}`;
+  // Quoted as JSON: a key can hold quotes, line breaks or a megabyte of text.
+  return `unknown field ${quoteText(key)}${didYouMean(key, KNOWN_FIELDS)}`;
 }
 
 function issue(code: WeftIssueCode, path: IssuePath, message: string): WeftIssue {
@@ -75,7 +76,8 @@ function missingField(path: IssuePath): WeftIssue {
 }
 
 function convert(zodIssue: ZodIssue, root: unknown): WeftIssue[] {
-  const path = zodIssue.path as (string | number)[];
+  // Issue paths hold strings and numbers; zod's records (Reflect.ownKeys) can put a TypeScript caller's symbol key in one.
+  const path = zodIssue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
   const input = valueAt(root, path);
   switch (zodIssue.code) {
     case 'unrecognized_keys':

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration';
 import { FORBIDDEN_FIELDS } from './expression-engine';
 import type { WeftIssueCode } from './issues';
-import { isJsonValue, MAX_JSON_DEPTH, type JsonValue } from './json';
+import { isJsonValue, isPlainObject, MAX_JSON_DEPTH, type JsonValue } from './json';
 
 /** Custom checks carry the issue code they should be reported under (read back in validate.ts). */
 function coded(code: WeftIssueCode): { params: { weftCode: WeftIssueCode } } {
@@ -30,12 +30,36 @@ export const TRIGGER_RULES = ['allSuccess', 'allDone', 'oneSuccess', 'oneFailed'
 export const ON_FAILURE_POLICIES = ['fail', 'continue', 'wait'] as const;
 export const ON_APPROVAL_TIMEOUT = ['reject', 'approve'] as const;
 
+const JSON_VALUE_ERROR = `expected a JSON value (no undefined, functions, NaN or Infinity, at most ${MAX_JSON_DEPTH} levels deep)`;
+
 /** Any JSON value. Strings anywhere inside may hold `${ expression }` templates (checked in validate.ts). */
 export const JsonValueSchema = z
-  .custom<JsonValue>((value) => isJsonValue(value), {
-    error: `expected a JSON value (no undefined, functions, NaN or Infinity, at most ${MAX_JSON_DEPTH} levels deep)`,
-  })
+  .custom<JsonValue>((value) => isJsonValue(value), { error: JSON_VALUE_ERROR })
   .meta({ description: 'Any JSON value. A string that is exactly "${ expr }" is replaced by the value of the JSONata expression; "${ expr }" inside a longer string is interpolated as text.' });
+
+/**
+ * An object of JSON values, checked key by key. Not `z.record`: zod's record reads `value.constructor` to tell a
+ * plain object, so a key named "constructor" (plain JSON data) made it refuse the object, or throw when the key
+ * held null. Editors get z.record's JSON Schema, which says the same thing.
+ */
+export const JsonObjectSchema = z
+  .custom<Record<string, JsonValue>>(() => true)
+  .check((ctx) => {
+    const value: unknown = ctx.value;
+    if (!isPlainObject(value)) {
+      ctx.issues.push({ code: 'invalid_type', expected: 'record', input: value });
+      return;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (!isJsonValue(item)) ctx.issues.push({ code: 'custom', path: [key], message: JSON_VALUE_ERROR, input: item });
+    }
+  })
+  .meta(jsonSchemaWithout$schema(z.record(z.string(), JsonValueSchema)));
+
+function jsonSchemaWithout$schema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
 
 export const DurationSchema = z
   .union([z.string(), z.number().meta({ exclusiveMinimum: 0 })], { error: 'expected a duration: a string such as "30s", "5m", "1 hour", or a number of milliseconds' })
@@ -194,7 +218,7 @@ export const WeftDocumentSchema = z
       error: 'names contain only letters, digits, ".", "_" and "-" (1 to 100 characters)',
     }),
     description: z.string().optional(),
-    input: z.record(z.string(), JsonValueSchema).optional().meta({ description: "Default input; the run's own input is merged over it." }),
+    input: JsonObjectSchema.optional().meta({ description: "Default input; the run's own input is merged over it." }),
     defaults: DefaultsSchema.optional(),
     maxParallelism: z.int().min(1).optional().meta({ description: 'At most this many nodes run at the same time.' }),
     timeout: DurationSchema.optional().meta({

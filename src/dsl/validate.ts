@@ -15,13 +15,15 @@
  * elsewhere, skipping only values too malformed to interpret (a node without a string id, for instance).
  */
 import { didYouMean } from './suggest';
+
+/** "Did you mean" compares an unknown name with every node id; this caps the comparisons of one validation. */
+const SUGGESTION_COMPARISONS = 200_000;
 import { Ancestry, findCycles, type GraphNode } from './graph';
-import { analyzeExpression, analyzeTemplate, quoteExpression } from './expressions';
-import type { IssuePath, WeftIssue, WeftIssueCode } from './issues';
-import { WeftValidationError } from './issues';
+import { analyzeExpression, analyzeTemplate, quoteExpression, type ExpressionAnalysis } from './expressions';
+import { capIssues, clipIssue, MAX_ISSUES, MAX_QUOTED_CHARS, quoteText, WeftValidationError, type IssuePath, type WeftIssue, type WeftIssueCode } from './issues';
 import { isPlainObject } from './json';
 import { parseJsonText } from './json-text';
-import { WeftDocumentSchema, type WeftDocument } from './schema';
+import { NODE_ID_PATTERN, WeftDocumentSchema, type WeftDocument } from './schema';
 import { schemaIssues } from './schema-issues';
 
 export type ValidationResult = { readonly ok: true; readonly document: WeftDocument } | { readonly ok: false; readonly issues: WeftIssue[] };
@@ -43,17 +45,32 @@ interface RawNode {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/** Each field is read once: a getter (from a TypeScript caller) could return something else the second time. */
 function readNodes(raw: unknown): RawNode[] {
-  if (!isPlainObject(raw) || !Array.isArray(raw['nodes'])) return [];
+  const list = isPlainObject(raw) ? raw['nodes'] : undefined;
+  if (!Array.isArray(list)) return [];
   const nodes: RawNode[] = [];
-  raw['nodes'].forEach((fields: unknown, position) => {
+  list.forEach((fields: unknown, position) => {
     if (!isPlainObject(fields)) return;
-    const id = typeof fields['id'] === 'string' ? fields['id'] : undefined;
-    const deps = Array.isArray(fields['dependsOn']) ? (fields['dependsOn'] as unknown[]) : [];
+    const rawId = fields['id'];
+    const id = typeof rawId === 'string' ? rawId : undefined;
+    const rawDeps = fields['dependsOn'];
+    const deps: unknown[] = Array.isArray(rawDeps) ? rawDeps : [];
     const dependsOn = deps.flatMap((dep, i) => (typeof dep === 'string' ? [{ id: dep, position: i }] : []));
     nodes.push({ position, id, dependsOn, fields });
   });
   return nodes;
+}
+
+/**
+ * `a -> b -> a`: ids that are not valid ids are quoted (they may hold anything), and a long cycle shows its
+ * first and last nodes, so the message stays one short line.
+ */
+function cycleText(cycle: readonly string[]): string {
+  const name = (id: string): string => (NODE_ID_PATTERN.test(id) ? id : quoteText(id));
+  if (cycle.length <= 12) return cycle.map(name).join(' -> ');
+  const hidden = cycle.length - 8;
+  return [...cycle.slice(0, 4).map(name), `... (${hidden.toLocaleString('en-US')} more) ...`, ...cycle.slice(-4).map(name)].join(' -> ');
 }
 
 function nodesRef(id: string): string {
@@ -67,6 +84,11 @@ class Checker {
   private readonly first = new Map<string, RawNode>();
   private graph: GraphNode[] = [];
   private ancestry: Ancestry | undefined;
+  private comparisons = 0;
+  /** Each distinct expression is parsed once: a generated document may repeat one in every node. */
+  private readonly analyses = new Map<string, ExpressionAnalysis>();
+  /** Issues found past MAX_ISSUES. */
+  dropped = 0;
 
   constructor(
     private readonly raw: unknown,
@@ -75,9 +97,29 @@ class Checker {
     for (const node of nodes) if (node.id !== undefined) this.ids.add(node.id);
   }
 
-  private report(code: WeftIssueCode, path: IssuePath, message: string): void {
-    this.issues.push({ code, path, message });
+  /**
+   * Past MAX_ISSUES issues are only counted: their messages (and the suggestions in them) would not be shown.
+   * So the list shows the first issues found, ordered; a document with more has them fixed in rounds.
+   */
+  private report(code: WeftIssueCode, path: IssuePath, message: string | (() => string)): void {
+    if (this.issues.length >= MAX_ISSUES) {
+      this.dropped++;
+      return;
+    }
+    this.issues.push({ code, path, message: typeof message === 'string' ? message : message() });
   }
+
+  /** Offered while the comparisons last, so a document with thousands of unknown names among thousands of ids stays fast. */
+  private suggest(word: string): string {
+    this.comparisons += this.ids.size;
+    return this.comparisons > SUGGESTION_COMPARISONS ? '' : didYouMean(word, this.ids);
+  }
+
+  private readonly analyze = (source: string): ExpressionAnalysis => {
+    let analysis = this.analyses.get(source);
+    if (analysis === undefined) this.analyses.set(source, (analysis = analyzeExpression(source)));
+    return analysis;
+  };
 
   run(): WeftIssue[] {
     this.checkIdsAndDependencies();
@@ -94,7 +136,7 @@ class Checker {
       if (node.id !== undefined) {
         const earlier = this.first.get(node.id);
         if (earlier !== undefined) {
-          this.report('WEFT_DUPLICATE_ID', [...at, 'id'], `duplicate id "${node.id}": nodes[${earlier.position}] already uses it; node ids must be unique`);
+          this.report('WEFT_DUPLICATE_ID', [...at, 'id'], `duplicate id ${quoteText(node.id)}: nodes[${earlier.position}] already uses it; node ids must be unique`);
         } else {
           this.first.set(node.id, node);
         }
@@ -104,11 +146,11 @@ class Checker {
       for (const dep of node.dependsOn) {
         const path = [...at, 'dependsOn', dep.position];
         if (dep.id === node.id) {
-          this.report('WEFT_SELF_DEPENDENCY', path, `node "${dep.id}" depends on itself; remove "${dep.id}" from its dependsOn`);
+          this.report('WEFT_SELF_DEPENDENCY', path, `node ${quoteText(dep.id)} depends on itself; remove ${quoteText(dep.id)} from its dependsOn`);
         } else if (seen.has(dep.id)) {
-          this.report('WEFT_DUPLICATE_DEPENDENCY', path, `"${dep.id}" is already listed in dependsOn; remove the repeat`);
+          this.report('WEFT_DUPLICATE_DEPENDENCY', path, `${quoteText(dep.id)} is already listed in dependsOn; remove the repeat`);
         } else if (!this.ids.has(dep.id)) {
-          this.report('WEFT_UNKNOWN_NODE', path, `unknown node "${dep.id}"${didYouMean(dep.id, this.ids)}`);
+          this.report('WEFT_UNKNOWN_NODE', path, () => `unknown node ${quoteText(dep.id)}${this.suggest(dep.id)}`);
         } else {
           edges.push(dep.id);
         }
@@ -133,7 +175,7 @@ class Checker {
       const closing = cycle[cycle.length - 2]!;
       const entry = start.dependsOn.find((dep) => dep.id === closing);
       const path = entry === undefined ? ['nodes', start.position, 'dependsOn'] : ['nodes', start.position, 'dependsOn', entry.position];
-      this.report('WEFT_CYCLE', path, `dependency cycle ${cycle.join(' -> ')} (each node depends on the one before it); remove one of these dependencies`);
+      this.report('WEFT_CYCLE', path, () => `dependency cycle ${cycleText(cycle)} (each node depends on the one before it); remove one of these dependencies`);
     }
   }
 
@@ -141,24 +183,23 @@ class Checker {
     const at = ['nodes', node.position];
     const { when, type = 'activity', input, compensate } = node.fields;
     if (typeof when === 'string') {
-      const analysis = analyzeExpression(when);
+      const analysis = this.analyze(when);
       if (!analysis.ok) this.report('WEFT_BAD_EXPRESSION', [...at, 'when'], `expression ${quoteExpression(when)} is invalid: ${analysis.reason}`);
       else for (const ref of analysis.references) this.checkReference([...at, 'when'], when, ref, node, false);
     }
     if ((type === 'activity' || type === 'workflow') && input !== undefined) this.checkTemplate([...at, 'input'], input, node, false);
-    if (isPlainObject(compensate) && compensate['input'] !== undefined) {
-      this.checkTemplate([...at, 'compensate', 'input'], compensate['input'], node, true);
-    }
+    const undo = isPlainObject(compensate) ? compensate['input'] : undefined;
+    if (undo !== undefined) this.checkTemplate([...at, 'compensate', 'input'], undo, node, true);
   }
 
   private checkOutput(): void {
-    if (!isPlainObject(this.raw) || this.raw['output'] === undefined) return;
-    this.checkTemplate(['output'], this.raw['output'], undefined, false);
+    const output = isPlainObject(this.raw) ? this.raw['output'] : undefined;
+    if (output !== undefined) this.checkTemplate(['output'], output, undefined, false);
   }
 
   /** `node` undefined means the document's output, which may read any node. */
   private checkTemplate(at: IssuePath, value: unknown, node: RawNode | undefined, allowSelf: boolean): void {
-    const analysis = analyzeTemplate(value);
+    const analysis = analyzeTemplate(value, this.analyze);
     for (const problem of analysis.problems) this.report('WEFT_BAD_EXPRESSION', [...at, ...problem.path], problem.message);
     for (const expression of analysis.expressions) {
       for (const ref of expression.references) this.checkReference([...at, ...expression.path], expression.source, ref, node, allowSelf);
@@ -167,14 +208,14 @@ class Checker {
 
   private checkReference(path: IssuePath, source: string, ref: string, node: RawNode | undefined, allowSelf: boolean): void {
     if (!this.ids.has(ref)) {
-      this.report('WEFT_UNKNOWN_NODE', path, `expression ${quoteExpression(source)} reads unknown node "${ref}"${didYouMean(ref, this.ids)}`);
+      this.report('WEFT_UNKNOWN_NODE', path, () => `expression ${quoteExpression(source)} reads unknown node ${quoteText(ref)}${this.suggest(ref)}`);
       return;
     }
     if (node === undefined || node.id === undefined) return;
     const id = node.id;
     if (ref === id) {
       if (!allowSelf) {
-        this.report('WEFT_NOT_UPSTREAM', path, `"${nodesRef(ref)}" is node "${id}" itself; a node cannot read its own output (only its compensate.input can)`);
+        this.report('WEFT_NOT_UPSTREAM', path, `${quoteText(nodesRef(ref))} is node ${quoteText(id)} itself; a node cannot read its own output (only its compensate.input can)`);
       }
       return;
     }
@@ -183,9 +224,9 @@ class Checker {
     if (this.first.get(id) !== node || !ancestry.isKnown(id)) return;
     if (ancestry.isAncestor(ref, id)) return;
     if (ancestry.isKnown(ref) && ancestry.isAncestor(id, ref)) {
-      this.report('WEFT_NOT_UPSTREAM', path, `"${nodesRef(ref)}" is not upstream of "${id}": "${ref}" runs after "${id}" (it depends on it)`);
+      this.report('WEFT_NOT_UPSTREAM', path, `${quoteText(nodesRef(ref))} is not upstream of ${quoteText(id)}: ${quoteText(ref)} runs after ${quoteText(id)} (it depends on it)`);
     } else {
-      this.report('WEFT_NOT_UPSTREAM', path, `"${nodesRef(ref)}" is not upstream of "${id}"; add "${ref}" to dependsOn`);
+      this.report('WEFT_NOT_UPSTREAM', path, `${quoteText(nodesRef(ref))} is not upstream of ${quoteText(id)}; add ${quoteText(ref)} to dependsOn`);
     }
   }
 }
@@ -213,11 +254,39 @@ function orderIssues(issues: readonly WeftIssue[]): WeftIssue[] {
 
 /** Validate a parsed document (e.g. from JSON.parse or a TypeScript object literal). Never throws. */
 export function validateDocument(raw: unknown): ValidationResult {
+  try {
+    return validate(raw);
+  } catch (err) {
+    // JSON never gets here: only a value that throws when it is read (a getter or a Proxy from a TypeScript caller).
+    return { ok: false, issues: [clipIssue({ code: 'WEFT_SCHEMA', path: [], message: `the document could not be read: ${describeThrown(err)}; pass plain data` })] };
+  }
+}
+
+/** What was thrown, quoted and short; never throws itself (a thrown value's message or toString may). */
+function describeThrown(err: unknown): string {
+  try {
+    return `reading it threw ${quoteText(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}`;
+  } catch {
+    return 'reading it threw an exception';
+  }
+}
+
+function validate(raw: unknown): ValidationResult {
   // No `reportInput`: zod would serialise the input into its error message, which overflows on deep values.
   const parsed = WeftDocumentSchema.safeParse(raw);
-  const issues = [...(parsed.success ? [] : schemaIssues(parsed.error.issues, raw)), ...new Checker(raw, readNodes(raw)).run()];
+  const checker = new Checker(raw, readNodes(raw));
+  const schema = parsed.success ? [] : schemaIssues(parsed.error.issues.slice(0, MAX_ISSUES + 1), raw);
+  const issues = [...schema, ...checker.run()];
   if (parsed.success && issues.length === 0) return { ok: true, document: parsed.data };
-  return { ok: false, issues: orderIssues(issues) };
+  const found = orderIssues(issues);
+  // capIssues counts what it cuts; add what the checker only counted, and what zod found past the first ones.
+  const uncounted = checker.dropped + (parsed.success ? 0 : Math.max(0, parsed.error.issues.length - MAX_ISSUES - 1));
+  return { ok: false, issues: capIssues(found, uncounted) };
+}
+
+/** A file name as a message prints it: as it is if short and plain, else quoted and cut (names can hold line breaks). */
+function sourceName(source: string): string {
+  return source.trim() !== '' && source.length <= MAX_QUOTED_CHARS && !/[\u0000-\u001f"]/.test(source) ? source : quoteText(source);
 }
 
 /**
@@ -226,13 +295,14 @@ export function validateDocument(raw: unknown): ValidationResult {
  */
 export function parseDocumentText(text: string, source?: string): TextValidationResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // editors on Windows write a BOM
+  const name = source === undefined ? undefined : sourceName(source);
   if (body.trim() === '') {
-    return { ok: false, issues: [{ code: 'WEFT_EMPTY_DOCUMENT', path: [], message: source === undefined ? 'the file is empty' : `${source} is empty` }] };
+    return { ok: false, issues: [clipIssue({ code: 'WEFT_EMPTY_DOCUMENT', path: [], message: name === undefined ? 'the file is empty' : `${name} is empty` })] };
   }
   const json = parseJsonText(body);
   if (!json.ok) {
-    const what = source === undefined ? 'not valid JSON' : `${source} is not valid JSON`;
-    return { ok: false, issues: [{ code: 'WEFT_INVALID_JSON', path: [], message: `${what}: ${json.reason}` }] };
+    const what = name === undefined ? 'not valid JSON' : `${name} is not valid JSON`;
+    return { ok: false, issues: [clipIssue({ code: 'WEFT_INVALID_JSON', path: [], message: `${what}: ${json.reason}` })] };
   }
   const result = validateDocument(json.value);
   return result.ok ? { ...result, value: json.value } : result;

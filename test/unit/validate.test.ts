@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assertValidDocument,
+  formatIssue,
   formatIssues,
+  MAX_ISSUES,
   parseDocumentText,
   validateDocument,
   WEFT_ISSUE_CODES,
@@ -24,6 +26,13 @@ function issuesOf(document: unknown): WeftIssue[] {
 /** The rendered issues, one per line, each with its code: what a person sees, plus what a script matches. */
 function report(document: unknown): string {
   return formatIssues(issuesOf(document), { withCode: true });
+}
+
+function issuesOfText(text: string, source?: string): WeftIssue[] {
+  const result = parseDocumentText(text, source);
+  if (result.ok) throw new Error('expected the text to be invalid');
+  result.issues.forEach((issue) => seenCodes.add(issue.code));
+  return [...result.issues];
 }
 
 function textReport(text: string, source?: string): string {
@@ -459,6 +468,168 @@ describe('a large document', () => {
     // The same document with one reference that is not upstream is caught among the 5,000 nodes.
     nodes[4_999] = { ...nodes[4_999], input: '${ nodes.n9_0.output }' };
     expect(report(doc(nodes))).toMatchInlineSnapshot(`"nodes[4999].input: "nodes.n9_0" is not upstream of "n9_499"; add "n9_0" to dependsOn (WEFT_NOT_UPSTREAM)"`);
+  });
+});
+
+describe('hostile documents get a short list of issues, fast', () => {
+  it('takes "constructor", "__proto__" and "prototype" keys inside free JSON values as data', () => {
+    const result = validateDocument(JSON.parse('{"dsl":"weft/v1","name":"t","nodes":[{"id":"a","activity":"weft.echo","input":{"constructor":null,"__proto__":{"x":1},"prototype":[]}}]}'));
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses expressions nested 2,000 levels deep with an issue, not a RangeError', () => {
+    for (const [open, close] of [['(', ')'], ['[', ']'], ['{"a":', '}'], ['$not(', ')']]) {
+      const expression = `${open!.repeat(2_000)}1${close!.repeat(2_000)}`;
+      expect(issuesOf(doc([{ ...echo('a'), input: `\${ ${expression} }` }])).map((i) => i.code)).toEqual(['WEFT_BAD_EXPRESSION']);
+    }
+  });
+
+  it('lists at most MAX_ISSUES issues, then one that counts the rest, for 100,000 broken nodes', () => {
+    const nodes = Array.from({ length: 100_000 }, (_, i) => echo(`n${i}`, 'ghost'));
+    const issues = issuesOf(doc(nodes));
+    expect(issues).toHaveLength(MAX_ISSUES + 1);
+    expect(issues[0]).toEqual({ code: 'WEFT_UNKNOWN_NODE', path: ['nodes', 0, 'dependsOn', 0], message: 'unknown node "ghost"' });
+    expect(formatIssue(issues[MAX_ISSUES]!)).toBe('(document): 99,900 more issues not listed; fix the ones above and validate again');
+  });
+
+  it('caps schema issues the same way (100,000 nodes that are not objects)', () => {
+    const issues = issuesOf(doc(Array.from({ length: 100_000 }, (_, i) => i) as unknown as Node[]));
+    expect(issues).toHaveLength(MAX_ISSUES + 1);
+    expect(issues.at(-1)!.code).toBe('WEFT_TOO_MANY_ISSUES');
+  });
+
+  it('validates a 100,000-node chain that reads upstream outputs', () => {
+    const nodes = Array.from({ length: 100_000 }, (_, i) =>
+      i === 0 ? echo('n0') : { ...echo(`n${i}`, `n${i - 1}`), input: `\${ nodes.n${Math.max(0, i - 3)}.output }` },
+    );
+    expect(validateDocument(doc(nodes)).ok).toBe(true);
+  });
+
+  it('keeps every message short, however long the value it is about', () => {
+    const long = 'x'.repeat(1_000_000);
+    const documents = [
+      doc([{ ...echo('a'), activity: long }]),
+      doc([echo('a', long)]),
+      doc([{ ...echo('a'), input: `\${ nodes.${long}.output }` }]),
+      doc([{ ...echo('a'), input: `\${ ${long} ) }` }]),
+      doc([{ ...echo('a'), [long]: 1 }]),
+      doc([{ ...echo('a'), timeout: { startToClose: long } }]),
+      { ...doc([echo('a')]), name: long, dsl: long },
+    ];
+    for (const document of documents) {
+      const issues = issuesOf(document);
+      expect(issues.length).toBeGreaterThan(0);
+      for (const issue of issues) expect(formatIssue(issue).length).toBeLessThan(1_000);
+    }
+  });
+
+  // Each case below is a bug test/unit/validate-fuzz.test.ts found, reduced to its cause.
+
+  it('quotes keys, ids and file names that hold quotes or line breaks, so each issue stays on one line', () => {
+    const odd = 'two\nlines';
+    expect(formatIssues(issuesOf(doc([{ ...echo('a'), 'a\nb': 1 }, echo(odd, odd), echo(odd), echo('x', 'y'), echo('y', 'x"', 'x')])))).toBe(
+      [
+        'nodes[0]["a\\nb"]: unknown field "a\\nb"',
+        'nodes[1].id: node ids start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 64 characters); got "two\\nlines"',
+        'nodes[1].dependsOn[0]: node "two\\nlines" depends on itself; remove "two\\nlines" from its dependsOn',
+        'nodes[2].id: node ids start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 64 characters); got "two\\nlines"',
+        'nodes[2].id: duplicate id "two\\nlines": nodes[1] already uses it; node ids must be unique',
+        'nodes[3].dependsOn[0]: dependency cycle x -> y -> x (each node depends on the one before it); remove one of these dependencies',
+        'nodes[4].dependsOn[0]: unknown node "x\\""; did you mean "x"?',
+      ].join('\n'),
+    );
+    expect(textReport('', 'dag\n.json')).toBe('(document): "dag\\n.json" is empty (WEFT_EMPTY_DOCUMENT)');
+    const [issue] = issuesOfText('{', `${'directory/'.repeat(200)}dag.json`);
+    expect(issue!.message).toMatch(/^"directory\/directory\/.*\.\.\." is not valid JSON: /);
+  });
+
+  it('suggests ids in linear time, even for a megabyte id and a near copy of it', () => {
+    const long = 'x'.repeat(1_000_000);
+    const started = performance.now();
+    const issues = issuesOf(doc([{ ...echo('a'), id: long }, echo('b', `${long.slice(0, 10)}z${long.slice(11)}`)]));
+    // Edit distance over the whole of both strings was 10^12 steps: a hang.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(issues.map((i) => i.code)).toEqual(['WEFT_SCHEMA', 'WEFT_UNKNOWN_NODE']);
+    // 2,000 ids of 50 characters that differ only at the end, and 20 typos of them: only cells near the diagonal count.
+    const id = (i: number) => `n${'_'.repeat(39)}${String(i).padStart(10, '0')}`;
+    const nodes = [...Array.from({ length: 2_000 }, (_, i) => echo(id(i))), ...Array.from({ length: 20 }, (_, i) => echo(`t${i}`, `${id(i)}x`))];
+    const before = performance.now();
+    expect(issuesOf(doc(nodes)).map((i) => i.message)[0]).toBe(`unknown node "${id(0)}x"; did you mean "${id(0)}"?`);
+    expect(performance.now() - before).toBeLessThan(2_000);
+  });
+
+  it('reports a dependency cycle through 200,000 nodes as one short issue, not a stack overflow', () => {
+    const n = 200_000;
+    const nodes = Array.from({ length: n }, (_, i) => echo(`n${i}`, `n${(i + n - 1) % n}`));
+    // Math.min(...component) overflowed the stack for a component this large.
+    expect(issuesOf(doc(nodes))).toEqual([
+      {
+        code: 'WEFT_CYCLE',
+        path: ['nodes', 0, 'dependsOn', 0],
+        message: 'dependency cycle n0 -> n1 -> n2 -> n3 -> ... (199,993 more) ... -> n199997 -> n199998 -> n199999 -> n0 (each node depends on the one before it); remove one of these dependencies',
+      },
+    ]);
+  });
+
+  it('parses an expression repeated 100,000 times once', () => {
+    const started = performance.now();
+    expect(validateDocument(doc([{ ...echo('a'), input: new Array(100_000).fill('${ input.a + 1 }') }])).ok).toBe(true);
+    // Each parse costs ~100 µs: 10 s when every copy was parsed again.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('checks values that contain themselves or share objects (from TypeScript) once per object', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    cyclic['again'] = cyclic;
+    expect(report(doc([{ ...echo('a'), input: cyclic }]))).toBe(
+      'nodes[0].input: expected a JSON value (no undefined, functions, NaN or Infinity, at most 200 levels deep) (WEFT_SCHEMA)',
+    );
+    let shared: unknown = '${ input.x }';
+    for (let i = 0; i < 60; i++) shared = { left: shared, right: shared }; // 2^60 paths through 60 objects
+    expect(validateDocument(doc([{ ...echo('a'), input: shared }])).ok).toBe(true);
+  });
+
+  it('accepts a "constructor" key in the document input, as in any other JSON value', () => {
+    // zod's record read value.constructor.prototype: it refused these objects, and threw on null.
+    for (const value of [null, 1, 'x', { prototype: {} }]) {
+      const result = validateDocument(JSON.parse(JSON.stringify(doc([echo('a')], { input: { constructor: value } }))));
+      expect(result.ok ? [] : result.issues).toEqual([]);
+    }
+  });
+
+  it('ignores symbol keys (from TypeScript) in the document input, as JSON does', () => {
+    // zod's record reported them at a path holding a Symbol, which formatIssue could not print.
+    expect(validateDocument(doc([echo('a')], { input: { [Symbol('s')]: 1, a: 2 } })).ok).toBe(true);
+    expect(report(doc([echo('a', 'b')], { input: { [Symbol('s')]: 1 } }))).toBe('nodes[0].dependsOn[0]: unknown node "b" (WEFT_UNKNOWN_NODE)');
+  });
+
+  it('turns values that throw when read (getters, Proxies) into one issue', () => {
+    const node = {
+      ...echo('a'),
+      get input(): unknown {
+        throw new Error('boom');
+      },
+    };
+    expect(issuesOf(doc([node]))).toEqual([{ code: 'WEFT_SCHEMA', path: [], message: 'the document could not be read: reading it threw "Error: boom"; pass plain data' }]);
+    const trap = (): never => {
+      throw new Error('trap');
+    };
+    const proxy = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap });
+    expect(issuesOf(doc([echo('a')], { output: proxy })).map((i) => i.message)).toEqual(['the document could not be read: reading it threw "Error: trap"; pass plain data']);
+  });
+
+  it('reads each field once, so a getter that changes its answer cannot break the checks', () => {
+    let reads = 0;
+    // zod reads the id first (an array), the cross-node checks once more: a string, then an array on the read after.
+    const node = {
+      activity: 'x',
+      get id(): unknown {
+        return reads++ % 2 === 1 ? 'a' : ['not', 'an', 'id'];
+      },
+    };
+    const messages = issuesOf(doc([node, echo('b', 'c')])).map((i) => i.message);
+    expect(messages.filter((m) => m.startsWith('the document could not be read'))).toEqual([]);
   });
 });
 
