@@ -90,4 +90,16 @@ describe('DAGs and TypeScript workflows calling each other', () => {
     const out = await weft.temporal.workflow.execute('runsSummaryDag', { taskQueue: env.taskQueue, workflowId: id('ts-calls-dag'), args: [21] });
     expect(out).toEqual({ n: 21, label: 'n=21', status: 'SUCCEEDED' });
   });
+
+  it('executeDag with searchAttributes makes the child findable by WeftDag and WeftStatus', async () => {
+    const workflowId = id('ts-calls-searchable');
+    expect(await weft.temporal.workflow.execute('runsSearchableSummaryDag', { taskQueue: env.taskQueue, workflowId, args: [2] })).toBe('SUCCEEDED');
+    const query = `WeftDag = "summary" AND WeftStatus = "SUCCEEDED" AND WorkflowId = "${workflowId}.summary"`;
+    let found = 0;
+    for (let attempt = 0; attempt < 50 && found === 0; attempt++) {
+      found = (await weft.temporal.workflowService.countWorkflowExecutions({ namespace: 'default', query })).count?.toNumber() ?? 0;
+      if (found === 0) await new Promise((r) => setTimeout(r, 100)); // visibility is eventually consistent
+    }
+    expect(found).toBe(1);
+  });
 });

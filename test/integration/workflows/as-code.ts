@@ -1,5 +1,5 @@
 /** Hand-written workflows for the workflow-as-code tests: Saga, DAG <-> TypeScript calls. */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import { dag, executeDag, text, withSaga, type BuiltinActivities } from '../../../src/workflow';
 
 const { 'weft.echo': echo, 'weft.fail': fail, 'weft.sleep': pause } = proxyActivities<BuiltinActivities>({
@@ -35,6 +35,12 @@ export const summaryDag = dag<{ double(input: { n: number }): Promise<{ n: numbe
   .activity('twice', 'weft.echo', { dependsOn: ['start'], input: ({ nodes }) => ({ n: nodes.start.output.n, label: text`n=${nodes.start.output.n}` }) })
   .output(({ nodes }) => ({ n: nodes.twice.output.n, label: nodes.twice.output.label }))
   .build();
+
+/** The same, with the child searchable as runs the client starts are. */
+export async function runsSearchableSummaryDag(n: number): Promise<string> {
+  const result = await executeDag(summaryDag, { input: { n }, searchAttributes: true, workflowId: `${workflowInfo().workflowId}.summary` });
+  return result.status;
+}
 
 export async function runsSummaryDag(n: number): Promise<{ n: number; label: string; status: string }> {
   const result = await executeDag(summaryDag, { input: { n } });

@@ -3,4 +3,4 @@ export * from '../../../src/workflows';
 // `export *` leaves default exports out: Weft's catch-all for workflow types no worker registers.
 export { default } from '../../../src/workflows';
 export * from './hello';
-export { sagaOrder, countRows, runsSummaryDag } from './as-code';
+export { sagaOrder, countRows, runsSummaryDag, runsSearchableSummaryDag } from './as-code';
