@@ -340,6 +340,11 @@ function plainPathReferences(source: string): string[] | undefined {
 }
 
 /** Parse and check an expression; never throws. */
+/** Whether analysing (and later compiling) `source` runs JSONata's parser: anything but a plain dotted path. */
+export function needsParser(source: string): boolean {
+  return plainPathReferences(source) === undefined;
+}
+
 export function analyzeExpression(source: string): ExpressionAnalysis {
   const plain = plainPathReferences(source);
   if (plain !== undefined) return { ok: true, references: plain };

@@ -82,6 +82,15 @@ export {
   type TemplateProblem,
 } from './expressions';
 
-export { validateDocument, parseDocumentText, assertValidDocument, type ValidationResult, type TextValidationResult } from './validate';
+export {
+  validateDocument,
+  parseDocumentText,
+  assertValidDocument,
+  MAX_NODES,
+  MAX_PARSED_EXPRESSIONS,
+  MAX_PARSED_EXPRESSION_CHARS,
+  type ValidationResult,
+  type TextValidationResult,
+} from './validate';
 
 export { isJsonValue, type JsonValue, type JsonObject } from './json';

@@ -38,6 +38,8 @@ export const WEFT_ISSUE_CODES = [
   'WEFT_NOT_UPSTREAM',
   /** More issues than one list shows (MAX_ISSUES): this last one says how many were left out. */
   'WEFT_TOO_MANY_ISSUES',
+  /** The document is larger than one run can hold (nodes, or expressions to parse inside a workflow task). */
+  'WEFT_TOO_LARGE',
 ] as const;
 
 /**

@@ -16,10 +16,24 @@
  */
 import { didYouMean } from './suggest';
 
+/**
+ * The most nodes one document holds. Past about 6,000 nodes the hand-over's input no longer fits one payload,
+ * so the run stays in one history, and Temporal's cap of 51,200 events (about 3.2 a node) comes near 15,000:
+ * 10,000 is the size measured to complete (BENCHMARKS.md). Larger fan-outs belong in sub-DAGs.
+ */
+export const MAX_NODES = 10_000;
+/**
+ * The workflow validates the document again in its first task, and JSONata parses an expression in about
+ * 100-300 µs: distinct expressions that need the parser (plain `nodes.x.output.y` paths do not) are bounded by
+ * count and by length, so that task stays far below the SDK's 5 s limit, whatever the document holds.
+ */
+export const MAX_PARSED_EXPRESSIONS = 5_000;
+export const MAX_PARSED_EXPRESSION_CHARS = 500_000;
+
 /** "Did you mean" compares an unknown name with every node id; this caps the comparisons of one validation. */
 const SUGGESTION_COMPARISONS = 200_000;
 import { Ancestry, findCycles, type GraphNode } from './graph';
-import { analyzeExpression, analyzeTemplate, quoteExpression, type ExpressionAnalysis } from './expressions';
+import { analyzeExpression, analyzeTemplate, needsParser, quoteExpression, type ExpressionAnalysis } from './expressions';
 import { capIssues, clipIssue, MAX_ISSUES, MAX_QUOTED_CHARS, quoteText, WeftValidationError, type IssuePath, type WeftIssue, type WeftIssueCode } from './issues';
 import { isPlainObject } from './json';
 import { parseJsonText } from './json-text';
@@ -115,18 +129,54 @@ class Checker {
     return this.comparisons > SUGGESTION_COMPARISONS ? '' : didYouMean(word, this.ids);
   }
 
+  private parsed = { count: 0, chars: 0 };
+
   private readonly analyze = (source: string): ExpressionAnalysis => {
     let analysis = this.analyses.get(source);
-    if (analysis === undefined) this.analyses.set(source, (analysis = analyzeExpression(source)));
+    if (analysis === undefined) {
+      if (needsParser(source)) {
+        this.parsed.count++;
+        this.parsed.chars += source.length;
+      }
+      // Past the bounds nothing more is parsed: the document is refused anyway (checkSize).
+      const over = this.parsed.count > MAX_PARSED_EXPRESSIONS || this.parsed.chars > MAX_PARSED_EXPRESSION_CHARS;
+      analysis = over ? { ok: true, references: [] } : analyzeExpression(source);
+      this.analyses.set(source, analysis);
+    }
     return analysis;
   };
 
+  /** MAX_NODES, as one issue at `nodes`. */
+  private checkSize(): void {
+    if (this.nodes.length > MAX_NODES) {
+      this.report(
+        'WEFT_TOO_LARGE',
+        ['nodes'],
+        `${this.nodes.length.toLocaleString('en-US')} nodes, over the limit of ${MAX_NODES.toLocaleString('en-US')} for one document (one run's history holds about 15,000); split the DAG into sub-DAGs run by workflow nodes`,
+      );
+    }
+  }
+
+  /** The parsed-expression bounds, as one issue at the document. */
+  private checkParsedExpressions(): void {
+    if (this.parsed.count > MAX_PARSED_EXPRESSIONS || this.parsed.chars > MAX_PARSED_EXPRESSION_CHARS) {
+      this.report(
+        'WEFT_TOO_LARGE',
+        [],
+        `the document has more than ${MAX_PARSED_EXPRESSIONS.toLocaleString('en-US')} distinct expressions or ${MAX_PARSED_EXPRESSION_CHARS.toLocaleString('en-US')} characters of them beyond plain paths such as nodes.x.output.y (the run parses them inside a workflow task); repeat the same expression, read plain paths, or compute in an activity`,
+      );
+    }
+  }
+
   run(): WeftIssue[] {
+    this.checkSize();
+    if (this.nodes.length > MAX_NODES) return this.issues; // the rest would cost seconds, to tell of a document that cannot run
     this.checkIdsAndDependencies();
     this.checkCycles();
     this.ancestry = new Ancestry(this.graph);
     for (const node of this.nodes) this.checkNodeExpressions(node);
     this.checkOutput();
+    this.checkParsedExpressions();
     return this.issues;
   }
 

@@ -5,6 +5,8 @@ import {
   formatIssue,
   formatIssues,
   MAX_ISSUES,
+  MAX_NODES,
+  MAX_PARSED_EXPRESSIONS,
   parseDocumentText,
   validateDocument,
   WEFT_ISSUE_CODES,
@@ -12,6 +14,7 @@ import {
   type WeftIssue,
   type WeftIssueCode,
 } from '../../src/dsl';
+import { findCycles } from '../../src/dsl/graph';
 
 /** Every code any test in this file saw; the last test checks that all codes were exercised. */
 const seenCodes = new Set<WeftIssueCode>();
@@ -484,12 +487,28 @@ describe('hostile documents get a short list of issues, fast', () => {
     }
   });
 
-  it('lists at most MAX_ISSUES issues, then one that counts the rest, for 100,000 broken nodes', () => {
-    const nodes = Array.from({ length: 100_000 }, (_, i) => echo(`n${i}`, 'ghost'));
+  it('lists at most MAX_ISSUES issues, then one that counts the rest, for 10,000 broken nodes', () => {
+    const nodes = Array.from({ length: MAX_NODES }, (_, i) => echo(`n${i}`, 'ghost'));
     const issues = issuesOf(doc(nodes));
     expect(issues).toHaveLength(MAX_ISSUES + 1);
     expect(issues[0]).toEqual({ code: 'WEFT_UNKNOWN_NODE', path: ['nodes', 0, 'dependsOn', 0], message: 'unknown node "ghost"' });
-    expect(formatIssue(issues[MAX_ISSUES]!)).toBe('(document): 99,900 more issues not listed; fix the ones above and validate again');
+    expect(formatIssue(issues[MAX_ISSUES]!)).toBe('(document): 9,900 more issues not listed; fix the ones above and validate again');
+  });
+
+  it('refuses more than MAX_NODES nodes with one issue, before the costly checks', () => {
+    const nodes = Array.from({ length: 100_000 }, (_, i) => echo(`n${i}`, 'ghost'));
+    expect(report(doc(nodes))).toMatchInlineSnapshot(
+      `"nodes: 100,000 nodes, over the limit of 10,000 for one document (one run's history holds about 15,000); split the DAG into sub-DAGs run by workflow nodes (WEFT_TOO_LARGE)"`,
+    );
+  });
+
+  it('refuses more distinct parsed expressions than a workflow task can parse, but not plain paths', () => {
+    const parsed = Array.from({ length: MAX_PARSED_EXPRESSIONS + 1 }, (_, i) => `\${ $sum([1, ${i}]) }`);
+    expect(issuesOf(doc([{ ...echo('a'), input: parsed }])).map((i) => i.code)).toEqual(['WEFT_TOO_LARGE']);
+    const plain = Array.from({ length: 2 * MAX_PARSED_EXPRESSIONS }, (_, i) => `\${ input.items.x${i} }`);
+    expect(validateDocument(doc([{ ...echo('a'), input: plain }])).ok).toBe(true);
+    const long = Array.from({ length: 60 }, (_, i) => `\${ "${'x'.repeat(9_000)}" & "${i}" }`);
+    expect(issuesOf(doc([{ ...echo('a'), input: long }])).map((i) => i.code)).toEqual(['WEFT_TOO_LARGE']);
   });
 
   it('caps schema issues the same way (100,000 nodes that are not objects)', () => {
@@ -498,8 +517,8 @@ describe('hostile documents get a short list of issues, fast', () => {
     expect(issues.at(-1)!.code).toBe('WEFT_TOO_MANY_ISSUES');
   });
 
-  it('validates a 100,000-node chain that reads upstream outputs', () => {
-    const nodes = Array.from({ length: 100_000 }, (_, i) =>
+  it('validates a 10,000-node chain that reads upstream outputs', () => {
+    const nodes = Array.from({ length: MAX_NODES }, (_, i) =>
       i === 0 ? echo('n0') : { ...echo(`n${i}`, `n${i - 1}`), input: `\${ nodes.n${Math.max(0, i - 3)}.output }` },
     );
     expect(validateDocument(doc(nodes)).ok).toBe(true);
@@ -558,17 +577,24 @@ describe('hostile documents get a short list of issues, fast', () => {
     expect(performance.now() - before).toBeLessThan(2_000);
   });
 
-  it('reports a dependency cycle through 200,000 nodes as one short issue, not a stack overflow', () => {
-    const n = 200_000;
+  it('reports a dependency cycle through 10,000 nodes as one short issue', () => {
+    const n = MAX_NODES;
     const nodes = Array.from({ length: n }, (_, i) => echo(`n${i}`, `n${(i + n - 1) % n}`));
-    // Math.min(...component) overflowed the stack for a component this large.
     expect(issuesOf(doc(nodes))).toEqual([
       {
         code: 'WEFT_CYCLE',
         path: ['nodes', 0, 'dependsOn', 0],
-        message: 'dependency cycle n0 -> n1 -> n2 -> n3 -> ... (199,993 more) ... -> n199997 -> n199998 -> n199999 -> n0 (each node depends on the one before it); remove one of these dependencies',
+        message: 'dependency cycle n0 -> n1 -> n2 -> n3 -> ... (9,993 more) ... -> n9997 -> n9998 -> n9999 -> n0 (each node depends on the one before it); remove one of these dependencies',
       },
     ]);
+  });
+
+  it('finds a cycle through 200,000 nodes without overflowing the stack (graph.ts)', () => {
+    const n = 200_000;
+    // Math.min(...component) overflowed the stack for a component this large.
+    const cycles = findCycles(Array.from({ length: n }, (_, i) => ({ id: `n${i}`, dependsOn: [`n${(i + n - 1) % n}`] })));
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toHaveLength(n + 1);
   });
 
   it('parses an expression repeated 100,000 times once', () => {
