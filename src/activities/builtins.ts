@@ -1,5 +1,5 @@
 /**
- * The activities every Weft worker registers (dsl-v1.md). They are small on purpose: each does one thing,
+ * The activities every Weft worker registers (docs/dsl.md, "Built-in activities"). They are small on purpose: each does one thing,
  * waits by heartbeating so cancellation reaches it, and says with its error type whether a retry can help.
  */
 import { Context } from '@temporalio/activity';

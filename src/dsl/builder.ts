@@ -31,7 +31,7 @@ export type ActivityInterface = { [name: string]: AnyFunction };
 type InputOf<F> = F extends (input: infer I, ...rest: any[]) => any ? I : undefined;
 type OutputOf<F> = F extends (...args: any[]) => infer R ? Awaited<R> : unknown;
 
-/** The built-in activities every Weft worker registers (dsl-v1.md). */
+/** The built-in activities every Weft worker registers (docs/dsl.md, "Built-in activities"). */
 export interface BuiltinActivities {
   'weft.echo': (input: any) => Promise<any>;
   'weft.sleep': (input: { ms: number }) => Promise<{ sleptMs: number }>;

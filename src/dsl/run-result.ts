@@ -1,5 +1,5 @@
 /**
- * What a run returns (dsl-v1.md "The run's result") and how its state reads in the Temporal Web UI
+ * What a run returns (docs/dsl.md, "The run's result") and how its state reads in the Temporal Web UI
  * (the live markdown of `setCurrentDetails`). Pure: built from the run state alone.
  */
 import type { NodeState, RunState, RunStatus } from './run-state';

@@ -1,5 +1,5 @@
 /**
- * The shape of a weft/v1 document (see docs: /work/shared/dsl-v1.md), as one zod schema that both validates and
+ * The shape of a weft/v1 document (docs/dsl.md describes it for people), as one zod schema that both validates and
  * produces the JSON Schema editors use. Objects are strict: an unknown field is an error, because a misspelt
  * `retry` silently ignored is worse than a refused document.
  *

@@ -1,4 +1,4 @@
-/** The CLI contract (shared/cli.md) against the real server, through the exported main(). */
+/** The CLI contract (docs/cli.md) against the real server, through the exported main(). */
 import { weft } from '../cli-harness';
 import { createTestEnv, testAddress, type TestEnv } from './env';
 
