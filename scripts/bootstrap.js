@@ -3,7 +3,7 @@
  * The README's two commands, runnable on a fresh clone: installs what is missing (npm packages, the build,
  * the Temporal CLI from its Go module), then
  *   start  -> `weft dev --example examples/etl-diamond.json` (serves until Ctrl-C; exits when CI=true or --exit)
- *   test   -> type check, then the whole jest suite, ending with one "N passed, N failed" line
+ *   test   -> type check, lint, then the whole jest suite, ending with one "N passed, N failed" line
  * Plain Node with no dependencies, because it runs before `npm install` has.
  */
 'use strict';
@@ -92,6 +92,8 @@ async function main() {
     await ensureTemporal();
     say('Type check...');
     mustRun(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.json', '--noEmit'], 'The type check');
+    say('Lint...');
+    mustRun(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], 'Lint');
     mkdirSync(join(root, '.weft'), { recursive: true });
     const resultsFile = join(root, '.weft', 'jest-results.json');
     const jest = require.resolve('jest/bin/jest', { paths: [root] });

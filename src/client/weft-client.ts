@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  Client,
+  type Client,
   NamespaceNotFoundError,
   WorkflowFailedError,
   WorkflowNotFoundError,

@@ -114,7 +114,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  exited.then(() => live.delete(child));
+  void exited.then(() => live.delete(child)); // never rejects
 
   const address = `${ip}:${port}`;
   const stop = async () => {
@@ -142,7 +142,7 @@ async function waitUntilServing(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
-  exited.then((code) => (exitCode = code));
+  void exited.then((code) => (exitCode = code)); // never rejects
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
       const tail = stderr().trim().split('\n').slice(-3).join('\n');

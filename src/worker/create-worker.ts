@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { buildActivityRegistry, type RegistryOptions } from '../activities/registry';
 import { parseAllowList } from '../activities/http';
 import { connectionConfigFromEnv } from '../connection';

@@ -1,6 +1,6 @@
 /** Workflow-as-code on the real server: Saga, DAG -> TypeScript workflow, TypeScript workflow -> DAG. */
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type ApplicationFailure } from '@temporalio/common';
 import type { WeftClient } from '../../src/client/weft-client';
 import { doc, useWeft } from './dag-helpers';
 import type { TestEnv } from './env';

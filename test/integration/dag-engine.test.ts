@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type ApplicationFailure } from '@temporalio/common';
 import type { WeftClient } from '../../src/client/weft-client';
 import type { TestEnv } from './env';
 import { doc, maxConcurrency, overlapped, runDoc, useWeft } from './dag-helpers';

@@ -1,5 +1,5 @@
 /** Manual intervention (approvals, retry/skip/fail, pause/resume, cancel) on the real server, via the CLI. */
-import { WeftClient, type WeftRun } from '../../src/client/weft-client';
+import { type WeftClient, type WeftRun } from '../../src/client/weft-client';
 import type { WeftRunView } from '../../src/workflows/dag-api';
 import { weft } from '../cli-harness';
 import { doc, weftFor } from './dag-helpers';

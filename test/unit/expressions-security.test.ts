@@ -2,6 +2,7 @@
  * Expressions come from documents, i.e. from users: they must reach data only, finish on every input, and
  * give the same result on every replay. Each case here is an attack or an accident seen in expression engines.
  */
+import type * as Dsl from '../../src/dsl';
 import { analyzeExpression, compileExpression, evaluateCondition, evaluateTemplate, WeftExpressionError } from '../../src/dsl';
 import { context } from './fixtures';
 
@@ -158,8 +159,7 @@ describe('hostile expressions fail their node, fast, instead of stopping a worke
     // expression evaluated in each workflow back to RegExp (catastrophic backtracking inside the sandbox).
     // RE2 charges the budget per match and RegExp charges nothing, so a tiny budget tells them apart.
     jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const fresh = require('../../src/dsl') as typeof import('../../src/dsl');
+      const fresh = require('../../src/dsl') as typeof Dsl;
       const expression = fresh.compileExpression('$match(input.text, /x/)');
       expect(() => expression.evaluate({ input: { text: 'x'.repeat(1_000) } }, { maxWork: 5_000 })).toThrow(/regular expression matching/);
     });

@@ -1,5 +1,5 @@
 /** `weft schedule ...`: triggers of the three kinds (cron, fixed-rate, fixed-delay) through one interface. */
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { WeftUsageError } from '../../errors';
 import { loadDocumentOrThrow, parseInputObject } from '../documents';
 import { previewTrigger, resolveTrigger, type OverlapPolicy, type TriggerTiming } from '../triggers/spec';

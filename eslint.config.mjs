@@ -1,0 +1,66 @@
+// Lint for what matters in this codebase: forgotten promises (in a workflow, a bug), import cycles, type-only
+// imports, and the arrows between rooms (ARCHITECTURE.md), which test/unit/boundaries.test.ts also holds.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'dns', 'child_process', 'url', 'util', 'stream', 'events'];
+
+function dslPatterns(outside) {
+  return [
+    { group: ['@temporalio/*'], message: 'src/dsl is pure: no Temporal runtime (it runs in the sandbox and in the client alike).' },
+    { group: NODE_BUILTINS, message: 'src/dsl is pure: no Node modules.' },
+    { group: [outside], message: 'src/dsl imports only its own modules.' },
+  ];
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.weft/**', 'coverage/**', 'schema/**', 'examples/**/dist/**', 'bin/**', 'scripts/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
+    settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js'] })] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    // The pure core: nothing of Temporal, Node or the other rooms.
+    files: ['src/dsl/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: dslPatterns('../*') }] },
+  },
+  {
+    files: ['src/dsl/*/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: dslPatterns('../../*') }] },
+  },
+  {
+    // Workflow code: only the workflow SDK and the pure core (type-only imports of the rest are erased).
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: NODE_BUILTINS, message: 'Workflow code runs in the sandbox: no Node modules.' },
+            { group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'], message: 'Workflow code imports only @temporalio/workflow (and common).', allowTypeImports: true },
+            { group: ['**/activities/*', '**/client/*', '**/worker/*', '**/server/*', '**/codec/*'], message: 'Workflow code imports only src/workflows and src/dsl.', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the CLI starts servers (and the package root re-exports the dev server, for users' own tests).
+    files: ['src/**/*.ts'],
+    ignores: ['src/client/cli/**', 'src/server/**', 'src/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*'], message: 'Only the CLI (src/client/cli) uses the server room.' }] }],
+    },
+  },
+);
