@@ -5,6 +5,9 @@ import importX from 'eslint-plugin-import-x';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'dns', 'child_process', 'url', 'util', 'stream', 'events'];
 
+const NOT_THE_CLI = { group: ['**/cli', '**/cli/*'], message: 'Nothing imports the CLI: it is the entry point (src/cli).' };
+const NOT_THE_SERVER = { group: ['**/server/*'], message: 'Only the CLI (src/cli) uses the server room.' };
+
 function dslPatterns(outside) {
   return [
     { group: ['@temporalio/*'], message: 'src/dsl is pure: no Temporal runtime (it runs in the sandbox and in the client alike).' },
@@ -56,11 +59,15 @@ export default tseslint.config(
     },
   },
   {
-    // Only the CLI starts servers (and the package root re-exports the dev server, for users' own tests).
+    // The CLI is the entry point: no room imports it (the package root re-exports its main as runCli); and
+    // only the CLI starts servers (the package root re-exports the dev server, for users' own tests).
+    // Core no-restricted-imports here, typescript-eslint's above: one rule name per concern, so blocks do not override each other.
     files: ['src/**/*.ts'],
-    ignores: ['src/client/cli/**', 'src/server/**', 'src/index.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*'], message: 'Only the CLI (src/client/cli) uses the server room.' }] }],
-    },
+    ignores: ['src/cli/**', 'src/server/**', 'src/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_CLI, NOT_THE_SERVER] }] },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_CLI] }] },
   },
 );

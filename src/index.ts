@@ -3,7 +3,7 @@
  * workflow imports nothing from here: this entry pulls in Node modules.
  */
 export { WeftClient, WeftRun, type StartOptions } from './client/weft-client';
-export { main as runCli } from './client/cli';
+export { main as runCli } from './cli';
 export { createWeftWorker, WEFT_WORKFLOWS_PATH, type WeftWorkerOptions } from './worker/create-worker';
 export { buildActivityRegistry, type ActivityMap, type RegistryOptions } from './activities/registry';
 export { startDevServer, type DevServer, type DevServerOptions } from './server/dev-server';

@@ -1,6 +1,6 @@
 /** Runs `weft` in-process through its exported main(), capturing what it prints. */
-import { main } from '../src/client/cli';
-import type { Output } from '../src/client/cli/output';
+import { main } from '../src/cli';
+import type { Output } from '../src/cli/output';
 
 export interface CliResult {
   code: number;

@@ -1,14 +1,14 @@
 /** `weft validate`, `weft run`, `weft status`: documents in, runs out. */
 import type { Command } from 'commander';
-import { formatIssue } from '../../dsl/issues';
-import type { WeftRunResult } from '../../dsl/run-result';
-import { guessUiUrl } from '../../connection';
-import { WeftExit, WeftUsageError } from '../../errors';
-import type { WeftRunView } from '../../workflows/dag-api';
-import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../documents';
-import { renderNodeTable, renderSummary } from '../render';
-import { WeftClient, type WeftRun } from '../weft-client';
-import { explainError } from '../connect';
+import { formatIssue } from '../dsl/issues';
+import type { WeftRunResult } from '../dsl/run-result';
+import { guessUiUrl } from '../connection';
+import { WeftExit, WeftUsageError } from '../errors';
+import type { WeftRunView } from '../workflows/dag-api';
+import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../client/documents';
+import { renderNodeTable, renderSummary } from '../client/render';
+import { WeftClient, type WeftRun } from '../client/weft-client';
+import { explainError } from '../client/connect';
 import type { Output } from './output';
 
 

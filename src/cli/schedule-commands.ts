@@ -1,10 +1,10 @@
 /** `weft schedule ...`: triggers of the three kinds (cron, fixed-rate, fixed-delay) through one interface. */
 import { type Command } from 'commander';
-import { WeftUsageError } from '../../errors';
-import { loadDocumentOrThrow, parseInputObject } from '../documents';
-import { previewTrigger, resolveTrigger, type OverlapPolicy, type TriggerTiming } from '../triggers/spec';
-import type { TriggerView } from '../triggers/schedules';
-import type { WeftClient } from '../weft-client';
+import { WeftUsageError } from '../errors';
+import { loadDocumentOrThrow, parseInputObject } from '../client/documents';
+import { previewTrigger, resolveTrigger, type OverlapPolicy, type TriggerTiming } from '../client/triggers/spec';
+import type { TriggerView } from '../client/triggers/schedules';
+import type { WeftClient } from '../client/weft-client';
 import { withClient } from './dag-commands';
 import type { Output } from './output';
 

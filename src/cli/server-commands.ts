@@ -1,18 +1,18 @@
 /** `weft server`, `weft worker` and `weft dev`: the long-running processes. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectionConfigFromEnv, guessUiUrl, type WeftConnectionConfig } from '../../connection';
-import { startDevServer, type DevServer } from '../../server/dev-server';
-import { createWeftWorker } from '../../worker/create-worker';
-import { installQuietRuntime } from '../../worker/runtime';
-import { onShutdownSignal } from '../../worker/shutdown';
-import { connectWorker } from '../connect';
-import { parseAllowList } from '../../activities/http';
+import { connectionConfigFromEnv, guessUiUrl, type WeftConnectionConfig } from '../connection';
+import { startDevServer, type DevServer } from '../server/dev-server';
+import { createWeftWorker } from '../worker/create-worker';
+import { installQuietRuntime } from '../worker/runtime';
+import { onShutdownSignal } from '../worker/shutdown';
+import { connectWorker } from '../client/connect';
+import { parseAllowList } from '../activities/http';
 import type { Output } from './output';
 import type { Server } from 'node:http';
-import { EncryptionCodec, encryptionKeysFromEnv } from '../../codec/encryption-codec';
-import { startCodecServer } from '../../codec/codec-server';
-import { WeftExit, WeftSetupError } from '../../errors';
+import { EncryptionCodec, encryptionKeysFromEnv } from '../codec/encryption-codec';
+import { startCodecServer } from '../codec/codec-server';
+import { WeftExit, WeftSetupError } from '../errors';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const toPort = (value: string) => {

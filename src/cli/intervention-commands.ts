@@ -1,8 +1,8 @@
 /** `weft approve|reject|retry|skip|fail|pause|resume|cancel`: steering a running DAG. */
 import type { Command } from 'commander';
-import { parseJsonArgument } from '../documents';
-import { renderSummary } from '../render';
-import type { WeftRun } from '../weft-client';
+import { parseJsonArgument } from '../client/documents';
+import { renderSummary } from '../client/render';
+import type { WeftRun } from '../client/weft-client';
 import { withClient } from './dag-commands';
 import type { Output } from './output';
 

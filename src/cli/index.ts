@@ -4,21 +4,21 @@
  * printed as the sentence they carry; anything else is a bug and keeps its stack.
  */
 import { Command, CommanderError } from 'commander';
-import { WeftExit, WeftSetupError, WeftUsageError } from '../../errors';
-import { WeftValidationError, formatIssues } from '../../dsl/issues';
+import { WeftExit, WeftSetupError, WeftUsageError } from '../errors';
+import { WeftValidationError, formatIssues } from '../dsl/issues';
 import { processOutput, type Output } from './output';
 import { registerCodecCommand, registerServerCommands } from './server-commands';
 import { registerDagCommands } from './dag-commands';
 import { registerInterventionCommands } from './intervention-commands';
 import { registerScheduleCommands } from './schedule-commands';
 import { runExample } from './example';
-import { explainError } from '../connect';
-import { connectionConfigFromEnv } from '../../connection';
+import { explainError } from '../client/connect';
+import { connectionConfigFromEnv } from '../connection';
 
 export function buildProgram(io: Output = processOutput): Command {
   const program = new Command('weft')
     .description('Durable DAG workflows and triggers on Temporal')
-    .version(require('../../../package.json').version)
+    .version(require('../../package.json').version)
     .showHelpAfterError('(run "weft --help" for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });

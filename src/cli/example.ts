@@ -1,7 +1,7 @@
 /** `weft dev --example FILE`: run one document on the fresh dev setup and show what happened. */
-import type { WeftConnectionConfig } from '../../connection';
-import { loadDocumentOrThrow } from '../documents';
-import { WeftClient } from '../weft-client';
+import type { WeftConnectionConfig } from '../connection';
+import { loadDocumentOrThrow } from '../client/documents';
+import { WeftClient } from '../client/weft-client';
 import { printResult, watchRun } from './dag-commands';
 import type { Output } from './output';
 
