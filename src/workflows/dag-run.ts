@@ -109,7 +109,7 @@ export class DagRun {
     this.triggeredBy = carried?.trigger ?? Handover.triggerOf(args, this.info);
     for (const [id, input] of Object.entries(carried?.inputs ?? {})) this.inputs.set(id, input);
     for (const [id, round] of Object.entries(carried?.rounds ?? {})) this.rounds.set(id, round);
-    this.handover = new Handover(doc, args, this.tracker, () => this.carried());
+    this.handover = new Handover(doc, args, this.tracker, () => this.carried(), () => this.runsUncarriedNode());
     this.publisher = new RunPublisher(doc, args, this.info, this.tracker);
     this.nodeContext = this.makeNodeContext();
   }
@@ -177,6 +177,12 @@ export class DagRun {
       },
       () => undefined, // the run was cancelled first
     );
+  }
+
+  /** A node runs that a hand-over cannot carry: anything but a sleep (only running and waiting nodes have scopes). */
+  private runsUncarriedNode(): boolean {
+    for (const id of this.scopes.keys()) if (this.tracker.status(id) === 'RUNNING' && this.byId.get(id)!.type !== 'sleep') return true;
+    return false;
   }
 
   /** The next run's carried state: where this one left off. */

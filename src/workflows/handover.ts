@@ -28,6 +28,8 @@ export class Handover {
     private readonly args: WeftDagInput,
     private readonly tracker: RunTracker,
     private readonly carried: () => CarriedRun,
+    /** Whether a node runs that the next run could not pick up (anything but a sleep). */
+    private readonly busy: () => boolean,
   ) {
     this.seqAtStart = tracker.state.seq;
   }
@@ -54,27 +56,24 @@ export class Handover {
   /** Draining, and nothing runs that the next run could not pick up: sleeps and waits carry over, activities do not. */
   ready(pendingDecisions: number): boolean {
     if (this.mode !== 'draining' || pendingDecisions > 0 || this.tracker.state.stopping) return false;
-    if (this.tracker.running === 0) return true;
-    const byId = new Map(this.doc.nodes.map((n) => [n.id, n]));
-    return this.tracker
-      .notable(Number.POSITIVE_INFINITY)
-      .ids.every((id) => this.tracker.status(id) !== 'RUNNING' || byId.get(id)!.type === 'sleep');
+    return this.tracker.running === 0 || !this.busy();
   }
 
   async handOver(): Promise<never> {
     await condition(allHandlersFinished);
     const state = this.tracker.state;
     const status = state.paused ? 'PAUSED' : this.tracker.waitingCount > 0 ? 'WAITING' : 'RUNNING';
+    const carried = this.carried();
     const continueAsNew = makeContinueAsNewFunc<(input: WeftDagInput) => Promise<WeftRunResult>>({
       typedSearchAttributes: this.args.searchAttributes
         ? [
             { key: WeftDagKey, value: this.doc.name },
             { key: WeftStatusKey, value: status },
-            ...(this.carried().trigger.trigger ? [{ key: WeftTriggerKey, value: this.carried().trigger.trigger! }] : []),
+            ...(carried.trigger.trigger ? [{ key: WeftTriggerKey, value: carried.trigger.trigger }] : []),
           ]
         : undefined,
     });
-    return continueAsNew(this.nextRunInput());
+    return continueAsNew({ ...this.args, carried });
   }
 
   /** A line for the live details while a hand-over is under way or was given up. */
