@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { arg, runBenchmark } from './harness';
+import { readWorkflowTasks } from './workflow-tasks';
 import { nodeId } from './shape';
 
 const nodes = arg('nodes', 1000);
@@ -43,20 +44,11 @@ async function main() {
     await start(workflowId);
     const wallMs = performance.now() - t0;
     const { user, system } = process.cpuUsage(cpu);
-    const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
-    const events = history.events ?? [];
-    const started = events.find((e) => e.workflowTaskStartedEventAttributes);
-    const completed = events.find((e) => e.workflowTaskCompletedEventAttributes);
-    const ms = (e: typeof started) => Number(e!.eventTime!.seconds) * 1000 + Math.round((e!.eventTime!.nanos ?? 0) / 1e6);
-    const completedId = Number(completed!.eventId);
+    const { events, durations } = await readWorkflowTasks(weft, { workflowId });
+    const completedId = Number(events.find((e) => e.workflowTaskCompletedEventAttributes)!.eventId);
     const scheduled = events.filter((e) => Number(e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId ?? -1) === completedId).length;
-    let allTasksMs = 0;
-    let taskStarted = 0;
-    for (const e of events) {
-      if (e.workflowTaskStartedEventAttributes) taskStarted = ms(e);
-      if (e.workflowTaskCompletedEventAttributes) allTasksMs += ms(e) - taskStarted;
-    }
-    return { allTasksMs, firstTaskMs: ms(completed) - ms(started), scheduledInFirstTask: scheduled, cpuMs: (user + system) / 1000, wallMs, events: events.length };
+    const allTasksMs = durations.reduce((a, b) => a + b, 0);
+    return { allTasksMs, firstTaskMs: durations[0]!, scheduledInFirstTask: scheduled, cpuMs: (user + system) / 1000, wallMs, events: events.length };
   };
 
   const weftRun = (id: string) => weft.run(document, { workflowId: id });

@@ -4,10 +4,8 @@
  * longest workflow task of that run, from WorkflowTaskStarted to WorkflowTaskCompleted in its history, next to
  * the same run with an ordinary input as the baseline. Usage: `npm run bench:hostile [-- --runs 3]`.
  */
-import { temporal } from '@temporalio/proto';
 import { arg, runBenchmark } from './harness';
-
-const EventType = temporal.api.enums.v1.EventType;
+import { readWorkflowTasks } from './workflow-tasks';
 const runs = arg('runs', 3);
 
 const EXPRESSIONS: Record<string, string> = {
@@ -24,17 +22,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 runBenchmark('bench-hostile', {}, async (weft) => {
   const longestTask = async (workflowId: string): Promise<{ ms: number; failedTasks: number }> => {
-    const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
-    let started = 0;
-    let longest = 0;
-    let failedTasks = 0;
-    for (const e of history.events ?? []) {
-      const at = Number(e.eventTime!.seconds) * 1000 + (e.eventTime!.nanos ?? 0) / 1e6;
-      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) started = at;
-      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) longest = Math.max(longest, at - started);
-      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED || e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) failedTasks++;
-    }
-    return { ms: Math.round(longest), failedTasks };
+    const tasks = await readWorkflowTasks(weft, { workflowId });
+    return { ms: Math.round(Math.max(0, ...tasks.durations)), failedTasks: tasks.failures.length };
   };
   const out: Record<string, { longestTaskMs: number; nodeStatus: string; error: string | null; failedTasks: number }> = {};
   for (const [name, expression] of Object.entries({ warmup: EXPRESSIONS.baseline!, ...EXPRESSIONS })) {

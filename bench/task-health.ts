@@ -5,8 +5,8 @@
  * ratio for BENCHMARKS.md. Usage: `npm run bench:task-health [-- --levels 1 --width 3000 --par 0]`.
  */
 import { runBenchmark, arg } from './harness';
-import { temporal } from '@temporalio/proto';
-const E = temporal.api.enums.v1.EventType;
+import { readWorkflowTasks } from './workflow-tasks';
+
 const levels = arg('levels', 1);
 const width = arg('width', 3000);
 const par = arg('par', 0);
@@ -19,24 +19,11 @@ runBenchmark('bench-task-health', {}, async (weft) => {
   const result = await run.result();
   const wall = Date.now() - t0;
   const runs: any[] = [];
-  const svc = weft.temporal.workflowService;
-  const list = await svc.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId = "${run.workflowId}"` });
-  for (const ex of list.executions) {
-    let token: Uint8Array | undefined; const durations: number[] = []; const failures: string[] = []; let events = 0; let started = 0;
-    do {
-      const page = await svc.getWorkflowExecutionHistory({ namespace: 'default', execution: ex.execution!, nextPageToken: token, maximumPageSize: 1000 });
-      for (const e of page.history!.events!) {
-        events++;
-        const t = Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
-        if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_STARTED) started = t;
-        if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) durations.push(t - started);
-        if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_FAILED) failures.push(`${e.workflowTaskFailedEventAttributes!.cause}: ${e.workflowTaskFailedEventAttributes!.failure?.message?.slice(0, 200)}`);
-        if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) failures.push('TIMED_OUT');
-      }
-      token = page.nextPageToken?.length ? page.nextPageToken : undefined;
-    } while (token);
-    durations.sort((a, b) => b - a);
-    runs.push({ events, tasks: durations.length, slowest: durations.slice(0, 5), failures: failures.slice(0, 5), nfail: failures.length });
+  const list = await weft.temporal.workflowService.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId = "${run.workflowId}"` });
+  for (const { execution } of list.executions) {
+    const tasks = await readWorkflowTasks(weft, { workflowId: execution!.workflowId!, runId: execution!.runId! });
+    const slowest = [...tasks.durations].sort((a, b) => b - a).slice(0, 5).map(Math.round);
+    runs.push({ events: tasks.events.length, tasks: tasks.durations.length, slowest, failures: tasks.failures.slice(0, 5), nfail: tasks.failures.length });
   }
   return { status: result.status, wall, perNode: wall / n, runs };
 });
