@@ -3,21 +3,56 @@
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'dns', 'child_process', 'url', 'util', 'stream', 'events'];
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'dns',
+  'child_process',
+  'url',
+  'util',
+  'stream',
+  'events',
+];
 
-const NOT_THE_CLI = { group: ['**/cli', '**/cli/*'], message: 'Nothing imports the CLI: it is the entry point (src/cli).' };
+const NOT_THE_CLI = {
+  group: ['**/cli', '**/cli/*'],
+  message: 'Nothing imports the CLI: it is the entry point (src/cli).',
+};
 const NOT_THE_SERVER = { group: ['**/server/*'], message: 'Only the CLI (src/cli) uses the server room.' };
 
 function dslPatterns(outside) {
   return [
-    { group: ['@temporalio/*'], message: 'src/dsl is pure: no Temporal runtime (it runs in the sandbox and in the client alike).' },
+    {
+      group: ['@temporalio/*'],
+      message: 'src/dsl is pure: no Temporal runtime (it runs in the sandbox and in the client alike).',
+    },
     { group: NODE_BUILTINS, message: 'src/dsl is pure: no Node modules.' },
     { group: [outside], message: 'src/dsl imports only its own modules.' },
   ];
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.weft/**', 'coverage/**', 'schema/**', 'examples/**/dist/**', 'bin/**', 'scripts/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.weft/**',
+      'coverage/**',
+      'schema/**',
+      'examples/**/dist/**',
+      'bin/**',
+      'scripts/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   {
     files: ['**/*.ts'],
     languageOptions: {
@@ -51,8 +86,16 @@ export default tseslint.config(
         {
           patterns: [
             { group: NODE_BUILTINS, message: 'Workflow code runs in the sandbox: no Node modules.' },
-            { group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'], message: 'Workflow code imports only @temporalio/workflow (and common).', allowTypeImports: true },
-            { group: ['**/activities/*', '**/client/*', '**/worker/*', '**/server/*', '**/codec/*'], message: 'Workflow code imports only src/workflows and src/dsl.', allowTypeImports: true },
+            {
+              group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'],
+              message: 'Workflow code imports only @temporalio/workflow (and common).',
+              allowTypeImports: true,
+            },
+            {
+              group: ['**/activities/*', '**/client/*', '**/worker/*', '**/server/*', '**/codec/*'],
+              message: 'Workflow code imports only src/workflows and src/dsl.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

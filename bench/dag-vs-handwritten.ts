@@ -21,7 +21,10 @@ async function main() {
   const runs = arg('runs', 7);
   const shape: Shape = { levels: arg('levels', 10), width: arg('width', 10) };
   // Weft's workflows and the hand-written one in one bundle, so both run on the same worker.
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('ERROR') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows'),
+    logger: new DefaultLogger('ERROR'),
+  });
   runBenchmark('bench', { workflowBundle: { code } }, async (weft, taskQueue) => {
     const document = weftDocument(shape);
     const timings = { weft: [] as number[], hand: [] as number[] };

@@ -10,14 +10,22 @@ export function arg(name: string, fallback: number): number {
 }
 
 /** Runs `bench` with a worker polling a task queue of its own, then shuts everything down and prints what it returned. */
-export function runBenchmark(name: string, workerOptions: Partial<WeftWorkerOptions>, bench: (weft: WeftClient, taskQueue: string) => Promise<unknown>): void {
+export function runBenchmark(
+  name: string,
+  workerOptions: Partial<WeftWorkerOptions>,
+  bench: (weft: WeftClient, taskQueue: string) => Promise<unknown>,
+): void {
   const main = async () => {
     Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
     const server = process.env.TEMPORAL_ADDRESS ? undefined : await startDevServer({ port: 0, headless: true });
     const address = server?.address ?? process.env.TEMPORAL_ADDRESS!;
     const taskQueue = `${name}-${Date.now()}`;
     try {
-      const worker = await createWeftWorker({ ...workerOptions, connection: await NativeConnection.connect({ address }), taskQueue });
+      const worker = await createWeftWorker({
+        ...workerOptions,
+        connection: await NativeConnection.connect({ address }),
+        taskQueue,
+      });
       const running = worker.run();
       const weft = await WeftClient.connect({ address, taskQueue, namespace: 'default' });
       try {

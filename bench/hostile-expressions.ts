@@ -25,18 +25,41 @@ runBenchmark('bench-hostile', {}, async (weft) => {
     const tasks = await readWorkflowTasks(weft, { workflowId });
     return { ms: Math.round(Math.max(0, ...tasks.durations)), failedTasks: tasks.failures.length };
   };
-  const out: Record<string, { longestTaskMs: number; nodeStatus: string; error: string | null; failedTasks: number }> = {};
+  const out: Record<string, { longestTaskMs: number; nodeStatus: string; error: string | null; failedTasks: number }> =
+    {};
   for (const [name, expression] of Object.entries({ warmup: EXPRESSIONS.baseline!, ...EXPRESSIONS })) {
     const samples: number[] = [];
-    let last: { status: string; error: string | null; failedTasks: number } = { status: '', error: null, failedTasks: 0 };
+    let last: { status: string; error: string | null; failedTasks: number } = {
+      status: '',
+      error: null,
+      failedTasks: 0,
+    };
     for (let r = 0; r < runs; r++) {
       const workflowId = `bench-hostile-${name.replace(/\W+/g, '-')}-${r}-${Date.now()}`;
-      const result = await weft.run({ dsl: 'weft/v1', name: 'hostile', input: { n: 1 }, nodes: [{ id: 'evil', activity: 'weft.echo', input: { value: expression } }] }, { workflowId });
+      const result = await weft.run(
+        {
+          dsl: 'weft/v1',
+          name: 'hostile',
+          input: { n: 1 },
+          nodes: [{ id: 'evil', activity: 'weft.echo', input: { value: expression } }],
+        },
+        { workflowId },
+      );
       const task = await longestTask(workflowId);
       samples.push(task.ms);
-      last = { status: result.nodes.evil!.status, error: result.nodes.evil!.error?.message.replace(/^.*failed: /, '').slice(0, 80) ?? null, failedTasks: task.failedTasks };
+      last = {
+        status: result.nodes.evil!.status,
+        error: result.nodes.evil!.error?.message.replace(/^.*failed: /, '').slice(0, 80) ?? null,
+        failedTasks: task.failedTasks,
+      };
     }
-    if (name !== 'warmup') out[name] = { longestTaskMs: median(samples), nodeStatus: last.status, error: last.error, failedTasks: last.failedTasks };
+    if (name !== 'warmup')
+      out[name] = {
+        longestTaskMs: median(samples),
+        nodeStatus: last.status,
+        error: last.error,
+        failedTasks: last.failedTasks,
+      };
   }
   return out;
 });

@@ -22,8 +22,16 @@ runBenchmark('bench-large', {}, async (weft) => {
     const wallMs = performance.now() - t0;
     if (result.status !== 'SUCCEEDED') throw new Error(`${workflowId} ended ${result.status}`);
     const histories: number[] = [];
-    for await (const wf of weft.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) histories.push(wf.historyLength ?? 0);
-    return { nodes, wallMs: Math.round(wallMs), msPerNode: +(wallMs / nodes).toFixed(2), runs: histories.length, longestHistory: Math.max(...histories), totalEvents: histories.reduce((a, b) => a + b, 0) };
+    for await (const wf of weft.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+      histories.push(wf.historyLength ?? 0);
+    return {
+      nodes,
+      wallMs: Math.round(wallMs),
+      msPerNode: +(wallMs / nodes).toFixed(2),
+      runs: histories.length,
+      longestHistory: Math.max(...histories),
+      totalEvents: histories.reduce((a, b) => a + b, 0),
+    };
   };
 
   await measure({ levels: 2, width: large.width }); // warm-up: bundle load and connections count for neither

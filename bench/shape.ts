@@ -19,7 +19,12 @@ export function weftDocument({ levels, width }: Shape): Record<string, unknown> 
   const nodes = [];
   for (let l = 0; l < levels; l++) {
     for (let i = 0; i < width; i++) {
-      nodes.push({ id: nodeId(l, i), dependsOn: upstreamOf(l, i, width), activity: 'weft.echo', input: { node: nodeId(l, i) } });
+      nodes.push({
+        id: nodeId(l, i),
+        dependsOn: upstreamOf(l, i, width),
+        activity: 'weft.echo',
+        input: { node: nodeId(l, i) },
+      });
     }
   }
   return { dsl: 'weft/v1', name: `bench-${levels}x${width}`, nodes };

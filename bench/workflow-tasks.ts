@@ -12,14 +12,23 @@ export interface WorkflowTasks {
   failures: string[];
 }
 
-const msOf = (e: temporal.api.history.v1.IHistoryEvent) => Number(e.eventTime!.seconds) * 1000 + (e.eventTime!.nanos ?? 0) / 1e6;
+const msOf = (e: temporal.api.history.v1.IHistoryEvent) =>
+  Number(e.eventTime!.seconds) * 1000 + (e.eventTime!.nanos ?? 0) / 1e6;
 
-export async function readWorkflowTasks(weft: WeftClient, execution: { workflowId: string; runId?: string }): Promise<WorkflowTasks> {
+export async function readWorkflowTasks(
+  weft: WeftClient,
+  execution: { workflowId: string; runId?: string },
+): Promise<WorkflowTasks> {
   const out: WorkflowTasks = { events: [], durations: [], failures: [] };
   let nextPageToken: Uint8Array | undefined;
   let started = 0;
   do {
-    const page = await weft.temporal.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution, nextPageToken, maximumPageSize: 1000 });
+    const page = await weft.temporal.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution,
+      nextPageToken,
+      maximumPageSize: 1000,
+    });
     for (const e of page.history?.events ?? []) {
       out.events.push(e);
       if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) started = msOf(e);
@@ -27,7 +36,9 @@ export async function readWorkflowTasks(weft: WeftClient, execution: { workflowI
       if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) out.failures.push('TIMED_OUT');
       if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
         const attributes = e.workflowTaskFailedEventAttributes!;
-        out.failures.push(`${temporal.api.enums.v1.WorkflowTaskFailedCause[attributes.cause!]}: ${attributes.failure?.message?.slice(0, 200) ?? ''}`);
+        out.failures.push(
+          `${temporal.api.enums.v1.WorkflowTaskFailedCause[attributes.cause!]}: ${attributes.failure?.message?.slice(0, 200) ?? ''}`,
+        );
       }
     }
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;

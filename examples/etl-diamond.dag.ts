@@ -9,7 +9,10 @@ export const etlDiamond = dag<{}, { day: string; rows: number }>('etl-diamond', 
   .activity('extract', 'weft.echo', { input: ({ input }) => ({ table: 'orders', day: input.day, rows: input.rows }) })
   .activity('clean', 'weft.echo', {
     dependsOn: ['extract'],
-    input: ({ nodes }) => ({ kept: expr<number>('$round(nodes.extract.output.rows * 0.98)'), source: nodes.extract.output.table }),
+    input: ({ nodes }) => ({
+      kept: expr<number>('$round(nodes.extract.output.rows * 0.98)'),
+      source: nodes.extract.output.table,
+    }),
   })
   .activity('aggregate', 'weft.echo', {
     dependsOn: ['extract'],

@@ -3,7 +3,7 @@
  * The README's two commands, runnable on a fresh clone: installs what is missing (npm packages, the build,
  * the Temporal CLI from its Go module), then
  *   start  -> `weft dev --example examples/etl-diamond.json` (serves until Ctrl-C; exits when CI=true or --exit)
- *   test   -> type check, lint, then the whole jest suite, ending with one "N passed, N failed" line
+ *   test   -> type check, lint, format check, then the whole jest suite, ending with one "N passed, N failed" line
  * Plain Node with no dependencies, because it runs before `npm install` has.
  */
 'use strict';
@@ -78,7 +78,9 @@ function printTotals(resultsFile) {
   const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
   const skipped = r.numPendingTests + r.numTodoTests;
   // A plain closing line that CI reads in any language.
-  process.stdout.write(`\nweft: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.stdout.write(
+    `\nweft: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+  );
   if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) {
     say(`${r.numFailedTestSuites} test suite(s) failed to run.`);
   }
@@ -91,9 +93,19 @@ async function main() {
   if (command === 'test') {
     await ensureTemporal();
     say('Type check...');
-    mustRun(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.json', '--noEmit'], 'The type check');
+    mustRun(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.json', '--noEmit'],
+      'The type check',
+    );
     say('Lint...');
     mustRun(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], 'Lint');
+    say('Format check...');
+    mustRun(
+      process.execPath,
+      [require.resolve('prettier/bin/prettier.cjs', { paths: [root] }), '--check', '--log-level', 'warn', '.'],
+      'The format check (npm run format fixes it)',
+    );
     mkdirSync(join(root, '.weft'), { recursive: true });
     const resultsFile = join(root, '.weft', 'jest-results.json');
     const jest = require.resolve('jest/bin/jest', { paths: [root] });

@@ -44,17 +44,20 @@ export function connectionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): W
   const apiKey = env.TEMPORAL_API_KEY || undefined;
   // As Temporal's CLI: TLS is on with an API key or any TLS setting, unless TEMPORAL_TLS=false says otherwise.
   const tlsOff = /^(0|false)$/i.test(env.TEMPORAL_TLS ?? '');
-  if (tlsOff && (cert || ca)) throw new WeftSetupError('TEMPORAL_TLS=false contradicts the TLS certificates set in TEMPORAL_TLS_*; unset one or the other.');
+  if (tlsOff && (cert || ca))
+    throw new WeftSetupError(
+      'TEMPORAL_TLS=false contradicts the TLS certificates set in TEMPORAL_TLS_*; unset one or the other.',
+    );
   const tlsWanted = !tlsOff && (cert || ca || apiKey || /^(1|true)$/i.test(env.TEMPORAL_TLS ?? ''));
   const tls: ConnectionOptions['tls'] = tlsOff
     ? false
     : tlsWanted
-    ? {
-        ...(cert && key ? { clientCertPair: { crt: cert, key } } : {}),
-        ...(ca ? { serverRootCACertificate: ca } : {}),
-        ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
-      }
-    : undefined;
+      ? {
+          ...(cert && key ? { clientCertPair: { crt: cert, key } } : {}),
+          ...(ca ? { serverRootCACertificate: ca } : {}),
+          ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+        }
+      : undefined;
   const address = env.TEMPORAL_ADDRESS || DEFAULT_ADDRESS;
   checkAddress(address);
   return {
@@ -71,7 +74,9 @@ export function connectionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): W
 /** Refuses an address that is not host:port (a URL with a scheme or a path), which gRPC cannot dial. */
 export function checkAddress(address: string): void {
   if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+)(:\d{1,5})?$/.test(address)) {
-    throw new WeftSetupError(`TEMPORAL_ADDRESS is "${address}", which is not host:port; write it as e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233 (no scheme, no path).`);
+    throw new WeftSetupError(
+      `TEMPORAL_ADDRESS is "${address}", which is not host:port; write it as e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233 (no scheme, no path).`,
+    );
   }
 }
 

@@ -10,7 +10,12 @@ export { startDevServer, type DevServer, type DevServerOptions } from './server/
 export { locateTemporal, findTemporal, TEMPORAL_CLI_VERSION } from './server/temporal-binary';
 export { connectionConfigFromEnv, type WeftConnectionConfig } from './connection';
 export { WeftSetupError, WeftUsageError } from './errors';
-export { EncryptionCodec, encryptionKeysFromEnv, dataConverterFromEnv, type EncryptionKeys } from './codec/encryption-codec';
+export {
+  EncryptionCodec,
+  encryptionKeysFromEnv,
+  dataConverterFromEnv,
+  type EncryptionKeys,
+} from './codec/encryption-codec';
 export { startCodecServer, type CodecServerOptions } from './codec/codec-server';
 export {
   validateDocument,

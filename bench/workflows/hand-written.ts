@@ -13,7 +13,10 @@ export async function handWrittenDag({ levels, width }: Shape): Promise<Record<s
     for (let i = 0; i < width; i++) {
       const id = nodeId(l, i);
       const upstream = upstreamOf(l, i, width).map((u) => done.get(u)!);
-      done.set(id, Promise.all(upstream).then(() => echo({ node: id })));
+      done.set(
+        id,
+        Promise.all(upstream).then(() => echo({ node: id })),
+      );
     }
   }
   const outputs = await Promise.all(done.values());

@@ -206,7 +206,8 @@ export class AllowRuleError extends Error {}
 function normalizeHost(host: string): string | undefined {
   try {
     const parsed = new URL(`http://${host}/`);
-    if (parsed.username || parsed.password || parsed.port || parsed.pathname !== '/' || parsed.search || parsed.hash) return undefined;
+    if (parsed.username || parsed.password || parsed.port || parsed.pathname !== '/' || parsed.search || parsed.hash)
+      return undefined;
     return parsed.hostname.replace(/\.$/, '');
   } catch {
     return undefined;
@@ -247,7 +248,8 @@ export function parseAllowRule(input: string): AllowRule {
   }
   if (hostPart === '*') return { text, port, kind: 'any' };
   if (hostPart.includes('/') || parseIp(hostPart)) {
-    if (!parseIp(hostPart.split('/')[0])) fail('has a "/" after something that is not an address (rules name hosts, not paths)');
+    if (!parseIp(hostPart.split('/')[0]))
+      fail('has a "/" after something that is not an address (rules name hosts, not paths)');
     const cidr = parseCidr(hostPart);
     if (!cidr) fail('is not a valid address or address/prefix range');
     return { text, port, kind: 'address', cidr: cidr! };
@@ -267,7 +269,10 @@ export function parseAllowRule(input: string): AllowRule {
 
 /** Parses every rule; throws AllowRuleError naming the first that cannot be read. */
 export function parseAllowRules(list: readonly string[]): AllowRule[] {
-  return list.map((s) => s.trim()).filter(Boolean).map(parseAllowRule);
+  return list
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(parseAllowRule);
 }
 
 /** The host and port a URL connects to, as the rules see them. */
@@ -282,7 +287,10 @@ export interface Target {
 }
 
 export function targetOf(url: URL): Target {
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   const defaultPort = url.port === '';
   const port = defaultPort ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   return { host, ip: parseIp(host), port, defaultPort };
@@ -312,12 +320,18 @@ export function rulesForHost(rules: readonly AllowRule[], target: Target): Allow
 }
 
 /** Why an address the host resolved to may not be reached, or undefined when it may. */
-export function addressRefusal(rules: readonly AllowRule[], hostRules: readonly AllowRule[], target: Target, address: string): { kind: AddressKind; address: string } | undefined {
+export function addressRefusal(
+  rules: readonly AllowRule[],
+  hostRules: readonly AllowRule[],
+  target: Target,
+  address: string,
+): { kind: AddressKind; address: string } | undefined {
   const bytes = parseIp(address);
   const kind = bytes ? classifyAddress(bytes) : 'reserved';
   if (kind === 'public') return undefined;
   if (hostRules.some((rule) => rule.kind === 'host')) return undefined; // the operator named this host exactly
-  if (bytes && rules.some((rule) => rule.kind === 'address' && portCovered(rule, target) && inCidr(bytes, rule.cidr))) return undefined;
+  if (bytes && rules.some((rule) => rule.kind === 'address' && portCovered(rule, target) && inCidr(bytes, rule.cidr)))
+    return undefined;
   const mapped = bytes?.length === 4 && !isIPv4(address);
   return { kind, address: mapped ? `${address} (${formatIp(bytes!)})` : address };
 }

@@ -28,7 +28,10 @@ export async function echo<T>(input: T): Promise<T> {
 export async function sleep(input: SleepInput): Promise<{ sleptMs: number }> {
   const ms = input?.ms;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw ApplicationFailure.nonRetryable(`weft.sleep needs { ms: <non-negative number> }, got ${JSON.stringify(input)}`, 'WeftBadInput');
+    throw ApplicationFailure.nonRetryable(
+      `weft.sleep needs { ms: <non-negative number> }, got ${JSON.stringify(input)}`,
+      'WeftBadInput',
+    );
   }
   const ctx = Context.current();
   let left = ms;
@@ -45,7 +48,11 @@ export async function fail(input: FailInput = {}): Promise<{ attempt: number }> 
   const attempt = Context.current().info.attempt;
   if (input.failTimes !== undefined && attempt > input.failTimes) return { attempt };
   const message = input.message ?? `weft.fail failed on attempt ${attempt}`;
-  throw ApplicationFailure.create({ message, type: input.type ?? 'WeftFail', nonRetryable: input.nonRetryable ?? false });
+  throw ApplicationFailure.create({
+    message,
+    type: input.type ?? 'WeftFail',
+    nonRetryable: input.nonRetryable ?? false,
+  });
 }
 
 export interface BuiltinOptions {

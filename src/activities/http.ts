@@ -121,8 +121,10 @@ export function createHttpActivity(policy: HttpPolicy) {
     } catch {
       throw bad(`weft.http: "${input.url}" is not a valid URL`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad(`weft.http: only http and https URLs are allowed, got ${url.protocol}`);
-    if (url.username || url.password) throw bad(`weft.http: ${url.host} is given credentials in the URL; send them in an Authorization header instead`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw bad(`weft.http: only http and https URLs are allowed, got ${url.protocol}`);
+    if (url.username || url.password)
+      throw bad(`weft.http: ${url.host} is given credentials in the URL; send them in an Authorization header instead`);
     const method = (input.method ?? 'GET').toUpperCase();
     const target = targetOf(url);
     const hostRules = rulesForHost(rules, target);
@@ -167,9 +169,13 @@ export function createHttpActivity(policy: HttpPolicy) {
       const hasBody = input.body !== undefined && input.body !== null;
       const headers: Record<string, string> = { ...(input.headers ?? {}) };
       const names = Object.keys(headers).map((h) => h.toLowerCase());
-      if (hasBody && typeof input.body !== 'string' && !names.includes('content-type')) headers['content-type'] = 'application/json';
-      const body = hasBody ? Buffer.from(typeof input.body === 'string' ? input.body : JSON.stringify(input.body)) : undefined;
-      if (body && !names.includes('content-length') && !names.includes('transfer-encoding')) headers['content-length'] = String(body.length);
+      if (hasBody && typeof input.body !== 'string' && !names.includes('content-type'))
+        headers['content-type'] = 'application/json';
+      const body = hasBody
+        ? Buffer.from(typeof input.body === 'string' ? input.body : JSON.stringify(input.body))
+        : undefined;
+      if (body && !names.includes('content-length') && !names.includes('transfer-encoding'))
+        headers['content-length'] = String(body.length);
 
       let response: { status: number; headers: Record<string, string>; text: string };
       try {
@@ -188,10 +194,18 @@ export function createHttpActivity(policy: HttpPolicy) {
       }
       const result: HttpOutput = { status: response.status, headers: response.headers, body: parsed };
       if (response.status >= 500) {
-        throw ApplicationFailure.retryable(`weft.http: ${url.host} answered ${response.status}`, 'HttpServerError', result);
+        throw ApplicationFailure.retryable(
+          `weft.http: ${url.host} answered ${response.status}`,
+          'HttpServerError',
+          result,
+        );
       }
       if (response.status >= 400) {
-        throw ApplicationFailure.nonRetryable(`weft.http: ${url.host} answered ${response.status}`, 'HttpClientError', result);
+        throw ApplicationFailure.nonRetryable(
+          `weft.http: ${url.host} answered ${response.status}`,
+          'HttpClientError',
+          result,
+        );
       }
       return result; // 3xx included: redirects are not followed, since they could lead anywhere
     } finally {
@@ -237,9 +251,14 @@ function send(
     options: LookupOptions,
     callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
   ) => {
-    const wanted = options?.family === 4 || options?.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+    const wanted =
+      options?.family === 4 || options?.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
     const list = wanted.length ? wanted : addresses;
-    if (options?.all) callback(null, list.map((a) => ({ address: a.address, family: a.family })));
+    if (options?.all)
+      callback(
+        null,
+        list.map((a) => ({ address: a.address, family: a.family })),
+      );
     else callback(null, list[0].address, list[0].family);
   };
   const module = url.protocol === 'https:' ? https : http;

@@ -12,7 +12,9 @@ export type ActivityMap = Record<string, ActivityFunction>;
 export function functionsOf(moduleExports: unknown, source: string): ActivityMap {
   const out: ActivityMap = {};
   if (!moduleExports || (typeof moduleExports !== 'object' && typeof moduleExports !== 'function')) {
-    throw new WeftSetupError(`The activities module ${source} exports nothing usable; export your activity functions by name.`);
+    throw new WeftSetupError(
+      `The activities module ${source} exports nothing usable; export your activity functions by name.`,
+    );
   }
   const entries = Object.entries(moduleExports as Record<string, unknown>);
   for (const [name, value] of entries) {
@@ -39,10 +41,14 @@ export function mergeActivities(sources: Array<{ source: string; activities: Act
   for (const { source, activities } of sources) {
     for (const [name, fn] of Object.entries(activities)) {
       if (origin[name]) {
-        throw new WeftSetupError(`The activity "${name}" is defined twice, by ${origin[name]} and by ${source}; rename one.`);
+        throw new WeftSetupError(
+          `The activity "${name}" is defined twice, by ${origin[name]} and by ${source}; rename one.`,
+        );
       }
       if (source !== 'built-in' && name.startsWith('weft.')) {
-        throw new WeftSetupError(`${source} defines "${name}", but the "weft." prefix is reserved for built-in activities.`);
+        throw new WeftSetupError(
+          `${source} defines "${name}", but the "weft." prefix is reserved for built-in activities.`,
+        );
       }
       origin[name] = source;
       merged[name] = fn;

@@ -11,7 +11,6 @@ import { WeftClient, type WeftRun } from '../client/weft-client';
 import { explainError } from '../client/connect';
 import type { Output } from './output';
 
-
 export async function connectFromEnv(): Promise<WeftClient> {
   const client = await WeftClient.connect();
   if (!client.config.uiUrl) client.config.uiUrl = guessUiUrl(client.config.address);
@@ -106,34 +105,47 @@ export function registerDagCommands(program: Command, io: Output): void {
     .option('--id <workflowId>', 'workflow id (default: <name>-<time>-<random>)')
     .option('--wait', 'follow node progress until the run ends, then print the summary')
     .option('--json', 'wait, then print the run result as one JSON object on stdout')
-    .option('--history-limit <events>', 'continue as new once a run\'s history holds this many events (default: when Temporal suggests it)')
-    .addHelpText('after', '\nExamples:\n  weft run examples/etl-diamond.json --wait\n  weft run examples/order-saga.json --input \'{"failShipping": true}\' --json')
-    .action(async (file: string, flags: { input?: string; id?: string; wait?: boolean; json?: boolean; historyLimit?: string }) => {
-      const document = loadDocumentOrThrow(file);
-      const input = parseInputObject(flags.input);
-      if (flags.historyLimit !== undefined && !/^[1-9]\d*$/.test(flags.historyLimit)) {
-        throw new WeftUsageError(`--history-limit must be a whole number of events >= 1, got "${flags.historyLimit}".`);
-      }
-      const historyLimit = flags.historyLimit === undefined ? undefined : Number(flags.historyLimit);
-      await withClient(async (weft) => {
-        const missing = await weft.missingSearchAttributes();
-        if (missing.length) {
-          io.err(
-            `weft: note: the server does not register ${missing.join(', ')}; runs are not searchable by DAG. ` +
-              `Register with: ${missing.map((m) => `temporal operator search-attribute create --name ${m} --type Keyword`).join(' && ')}`,
+    .option(
+      '--history-limit <events>',
+      "continue as new once a run's history holds this many events (default: when Temporal suggests it)",
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  weft run examples/etl-diamond.json --wait\n  weft run examples/order-saga.json --input \'{"failShipping": true}\' --json',
+    )
+    .action(
+      async (
+        file: string,
+        flags: { input?: string; id?: string; wait?: boolean; json?: boolean; historyLimit?: string },
+      ) => {
+        const document = loadDocumentOrThrow(file);
+        const input = parseInputObject(flags.input);
+        if (flags.historyLimit !== undefined && !/^[1-9]\d*$/.test(flags.historyLimit)) {
+          throw new WeftUsageError(
+            `--history-limit must be a whole number of events >= 1, got "${flags.historyLimit}".`,
           );
         }
-        const run = await weft.start(document, { input, workflowId: flags.id, historyLimit });
-        io.err(`Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}`);
-        if (!flags.wait && !flags.json) {
-          io.out(run.workflowId);
-          return;
-        }
-        const result = flags.wait && !flags.json ? await watchRun(run, io) : await run.result();
-        printResult(result, io, Boolean(flags.json));
-        if (result.status !== 'SUCCEEDED') throw new WeftExit(1, `the run ended ${result.status}`); // cli.md: 1 = the DAG run failed or was cancelled
-      });
-    });
+        const historyLimit = flags.historyLimit === undefined ? undefined : Number(flags.historyLimit);
+        await withClient(async (weft) => {
+          const missing = await weft.missingSearchAttributes();
+          if (missing.length) {
+            io.err(
+              `weft: note: the server does not register ${missing.join(', ')}; runs are not searchable by DAG. ` +
+                `Register with: ${missing.map((m) => `temporal operator search-attribute create --name ${m} --type Keyword`).join(' && ')}`,
+            );
+          }
+          const run = await weft.start(document, { input, workflowId: flags.id, historyLimit });
+          io.err(`Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}`);
+          if (!flags.wait && !flags.json) {
+            io.out(run.workflowId);
+            return;
+          }
+          const result = flags.wait && !flags.json ? await watchRun(run, io) : await run.result();
+          printResult(result, io, Boolean(flags.json));
+          if (result.status !== 'SUCCEEDED') throw new WeftExit(1, `the run ended ${result.status}`); // cli.md: 1 = the DAG run failed or was cancelled
+        });
+      },
+    );
 
   program
     .command('status')

@@ -20,17 +20,21 @@ export function registerInterventionCommands(program: Command, io: Output): void
     .option('--data <json>', 'the approval data (JSON or @file.json)')
     .addHelpText('after', '\nExample:\n  weft approve release-20261121T090000Z-1a2b3c go_live --data \'{"by": "ana"}\'')
     .action((id: string, nodeId: string, flags: { data?: string }) =>
-      withRun(id, io, (run) => run.approve(nodeId, flags.data === undefined ? undefined : parseJsonArgument(flags.data, '--data'))),
+      withRun(id, io, (run) =>
+        run.approve(nodeId, flags.data === undefined ? undefined : parseJsonArgument(flags.data, '--data')),
+      ),
     );
 
   program
     .command('reject')
-    .description("reject a waiting approval node: it fails with the reason and its onFailure applies")
+    .description('reject a waiting approval node: it fails with the reason and its onFailure applies')
     .argument('<workflowId>')
     .argument('<nodeId>')
     .option('--reason <text>', 'why, recorded as the node error')
     .addHelpText('after', '\nExample:\n  weft reject release-20261121T090000Z-1a2b3c go_live --reason "freeze week"')
-    .action((id: string, nodeId: string, flags: { reason?: string }) => withRun(id, io, (run) => run.reject(nodeId, flags.reason)));
+    .action((id: string, nodeId: string, flags: { reason?: string }) =>
+      withRun(id, io, (run) => run.reject(nodeId, flags.reason)),
+    );
 
   program
     .command('retry')
@@ -48,7 +52,9 @@ export function registerInterventionCommands(program: Command, io: Output): void
     .option('--output <json>', 'the output downstream nodes see (JSON or @file.json)')
     .addHelpText('after', '\nExample:\n  weft skip etl-20261121T090000Z-1a2b3c enrich --output \'{"rows": 0}\'')
     .action((id: string, nodeId: string, flags: { output?: string }) =>
-      withRun(id, io, (run) => run.skip(nodeId, flags.output === undefined ? undefined : parseJsonArgument(flags.output, '--output'))),
+      withRun(id, io, (run) =>
+        run.skip(nodeId, flags.output === undefined ? undefined : parseJsonArgument(flags.output, '--output')),
+      ),
     );
 
   program
@@ -58,7 +64,9 @@ export function registerInterventionCommands(program: Command, io: Output): void
     .argument('<nodeId>')
     .option('--reason <text>', 'why, recorded as the node error')
     .addHelpText('after', '\nExample:\n  weft fail etl-20261121T090000Z-1a2b3c load --reason "source data is corrupt"')
-    .action((id: string, nodeId: string, flags: { reason?: string }) => withRun(id, io, (run) => run.fail(nodeId, flags.reason)));
+    .action((id: string, nodeId: string, flags: { reason?: string }) =>
+      withRun(id, io, (run) => run.fail(nodeId, flags.reason)),
+    );
 
   program
     .command('pause')
@@ -83,7 +91,8 @@ export function registerInterventionCommands(program: Command, io: Output): void
     .action((id: string, flags: { wait?: boolean }) =>
       withRun(id, io, async (run) => {
         await run.cancel();
-        if (!flags.wait) return 'cancellation requested; running nodes are being cancelled, then completed ones compensated';
+        if (!flags.wait)
+          return 'cancellation requested; running nodes are being cancelled, then completed ones compensated';
         const result = await run.result();
         io.out(renderSummary(result));
       }),

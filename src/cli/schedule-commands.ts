@@ -17,13 +17,20 @@ interface TimingFlags {
 }
 
 function timingOf(flags: TimingFlags, allowFixedDelay = true): TriggerTiming {
-  const kinds = [flags.cron !== undefined, flags.every !== undefined, flags.fixedDelay !== undefined].filter(Boolean).length;
-  if (kinds !== 1) throw new WeftUsageError(`Give exactly one of --cron, --every${allowFixedDelay ? ' or --fixed-delay' : ''}.`);
-  if (flags.timezone !== undefined && flags.cron === undefined) throw new WeftUsageError('--timezone goes with --cron.');
+  const kinds = [flags.cron !== undefined, flags.every !== undefined, flags.fixedDelay !== undefined].filter(
+    Boolean,
+  ).length;
+  if (kinds !== 1)
+    throw new WeftUsageError(`Give exactly one of --cron, --every${allowFixedDelay ? ' or --fixed-delay' : ''}.`);
+  if (flags.timezone !== undefined && flags.cron === undefined)
+    throw new WeftUsageError('--timezone goes with --cron.');
   if (flags.offset !== undefined && flags.every === undefined) throw new WeftUsageError('--offset goes with --every.');
   if (flags.cron !== undefined) return { cron: flags.cron, timezone: flags.timezone };
   if (flags.every !== undefined) return { every: flags.every, offset: flags.offset };
-  if (!allowFixedDelay) throw new WeftUsageError('A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.');
+  if (!allowFixedDelay)
+    throw new WeftUsageError(
+      'A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.',
+    );
   return { fixedDelay: flags.fixedDelay! };
 }
 
@@ -38,24 +45,46 @@ export function renderTrigger(v: TriggerView): string {
   ];
   if (v.recentRuns.length) {
     lines.push('  recent runs:');
-    for (const r of v.recentRuns.slice(-10)) lines.push(`    ${r.workflowId} (due ${r.scheduledAt}, started ${r.startedAt}${r.status ? `, ${r.status}` : ''})`);
+    for (const r of v.recentRuns.slice(-10))
+      lines.push(
+        `    ${r.workflowId} (due ${r.scheduledAt}, started ${r.startedAt}${r.status ? `, ${r.status}` : ''})`,
+      );
   }
   return lines.join('\n');
 }
 
 function renderList(views: TriggerView[]): string {
-  if (!views.length) return 'No triggers. Create one with `weft schedule create <file> --cron|--every|--fixed-delay ...`.';
-  const rows = views.map((v) => [v.id, v.kind, v.dag, v.spec, v.paused ? 'PAUSED' : 'active', v.nextRunTimes[0] ?? '', String(v.runs)]);
+  if (!views.length)
+    return 'No triggers. Create one with `weft schedule create <file> --cron|--every|--fixed-delay ...`.';
+  const rows = views.map((v) => [
+    v.id,
+    v.kind,
+    v.dag,
+    v.spec,
+    v.paused ? 'PAUSED' : 'active',
+    v.nextRunTimes[0] ?? '',
+    String(v.runs),
+  ]);
   const header = ['ID', 'KIND', 'DAG', 'SPEC', 'STATE', 'NEXT', 'RUNS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function registerScheduleCommands(program: Command, io: Output): void {
   const schedule = program
     .command('schedule')
     .description('triggers: cron, fixed-rate (--every) and fixed-delay, managed alike')
-    .addHelpText('after', '\nExamples:\n  weft schedule create examples/etl-diamond.json --cron "0 2 * * *" --timezone Europe/Paris --id nightly-etl\n  weft schedule list');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  weft schedule create examples/etl-diamond.json --cron "0 2 * * *" --timezone Europe/Paris --id nightly-etl\n  weft schedule list',
+    );
 
   schedule
     .command('create')
@@ -64,10 +93,16 @@ export function registerScheduleCommands(program: Command, io: Output): void {
     .option('--cron <expr>', 'cron expression: 5 fields, or 6 with seconds first')
     .option('--timezone <tz>', 'IANA time zone of the cron expression (default UTC)')
     .option('--every <duration>', 'fixed rate: a run every <duration>, counted from each start')
-    .option('--offset <duration>', 'with --every: shift the fire times (they are offset + k * every since the Unix epoch)')
+    .option(
+      '--offset <duration>',
+      'with --every: shift the fire times (they are offset + k * every since the Unix epoch)',
+    )
     .option('--fixed-delay <duration>', 'fixed delay: the next run starts <duration> after the previous one ends')
     .option('--id <id>', 'trigger id (default: the document name); runs are <id>-<fire time>')
-    .option('--overlap <policy>', 'skip | buffer-one | buffer-all | cancel-other | terminate-other | allow-all (default skip)')
+    .option(
+      '--overlap <policy>',
+      'skip | buffer-one | buffer-all | cancel-other | terminate-other | allow-all (default skip)',
+    )
     .option('--catchup-window <duration>', 'after an outage, run fire times missed by at most this much (default 1m)')
     .option('--jitter <duration>', 'a random delay up to this much on each fire time')
     .option('--start-at <time>', 'no run before this time (ISO 8601)')
@@ -93,7 +128,11 @@ export function registerScheduleCommands(program: Command, io: Output): void {
       };
       resolveTrigger(timing, policies); // bad input is refused before connecting
       const view = await withClient((weft) =>
-        weft.schedules.create(document, timing, { ...policies, id: flags.id as string | undefined, input: parseInputObject(flags.input as string | undefined) }),
+        weft.schedules.create(document, timing, {
+          ...policies,
+          id: flags.id as string | undefined,
+          input: parseInputObject(flags.input as string | undefined),
+        }),
       );
       io.out(renderTrigger(view));
     });
@@ -119,12 +158,19 @@ export function registerScheduleCommands(program: Command, io: Output): void {
       io.out(flags.json ? JSON.stringify(view, null, 2) : renderTrigger(view));
     });
 
-  const simple = (name: string, description: string, act: (weft: WeftClient, id: string, flags: { note?: string }) => Promise<string>, note = false) => {
+  const simple = (
+    name: string,
+    description: string,
+    act: (weft: WeftClient, id: string, flags: { note?: string }) => Promise<string>,
+    note = false,
+  ) => {
     const cmd = schedule.command(name).description(description).argument('<id>');
     if (note) cmd.option('--note <text>', 'why, shown by describe and the Web UI');
-    cmd.addHelpText('after', `\nExample:\n  weft schedule ${name} nightly-etl`).action(async (id: string, flags: { note?: string }) => {
-      io.out(`${id}: ${await withClient((weft) => act(weft, id, flags))}`);
-    });
+    cmd
+      .addHelpText('after', `\nExample:\n  weft schedule ${name} nightly-etl`)
+      .action(async (id: string, flags: { note?: string }) => {
+        io.out(`${id}: ${await withClient((weft) => act(weft, id, flags))}`);
+      });
   };
   simple('pause', 'stop firing (runs in progress go on)', (w, id, f) => w.schedules.pause(id, f.note), true);
   simple('unpause', 'fire again', (w, id, f) => w.schedules.unpause(id, f.note), true);
@@ -138,9 +184,14 @@ export function registerScheduleCommands(program: Command, io: Output): void {
     .requiredOption('--from <time>', 'start of the range (ISO 8601), inclusive')
     .requiredOption('--to <time>', 'end of the range (ISO 8601), exclusive')
     .option('--overlap <policy>', 'how the backfilled runs overlap (default buffer-all: one after another, in order)')
-    .addHelpText('after', '\nExample:\n  weft schedule backfill nightly-etl --from 2026-11-01T00:00:00Z --to 2026-11-08T00:00:00Z')
+    .addHelpText(
+      'after',
+      '\nExample:\n  weft schedule backfill nightly-etl --from 2026-11-01T00:00:00Z --to 2026-11-08T00:00:00Z',
+    )
     .action(async (id: string, flags: { from: string; to: string; overlap?: OverlapPolicy }) => {
-      const answer = await withClient((weft) => weft.schedules.backfill(id, new Date(flags.from), new Date(flags.to), flags.overlap));
+      const answer = await withClient((weft) =>
+        weft.schedules.backfill(id, new Date(flags.from), new Date(flags.to), flags.overlap),
+      );
       io.out(`${id}: ${answer}`);
     });
 
@@ -153,10 +204,14 @@ export function registerScheduleCommands(program: Command, io: Output): void {
     .option('--offset <duration>', 'with --every')
     .option('--count <n>', 'how many times', '10')
     .option('--from <time>', 'preview after this time instead of now (ISO 8601)')
-    .addHelpText('after', '\nExample:\n  weft schedule preview --cron "30 9 * * MON-FRI" --timezone America/New_York --count 5')
+    .addHelpText(
+      'after',
+      '\nExample:\n  weft schedule preview --cron "30 9 * * MON-FRI" --timezone America/New_York --count 5',
+    )
     .action((flags: TimingFlags & { count: string; from?: string }) => {
       const count = Number(flags.count);
-      if (!Number.isInteger(count) || count < 1 || count > 1000) throw new WeftUsageError('--count must be a whole number from 1 to 1000.');
+      if (!Number.isInteger(count) || count < 1 || count > 1000)
+        throw new WeftUsageError('--count must be a whole number from 1 to 1000.');
       const from = flags.from ? new Date(flags.from) : new Date();
       if (Number.isNaN(from.getTime())) throw new WeftUsageError(`--from "${flags.from}" is not a time; use ISO 8601.`);
       const trigger = resolveTrigger(timingOf(flags, false));

@@ -37,7 +37,10 @@ function addServerFlags(cmd: Command): Command {
     .option('--db <file>', 'SQLite file that keeps runs across restarts', '.weft/temporal.db')
     .option('--headless', 'run without the Web UI')
     .option('--ip <ip>', 'address to bind', '127.0.0.1')
-    .option('--codec-endpoint <url>', 'a codec server the Web UI uses to show encrypted payloads (see `weft codec-server`)');
+    .option(
+      '--codec-endpoint <url>',
+      'a codec server the Web UI uses to show encrypted payloads (see `weft codec-server`)',
+    );
 }
 
 interface WorkerFlags {
@@ -50,7 +53,12 @@ function addWorkerFlags(cmd: Command): Command {
   return cmd
     .option('--task-queue <queue>', 'task queue to poll (default: $WEFT_TASK_QUEUE or "weft")')
     .option('--activities <module>', 'a module whose exported functions become activities (repeatable)', collect, [])
-    .option('--allow-http <host>', 'a host weft.http may call, e.g. api.example.com or *.corp (repeatable)', collect, []);
+    .option(
+      '--allow-http <host>',
+      'a host weft.http may call, e.g. api.example.com or *.corp (repeatable)',
+      collect,
+      [],
+    );
 }
 
 async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
@@ -68,7 +76,10 @@ async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
 /** With WEFT_ENCRYPTION_KEY set, a codec server so the Web UI can show the encrypted payloads. */
 async function startCodec(port: number, origins: string[], io: Output): Promise<Server> {
   const keys = encryptionKeysFromEnv();
-  if (!keys) throw new WeftSetupError('weft codec-server needs WEFT_ENCRYPTION_KEY (the key the workers and clients encrypt with).');
+  if (!keys)
+    throw new WeftSetupError(
+      'weft codec-server needs WEFT_ENCRYPTION_KEY (the key the workers and clients encrypt with).',
+    );
   const server = await startCodecServer({ codec: new EncryptionCodec(keys), port, origins }).catch((err: Error) => {
     throw new WeftSetupError(`The codec server cannot listen on port ${port} (${err.message}); choose another port.`);
   });
@@ -96,7 +107,10 @@ export function registerCodecCommand(program: Command, io: Output): void {
     .description('decode encrypted payloads for the Temporal Web UI (needs WEFT_ENCRYPTION_KEY)')
     .option('--port <n>', 'port to listen on (loopback only)', toPort, 8888)
     .option('--ui-origin <url>', 'the Web UI origin allowed to call it (repeatable)', collect, [])
-    .addHelpText('after', '\nExample:\n  WEFT_ENCRYPTION_KEY=... weft codec-server --port 8888 --ui-origin http://127.0.0.1:8233\n  weft server --codec-endpoint http://127.0.0.1:8888')
+    .addHelpText(
+      'after',
+      '\nExample:\n  WEFT_ENCRYPTION_KEY=... weft codec-server --port 8888 --ui-origin http://127.0.0.1:8233\n  weft server --codec-endpoint http://127.0.0.1:8888',
+    )
     .action(async (flags: { port: number; uiOrigin: string[] }) => {
       const origins = flags.uiOrigin.length ? flags.uiOrigin : ['http://127.0.0.1:8233', 'http://localhost:8233'];
       const codec = await startCodec(flags.port, origins, io);
@@ -115,11 +129,15 @@ export interface DevHooks {
 }
 
 export function registerServerCommands(program: Command, io: Output, hooks: DevHooks = {}): void {
-  addServerFlags(program.command('server').description('run the Temporal dev server with the Web UI and Weft search attributes'))
+  addServerFlags(
+    program.command('server').description('run the Temporal dev server with the Web UI and Weft search attributes'),
+  )
     .addHelpText('after', '\nExample:\n  weft server --port 7233 --db .weft/temporal.db')
     .action(async (flags: ServerFlags) => {
       const server = await startServer(flags, io);
-      io.err(`Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI at ${server.uiUrl}` : ''}; data in ${resolve(flags.db)}.`);
+      io.err(
+        `Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI at ${server.uiUrl}` : ''}; data in ${resolve(flags.db)}.`,
+      );
       io.err('Press Ctrl-C to stop.');
       onShutdownSignal(() => server.stop());
       const code = await server.exited;
@@ -127,17 +145,26 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
     });
 
   addWorkerFlags(program.command('worker').description('run a worker with the built-in activities plus your modules'))
-    .addHelpText('after', '\nExample:\n  weft worker --task-queue weft --activities ./dist/activities.js --allow-http api.example.com')
+    .addHelpText(
+      'after',
+      '\nExample:\n  weft worker --task-queue weft --activities ./dist/activities.js --allow-http api.example.com',
+    )
     .action(async (flags: WorkerFlags) => {
       const config = connectionConfigFromEnv();
       const { worker, connection } = await startWorker(config, flags);
-      io.err(`Worker polling task queue "${flags.taskQueue ?? config.taskQueue}" on ${config.address}. Press Ctrl-C to stop.`);
+      io.err(
+        `Worker polling task queue "${flags.taskQueue ?? config.taskQueue}" on ${config.address}. Press Ctrl-C to stop.`,
+      );
       onShutdownSignal(() => worker.shutdown());
       await worker.run();
       await connection.close();
     });
 
-  addWorkerFlags(addServerFlags(program.command('dev').description('the embedded default: dev server, Web UI and a worker together')))
+  addWorkerFlags(
+    addServerFlags(
+      program.command('dev').description('the embedded default: dev server, Web UI and a worker together'),
+    ),
+  )
     .option('--example <file>', 'run this DAG document once everything is up and print its result')
     .option('--exit', 'exit after the example instead of serving (default when CI=true)')
     .addHelpText('after', '\nExample:\n  weft dev --example examples/etl-diamond.json')
@@ -147,16 +174,21 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
       let codec: Server | undefined;
       if (base.dataConverter && !process.env.TEMPORAL_ADDRESS && !flags.headless && !flags.codecEndpoint) {
         const uiPort = flags.uiPort ?? flags.port + 1000;
-        codec = await startCodec(uiPort + 1, [`http://${flags.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`], io);
+        codec = await startCodec(
+          uiPort + 1,
+          [`http://${flags.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+          io,
+        );
         // The codec server listens on loopback only and answers loopback names: with --ip 0.0.0.0 the UI's
         // browser must still call it as 127.0.0.1 (it decrypts, so it stays off the network).
         const codecHost = flags.ip === '0.0.0.0' || flags.ip === '::' ? '127.0.0.1' : flags.ip;
         flags.codecEndpoint = `http://${codecHost}:${uiPort + 1}`;
       }
-      if (!process.env.TEMPORAL_ADDRESS) server = await startServer(flags, io).catch((err) => {
-        codec?.close();
-        throw err;
-      });
+      if (!process.env.TEMPORAL_ADDRESS)
+        server = await startServer(flags, io).catch((err) => {
+          codec?.close();
+          throw err;
+        });
       const uiUrl = base.uiUrl ?? server?.uiUrl ?? guessUiUrl(base.address);
       const config: WeftConnectionConfig = { ...base, address: server?.address ?? base.address, uiUrl };
       let started: Awaited<ReturnType<typeof startWorker>>;
@@ -189,11 +221,13 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
       );
       let exitCode: number | void = 0;
       if (flags.example && hooks.afterStart) {
-        exitCode = await hooks.afterStart({ ...config, taskQueue: flags.taskQueue ?? config.taskQueue }, flags.example).catch(async (err) => {
-          await stopAll();
-          await running;
-          throw err;
-        });
+        exitCode = await hooks
+          .afterStart({ ...config, taskQueue: flags.taskQueue ?? config.taskQueue }, flags.example)
+          .catch(async (err) => {
+            await stopAll();
+            await running;
+            throw err;
+          });
       }
       if (flags.exit || process.env.CI === 'true' || process.env.CI === '1') {
         await stopAll();

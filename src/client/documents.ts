@@ -11,7 +11,9 @@ export function readText(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new WeftUsageError(code === 'ENOENT' ? `There is no file "${path}".` : `Cannot read "${path}": ${(err as Error).message}`);
+    throw new WeftUsageError(
+      code === 'ENOENT' ? `There is no file "${path}".` : `Cannot read "${path}": ${(err as Error).message}`,
+    );
   }
 }
 

@@ -6,22 +6,34 @@ function duration(node: NodeResult): string {
   if (!node.startedAt) return '';
   const end = node.endedAt ? Date.parse(node.endedAt) : Date.now();
   const ms = Math.max(0, end - Date.parse(node.startedAt));
-  return ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return ms < 1000
+    ? `${ms}ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)}s`
+      : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 function detail(node: NodeResult): string {
   const parts: string[] = [];
   if (node.error) parts.push(node.error.type ? `${node.error.type}: ${node.error.message}` : node.error.message);
   else if (node.reason) parts.push(node.reason);
-  if (node.compensation?.status === 'COMPENSATION_FAILED') parts.push(`compensation failed: ${node.compensation.error?.message}`);
-  if (node.outputOmitted !== undefined) parts.push(`output of ${node.outputOmitted} characters left out of the result (it is in the run's history)`);
+  if (node.compensation?.status === 'COMPENSATION_FAILED')
+    parts.push(`compensation failed: ${node.compensation.error?.message}`);
+  if (node.outputOmitted !== undefined)
+    parts.push(`output of ${node.outputOmitted} characters left out of the result (it is in the run's history)`);
   return parts.join('; ').replace(/\s+/g, ' ');
 }
 
 /** Columns sized to their content; the detail column is cut to keep rows on one line. */
 export function renderNodeTable(view: Pick<WeftRunView, 'nodes'>, width = 120): string {
   const header = ['NODE', 'STATUS', 'ATTEMPTS', 'TIME', 'DETAIL'];
-  const rows = Object.entries(view.nodes).map(([id, n]) => [id, n.status, n.attempts ? String(n.attempts) : '', duration(n), detail(n)]);
+  const rows = Object.entries(view.nodes).map(([id, n]) => [
+    id,
+    n.status,
+    n.attempts ? String(n.attempts) : '',
+    duration(n),
+    detail(n),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fixed = widths.slice(0, 4).reduce((a, b) => a + b + 2, 0);
   widths[4] = Math.max(10, Math.min(widths[4], width - fixed));
@@ -33,14 +45,22 @@ export function renderNodeTable(view: Pick<WeftRunView, 'nodes'>, width = 120): 
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function renderSummary(result: Pick<WeftRunResult, 'workflowId' | 'status' | 'error' | 'compensation' | 'dag'>): string {
+export function renderSummary(
+  result: Pick<WeftRunResult, 'workflowId' | 'status' | 'error' | 'compensation' | 'dag'>,
+): string {
   const lines = [`${result.dag ? result.dag + ' ' : ''}run ${result.workflowId}: ${result.status}`];
   if (result.error && result.status !== 'SUCCEEDED') {
-    lines.push(result.error.nodeId ? `  node "${result.error.nodeId}" failed: ${result.error.message}` : `  ${result.error.message}`);
+    lines.push(
+      result.error.nodeId
+        ? `  node "${result.error.nodeId}" failed: ${result.error.message}`
+        : `  ${result.error.message}`,
+    );
   }
   if (result.compensation) {
     const { compensated, failed } = result.compensation;
-    lines.push(`  compensated: ${compensated.length ? compensated.join(', ') : 'none'}${failed.length ? `; compensation failed: ${failed.join(', ')}` : ''}`);
+    lines.push(
+      `  compensated: ${compensated.length ? compensated.join(', ') : 'none'}${failed.length ? `; compensation failed: ${failed.join(', ')}` : ''}`,
+    );
   }
   return lines.join('\n');
 }

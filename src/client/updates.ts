@@ -19,9 +19,12 @@ export async function sendUpdate(handle: WorkflowHandle, name: string, arg?: obj
   const updateId = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await (arg ? handle.executeUpdate(name, { updateId, args: [arg] }) : handle.executeUpdate(name, { updateId }))) as string;
+      return (await (arg
+        ? handle.executeUpdate(name, { updateId, args: [arg] })
+        : handle.executeUpdate(name, { updateId }))) as string;
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new WeftUsageError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`);
+      if (err instanceof WorkflowUpdateFailedError)
+        throw new WeftUsageError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`);
       if (attempt >= ATTEMPTS || !isAbortedUpdate(err)) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }

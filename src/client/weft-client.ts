@@ -66,7 +66,12 @@ export class WeftClient {
     if (options.historyLimit !== undefined && !(Number.isInteger(options.historyLimit) && options.historyLimit >= 1)) {
       throw new WeftUsageError(`historyLimit must be a whole number of events >= 1, got ${options.historyLimit}.`);
     }
-    const args: WeftDagInput = { document, input: options.input, searchAttributes: missing.length === 0, historyLimit: options.historyLimit };
+    const args: WeftDagInput = {
+      document,
+      input: options.input,
+      searchAttributes: missing.length === 0,
+      historyLimit: options.historyLimit,
+    };
     await this.checkPayloadSize(args);
     const workflowId = options.workflowId ?? defaultWorkflowId(doc.name);
     try {
@@ -77,13 +82,20 @@ export class WeftClient {
         staticSummary: `${doc.name}${doc.description ? ` — ${doc.description.split('\n')[0]}` : ''}`,
         staticDetails: describeDocument(doc),
         ...(missing.length === 0
-          ? { typedSearchAttributes: [{ key: WeftDagKey, value: doc.name }, { key: WeftStatusKey, value: 'RUNNING' }] }
+          ? {
+              typedSearchAttributes: [
+                { key: WeftDagKey, value: doc.name },
+                { key: WeftStatusKey, value: 'RUNNING' },
+              ],
+            }
           : {}),
       });
       return new WeftRun(this, handle, handle.firstExecutionRunId);
     } catch (err) {
       if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
-        throw new WeftUsageError(`A run with workflow id "${workflowId}" is already running; choose another --id or wait for it to end.`);
+        throw new WeftUsageError(
+          `A run with workflow id "${workflowId}" is already running; choose another --id or wait for it to end.`,
+        );
       }
       throw explainError(err, this.config) ?? err;
     }
@@ -206,7 +218,9 @@ export class WeftRun {
   /** The `state` query of a closed run (a worker replays it); undefined when no worker answers in time. */
   private async closedState(): Promise<WeftRunView | undefined> {
     try {
-      return (await this.weft.temporal.withDeadline(Date.now() + 10_000, () => this.handle.query('state'))) as WeftRunView;
+      return (await this.weft.temporal.withDeadline(Date.now() + 10_000, () =>
+        this.handle.query('state'),
+      )) as WeftRunView;
     } catch {
       return undefined;
     }
@@ -224,7 +238,14 @@ export class WeftRun {
         }
       }
       const result = await this.result();
-      return { workflowId: result.workflowId, runId: result.runId, dag: result.dag, status: result.status, nodes: result.nodes, compensation: result.compensation };
+      return {
+        workflowId: result.workflowId,
+        runId: result.runId,
+        dag: result.dag,
+        status: result.status,
+        nodes: result.nodes,
+        compensation: result.compensation,
+      };
     } catch (err) {
       throw explainError(err, this.weft.config) ?? err;
     }
@@ -241,9 +262,15 @@ export class WeftRun {
     const terminate = `\`temporal workflow terminate --workflow-id ${this.workflowId}${namespace === 'default' ? '' : ` --namespace ${namespace}`}\``;
     if (code === GRPC_STATUS.FAILED_PRECONDITION) {
       const { history } = await service
-        .getWorkflowExecutionHistoryReverse({ namespace, execution: { workflowId: this.workflowId, runId }, maximumPageSize: 20 })
+        .getWorkflowExecutionHistoryReverse({
+          namespace,
+          execution: { workflowId: this.workflowId, runId },
+          maximumPageSize: 20,
+        })
         .catch(() => ({ history: undefined }));
-      const last = history?.events?.find((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskCompletedEventAttributes);
+      const last = history?.events?.find(
+        (e) => e.workflowTaskFailedEventAttributes || e.workflowTaskCompletedEventAttributes,
+      );
       const failed = last?.workflowTaskFailedEventAttributes;
       if (!failed) return undefined;
       const why = failed.failure?.message ?? 'no reason given';
@@ -264,7 +291,11 @@ export class WeftRun {
     }
     if (code === GRPC_STATUS.DEADLINE_EXCEEDED) {
       const queue = await service
-        .describeTaskQueue({ namespace, taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL }, taskQueueType: TASK_QUEUE_TYPE_WORKFLOW })
+        .describeTaskQueue({
+          namespace,
+          taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+        })
         .catch(() => undefined);
       if (queue && !queue.pollers?.length) {
         return new WeftSetupError(
@@ -356,7 +387,9 @@ export class WeftRun {
   private async ensureOpen(action: string) {
     const description = await this.describeDagRun();
     if (description.status.name !== 'RUNNING') {
-      throw new WeftUsageError(`The run "${this.workflowId}" has already ended (${description.status.name}); it takes no ${action}.`);
+      throw new WeftUsageError(
+        `The run "${this.workflowId}" has already ended (${description.status.name}); it takes no ${action}.`,
+      );
     }
     return description;
   }
@@ -408,7 +441,10 @@ export function resultFromFailure(err: unknown): WeftRunResult | undefined {
 }
 
 export function defaultWorkflowId(name: string, at: Date = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${name}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -416,7 +452,8 @@ export function defaultWorkflowId(name: string, at: Date = new Date()): string {
 function describeDocument(doc: WeftDocument): string {
   const lines = [doc.description ?? '', '', `**${doc.nodes.length} nodes**`, ''];
   for (const node of doc.nodes) {
-    const what = node.type === 'activity' ? node.activity : node.type === 'workflow' ? `workflow ${node.workflow}` : node.type;
+    const what =
+      node.type === 'activity' ? node.activity : node.type === 'workflow' ? `workflow ${node.workflow}` : node.type;
     const deps = node.dependsOn.length ? ` ← ${node.dependsOn.join(', ')}` : '';
     lines.push(`- \`${node.id}\` (${what})${deps}`);
   }

@@ -25,7 +25,9 @@ const fromJson = (p: JsonPayload): Payload => ({
 });
 
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -80,8 +82,11 @@ function readPayloads(body: string): JsonPayload[] | string {
       typeof p === 'object' &&
       (p.data === undefined || typeof p.data === 'string') &&
       (p.metadata === undefined ||
-        (!!p.metadata && typeof p.metadata === 'object' && Object.values(p.metadata as object).every((v) => typeof v === 'string')));
-    if (!ok) return `Payload ${i} of the request body is not {"metadata": {"key": "base64"}, "data": "base64"}; send ${SHAPE}.`;
+        (!!p.metadata &&
+          typeof p.metadata === 'object' &&
+          Object.values(p.metadata as object).every((v) => typeof v === 'string')));
+    if (!ok)
+      return `Payload ${i} of the request body is not {"metadata": {"key": "base64"}, "data": "base64"}; send ${SHAPE}.`;
   }
   return payloads as JsonPayload[];
 }
@@ -119,7 +124,11 @@ export function startCodecServer(options: CodecServerOptions): Promise<Server> {
     }
     const origin = req.headers.origin;
     if (origin && !options.origins.includes(origin)) {
-      return answer(res, 403, `The origin ${origin} may not call this codec server; allow the Web UI's origin with --ui-origin.`);
+      return answer(
+        res,
+        403,
+        `The origin ${origin} may not call this codec server; allow the Web UI's origin with --ui-origin.`,
+      );
     }
     if (origin) {
       res.setHeader('access-control-allow-origin', origin);
@@ -130,16 +139,27 @@ export function startCodecServer(options: CodecServerOptions): Promise<Server> {
     }
     if (req.method === 'OPTIONS') return void res.writeHead(204).end(); // preflights carry no credentials
     if (!authorized(req)) {
-      return answer(res, 401, 'This codec server needs the token it was started with, as "Authorization: Bearer <token>".', {
-        'www-authenticate': 'Bearer',
-      });
+      return answer(
+        res,
+        401,
+        'This codec server needs the token it was started with, as "Authorization: Bearer <token>".',
+        {
+          'www-authenticate': 'Bearer',
+        },
+      );
     }
     const action = req.url?.endsWith('/decode') ? 'decode' : req.url?.endsWith('/encode') ? 'encode' : undefined;
-    if (req.method !== 'POST' || !action) return answer(res, 404, 'This codec server answers POST /decode and POST /encode.');
+    if (req.method !== 'POST' || !action)
+      return answer(res, 404, 'This codec server answers POST /decode and POST /encode.');
     const tooLarge = () =>
-      answer(res, 413, `The request body is larger than this codec server accepts (${maxBody} bytes); decode fewer payloads at a time.`, {
-        connection: 'close',
-      });
+      answer(
+        res,
+        413,
+        `The request body is larger than this codec server accepts (${maxBody} bytes); decode fewer payloads at a time.`,
+        {
+          connection: 'close',
+        },
+      );
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBody) {
       req.resume(); // read and drop the body, so the client sees the answer rather than a reset
@@ -165,7 +185,9 @@ export function startCodecServer(options: CodecServerOptions): Promise<Server> {
       if (typeof payloads === 'string') return answer(res, 400, payloads);
       try {
         const result = await options.codec[action](payloads.map(fromJson));
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ payloads: result.map(toJson) }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ payloads: result.map(toJson) }));
       } catch (err) {
         answer(res, 400, `The payloads cannot be ${action}d: ${(err as Error).message}`);
       }

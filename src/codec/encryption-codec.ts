@@ -28,14 +28,20 @@ export interface EncryptionKeys {
 
 function parseKey(value: string, what: string): Buffer {
   const key = Buffer.from(value.trim(), 'base64');
-  if (key.length !== 32) throw new WeftSetupError(`${what} must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`); it is ${key.length} bytes.`);
+  if (key.length !== 32)
+    throw new WeftSetupError(
+      `${what} must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`); it is ${key.length} bytes.`,
+    );
   return key;
 }
 
 /** The keys from the environment, or undefined when encryption is off. */
 export function encryptionKeysFromEnv(env: NodeJS.ProcessEnv = process.env): EncryptionKeys | undefined {
   if (!env.WEFT_ENCRYPTION_KEY) return undefined;
-  const current = { id: env.WEFT_ENCRYPTION_KEY_ID || 'default', key: parseKey(env.WEFT_ENCRYPTION_KEY, 'WEFT_ENCRYPTION_KEY') };
+  const current = {
+    id: env.WEFT_ENCRYPTION_KEY_ID || 'default',
+    key: parseKey(env.WEFT_ENCRYPTION_KEY, 'WEFT_ENCRYPTION_KEY'),
+  };
   const all = new Map<string, Buffer>([[current.id, current.key]]);
   for (const entry of (env.WEFT_DECRYPTION_KEYS ?? '').split(',').filter(Boolean)) {
     const [id, value] = entry.split(':');
@@ -55,20 +61,31 @@ export class EncryptionCodec implements PayloadCodec {
       // The whole payload (metadata and data) is sealed, so even its encoding does not show.
       const plain = Buffer.from(JSON.stringify({ metadata: mapOf(payload.metadata), data: b64(payload.data) }));
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { encoding: encoder.encode(ENCODING), 'encryption-key-id': encoder.encode(this.keys.current.id) }, data: sealed };
+      return {
+        metadata: { encoding: encoder.encode(ENCODING), 'encryption-key-id': encoder.encode(this.keys.current.id) },
+        data: sealed,
+      };
     });
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       if (!payload.metadata?.encoding || decoder.decode(payload.metadata.encoding) !== ENCODING) return payload;
-      const keyId = payload.metadata['encryption-key-id'] ? decoder.decode(payload.metadata['encryption-key-id']) : 'default';
+      const keyId = payload.metadata['encryption-key-id']
+        ? decoder.decode(payload.metadata['encryption-key-id'])
+        : 'default';
       const key = this.keys.all.get(keyId);
-      if (!key) throw new WeftSetupError(`A payload was encrypted with key "${keyId}", which this process does not have; add it to WEFT_DECRYPTION_KEYS.`);
+      if (!key)
+        throw new WeftSetupError(
+          `A payload was encrypted with key "${keyId}", which this process does not have; add it to WEFT_DECRYPTION_KEYS.`,
+        );
       const sealed = Buffer.from(payload.data ?? new Uint8Array());
       const decipher = createDecipheriv(ALGORITHM, key, sealed.subarray(0, IV_BYTES));
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       const parsed = JSON.parse(plain.toString()) as { metadata: Record<string, string>; data: string };
       return {
         metadata: Object.fromEntries(Object.entries(parsed.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
@@ -87,7 +104,9 @@ function mapOf(metadata: Payload['metadata']): Record<string, string> {
 }
 
 /** The data converter option for clients and workers: encryption when WEFT_ENCRYPTION_KEY is set. */
-export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): { payloadCodecs: PayloadCodec[] } | undefined {
+export function dataConverterFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): { payloadCodecs: PayloadCodec[] } | undefined {
   const keys = encryptionKeysFromEnv(env);
   return keys ? { payloadCodecs: [new EncryptionCodec(keys)] } : undefined;
 }

@@ -35,7 +35,12 @@ type OutputOf<F> = F extends (...args: any[]) => infer R ? Awaited<R> : unknown;
 export interface BuiltinActivities {
   'weft.echo': (input: any) => Promise<any>;
   'weft.sleep': (input: { ms: number }) => Promise<{ sleptMs: number }>;
-  'weft.fail': (input?: { message?: string; type?: string; failTimes?: number; nonRetryable?: boolean }) => Promise<{ attempt: number }>;
+  'weft.fail': (input?: {
+    message?: string;
+    type?: string;
+    failTimes?: number;
+    nonRetryable?: boolean;
+  }) => Promise<{ attempt: number }>;
   'weft.http': (input: {
     url: string;
     method?: string;
@@ -56,7 +61,13 @@ export interface RunFacts {
 
 /** What a node's input (or condition) may read: upstream nodes, the run's input, the run. */
 export interface BuildContext<Nodes, In> {
-  nodes: { [K in keyof Nodes]: { output: RefTree<Nodes[K]>; status: Ref<NodeStatus>; error: RefTree<{ message: string; type: string | null } | null> } };
+  nodes: {
+    [K in keyof Nodes]: {
+      output: RefTree<Nodes[K]>;
+      status: Ref<NodeStatus>;
+      error: RefTree<{ message: string; type: string | null } | null>;
+    };
+  };
   input: RefTree<In>;
   run: RefTree<RunFacts>;
 }
@@ -75,7 +86,10 @@ interface CommonOptions<Nodes, In> {
 
 type ActivityName<A> = keyof A & string;
 
-export interface ActivityOptions<A extends ActivityInterface, F, Nodes, In, Self extends string> extends CommonOptions<Nodes, In> {
+export interface ActivityOptions<A extends ActivityInterface, F, Nodes, In, Self extends string> extends CommonOptions<
+  Nodes,
+  In
+> {
   input?: Given<InputOf<F>, Nodes, In>;
   retry?: RetrySpec;
   timeout?: TimeoutSpec;
@@ -110,7 +124,10 @@ export interface WorkflowNodeOptions<W extends AnyFunction, Nodes, In> extends C
 }
 
 /** A built document with the types of its input and output attached (for `executeDag`). */
-export type TypedDag<Out = unknown, In = Record<string, unknown>> = WeftDocumentInput & { readonly __output?: Out; readonly __input?: In };
+export type TypedDag<Out = unknown, In = Record<string, unknown>> = WeftDocumentInput & {
+  readonly __output?: Out;
+  readonly __input?: In;
+};
 
 type NewId<Id extends string, Nodes> = Id extends keyof Nodes ? never : Id;
 
@@ -139,11 +156,15 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
   }
 
   private given(value: unknown): unknown {
-    const resolved = typeof value === 'function' ? (value as (ctx: BuildContext<Nodes, In>) => unknown)(this.context()) : value;
+    const resolved =
+      typeof value === 'function' ? (value as (ctx: BuildContext<Nodes, In>) => unknown)(this.context()) : value;
     return serializeTemplated(resolved);
   }
 
-  private add<Id extends string, O>(node: Record<string, unknown>, common: CommonOptions<Nodes, In>): DagBuilder<A, Nodes & Record<Id, O>, In, Out> {
+  private add<Id extends string, O>(
+    node: Record<string, unknown>,
+    common: CommonOptions<Nodes, In>,
+  ): DagBuilder<A, Nodes & Record<Id, O>, In, Out> {
     const when = common.when;
     const { id, type, ...rest } = node;
     this.nodes.push(
@@ -153,7 +174,12 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
         description: common.description,
         dependsOn: common.dependsOn?.length ? [...common.dependsOn] : undefined,
         trigger: common.trigger,
-        when: when === undefined ? undefined : typeof when === 'string' ? when : expressionOf(typeof when === 'function' ? when(this.context()) : when),
+        when:
+          when === undefined
+            ? undefined
+            : typeof when === 'string'
+              ? when
+              : expressionOf(typeof when === 'function' ? when(this.context()) : when),
         onFailure: common.onFailure,
         ...rest,
       }),
@@ -176,14 +202,23 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
         retry: options.retry,
         timeout: options.timeout,
         taskQueue: options.taskQueue,
-        compensate: compensate && dropUndefined({ ...compensate, input: compensate.input === undefined ? undefined : this.given(compensate.input) }),
+        compensate:
+          compensate &&
+          dropUndefined({
+            ...compensate,
+            input: compensate.input === undefined ? undefined : this.given(compensate.input),
+          }),
       },
       options,
     );
   }
 
   /** A durable timer. */
-  sleep<Id extends string>(id: NewId<Id, Nodes>, duration: Duration, options: CommonOptions<Nodes, In> = {}): DagBuilder<A, Nodes & Record<Id, null>, In, Out> {
+  sleep<Id extends string>(
+    id: NewId<Id, Nodes>,
+    duration: Duration,
+    options: CommonOptions<Nodes, In> = {},
+  ): DagBuilder<A, Nodes & Record<Id, null>, In, Out> {
     return this.add<Id, null>({ id, type: 'sleep', duration }, options);
   }
 
@@ -192,7 +227,10 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
     id: NewId<Id, Nodes>,
     options: CommonOptions<Nodes, In> & { timeout?: Duration; onTimeout?: 'reject' | 'approve' } = {},
   ): DagBuilder<A, Nodes & Record<Id, Data>, In, Out> {
-    return this.add<Id, Data>({ id, type: 'approval', timeout: options.timeout, onTimeout: options.onTimeout }, options);
+    return this.add<Id, Data>(
+      { id, type: 'approval', timeout: options.timeout, onTimeout: options.onTimeout },
+      options,
+    );
   }
 
   /** A child workflow, e.g. one written in TypeScript: pass the function, or `workflowRef<typeof fn>('name')`. */
@@ -250,6 +288,9 @@ function dropUndefined<T extends Record<string, unknown>>(value: T): T {
 }
 
 /** Starts a typed DAG. `A` is your activities' type: `dag<typeof activities>('name')`. */
-export function dag<A extends ActivityInterface = {}, In = Record<string, unknown>>(name: string, options: DagOptions<In> = {}): DagBuilder<A, {}, In, null> {
+export function dag<A extends ActivityInterface = {}, In = Record<string, unknown>>(
+  name: string,
+  options: DagOptions<In> = {},
+): DagBuilder<A, {}, In, null> {
   return new DagBuilder<A, {}, In, null>(name, options);
 }

@@ -11,7 +11,8 @@ import ms from 'ms';
 
 export type Duration = string | number;
 
-export type DurationResult = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly reason: string };
+export type DurationResult =
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly reason: string };
 
 /** protobuf's Duration caps at 315,576,000,000 seconds (10,000 years); the server refuses anything longer. */
 export const MAX_DURATION_MS = 315_576_000_000_000;
@@ -35,7 +36,10 @@ export function parseDuration(value: unknown): DurationResult {
     return { ok: false, reason: `${what} is not a duration; ${EXAMPLES}` };
   }
   if (millis <= 0) {
-    return { ok: false, reason: `${JSON.stringify(value)} is not a positive duration; durations must be greater than zero` };
+    return {
+      ok: false,
+      reason: `${JSON.stringify(value)} is not a positive duration; durations must be greater than zero`,
+    };
   }
   if (millis > MAX_DURATION_MS) {
     return { ok: false, reason: `${JSON.stringify(value)} is longer than Temporal allows (10,000 years)` };

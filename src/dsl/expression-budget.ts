@@ -50,7 +50,10 @@ export class Budget {
   depth = 0;
   work = 0;
   /** Binary operators under way whose operands are checked (see expression-engine.ts, `checkOperands`). */
-  readonly operands: Array<{ readonly node: { readonly value?: unknown } & Readonly<Record<string, unknown>>; lhs: unknown }> = [];
+  readonly operands: Array<{
+    readonly node: { readonly value?: unknown } & Readonly<Record<string, unknown>>;
+    lhs: unknown;
+  }> = [];
   readonly limits: EvaluationLimits;
 
   constructor(limits?: Partial<EvaluationLimits>) {
@@ -59,7 +62,9 @@ export class Budget {
 
   enter(): void {
     if (++this.steps > this.limits.maxSteps) {
-      throw new LimitExceeded(`evaluation took more than ${this.limits.maxSteps} steps (unbounded recursion, or a loop over too much data?)`);
+      throw new LimitExceeded(
+        `evaluation took more than ${this.limits.maxSteps} steps (unbounded recursion, or a loop over too much data?)`,
+      );
     }
     if (++this.depth > this.limits.maxDepth) {
       throw new LimitExceeded(`evaluation nested more than ${this.limits.maxDepth} levels deep (unbounded recursion?)`);
@@ -73,16 +78,20 @@ export class Budget {
   charge(units: number, what: string): void {
     this.work += units;
     if (this.work > this.limits.maxWork) {
-      throw new LimitExceeded(`evaluation did more than ${this.limits.maxWork} units of work on data (${what}); pass less data to the expression, or do the work in an activity`);
+      throw new LimitExceeded(
+        `evaluation did more than ${this.limits.maxWork} units of work on data (${what}); pass less data to the expression, or do the work in an activity`,
+      );
     }
   }
 
   checkString(length: number, what: string): void {
-    if (length > this.limits.maxStringLength) throw new LimitExceeded(`${what} would be longer than ${this.limits.maxStringLength} characters`);
+    if (length > this.limits.maxStringLength)
+      throw new LimitExceeded(`${what} would be longer than ${this.limits.maxStringLength} characters`);
   }
 
   checkArray(length: number, what: string): void {
-    if (length > this.limits.maxArrayLength) throw new LimitExceeded(`${what} would have more than ${this.limits.maxArrayLength} items`);
+    if (length > this.limits.maxArrayLength)
+      throw new LimitExceeded(`${what} would have more than ${this.limits.maxArrayLength} items`);
   }
 
   /** Checks a step's result and charges what building it cost. */

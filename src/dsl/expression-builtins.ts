@@ -47,13 +47,16 @@ const SPECIAL: Readonly<Record<string, Check>> = {
     if (typeof str !== 'string' || typeof pattern !== 'string' || pattern === '') return;
     const most = typeof limit === 'number' ? limit : Number.POSITIVE_INFINITY;
     let count = 0;
-    for (let at = str.indexOf(pattern); at !== -1 && count < most; at = str.indexOf(pattern, at + pattern.length)) count++;
+    for (let at = str.indexOf(pattern); at !== -1 && count < most; at = str.indexOf(pattern, at + pattern.length))
+      count++;
     budget.checkString(str.length + count * (lengthOf(replacement) - pattern.length), 'the result of $replace');
     budget.charge(8 * count, '$replace');
   },
   join: (budget, [strs, separator]) => {
     const items = Array.isArray(strs) ? strs : [strs];
-    const total = items.reduce<number>((sum, item) => sum + lengthOf(item), 0) + lengthOf(separator) * Math.max(0, items.length - 1);
+    const total =
+      items.reduce<number>((sum, item) => sum + lengthOf(item), 0) +
+      lengthOf(separator) * Math.max(0, items.length - 1);
     budget.checkString(total, 'the result of $join');
     budget.charge(items.length + Math.ceil(total / 32), '$join');
   },
@@ -65,16 +68,72 @@ const SPECIAL: Readonly<Record<string, Check>> = {
 };
 
 /** Built-ins that do constant work; left as they are. */
-const CONSTANT = new Set(['boolean', 'not', 'exists', 'type', 'error', 'assert', 'floor', 'ceil', 'round', 'abs', 'sqrt', 'power', 'number']);
+const CONSTANT = new Set([
+  'boolean',
+  'not',
+  'exists',
+  'type',
+  'error',
+  'assert',
+  'floor',
+  'ceil',
+  'round',
+  'abs',
+  'sqrt',
+  'power',
+  'number',
+]);
 /** Refused altogether (expression-engine.ts says why); not wrapped. */
 const REFUSED = new Set(['eval', 'now', 'millis', 'random', 'shuffle']);
 
 const NAMES = [
-  'sum', 'count', 'max', 'min', 'average', 'string', 'substring', 'substringBefore', 'substringAfter', 'lowercase',
-  'uppercase', 'length', 'trim', 'pad', 'match', 'contains', 'replace', 'split', 'join', 'formatNumber', 'formatBase',
-  'formatInteger', 'parseInteger', 'map', 'zip', 'filter', 'single', 'reduce', 'sift', 'keys', 'lookup', 'append',
-  'spread', 'merge', 'reverse', 'each', 'sort', 'distinct', 'base64encode', 'base64decode', 'encodeUrlComponent',
-  'encodeUrl', 'decodeUrlComponent', 'decodeUrl', 'toMillis', 'fromMillis', 'clone',
+  'sum',
+  'count',
+  'max',
+  'min',
+  'average',
+  'string',
+  'substring',
+  'substringBefore',
+  'substringAfter',
+  'lowercase',
+  'uppercase',
+  'length',
+  'trim',
+  'pad',
+  'match',
+  'contains',
+  'replace',
+  'split',
+  'join',
+  'formatNumber',
+  'formatBase',
+  'formatInteger',
+  'parseInteger',
+  'map',
+  'zip',
+  'filter',
+  'single',
+  'reduce',
+  'sift',
+  'keys',
+  'lookup',
+  'append',
+  'spread',
+  'merge',
+  'reverse',
+  'each',
+  'sort',
+  'distinct',
+  'base64encode',
+  'base64decode',
+  'encodeUrlComponent',
+  'encodeUrl',
+  'decodeUrlComponent',
+  'decodeUrl',
+  'toMillis',
+  'fromMillis',
+  'clone',
 ].filter((name) => !CONSTANT.has(name) && !REFUSED.has(name));
 
 /**
@@ -92,13 +151,15 @@ function distinct(this: unknown, arr: unknown): unknown {
     out.push(value);
   }
   // JSONata marks its sequences; keep the input's kind so singletons unwrap as before.
-  if ((arr as { sequence?: boolean }).sequence === true) Object.defineProperty(out, 'sequence', { value: true, enumerable: false, writable: true });
+  if ((arr as { sequence?: boolean }).sequence === true)
+    Object.defineProperty(out, 'sequence', { value: true, enumerable: false, writable: true });
   return out;
 }
 
 /** JSON with object keys sorted, so deep-equal values give the same text; bounded in depth like results. */
 function canonical(value: unknown, depth = 0): string {
-  if (depth > MAX_JSON_DEPTH) throw new LimitExceeded(`$distinct met a value nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (depth > MAX_JSON_DEPTH)
+    throw new LimitExceeded(`$distinct met a value nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value)) return `[${value.map((item) => canonical(item, depth + 1)).join(',')}]`;
   const keys = Object.keys(value).sort();

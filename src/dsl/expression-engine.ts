@@ -92,8 +92,7 @@ export const FORBIDDEN_FIELDS: ReadonlySet<string> = new Set(['__proto__', 'cons
 export type Ast = { readonly type: string; readonly value?: unknown } & Readonly<Record<string, unknown>>;
 
 export type ExpressionAnalysis =
-  | { readonly ok: true; readonly references: readonly string[] }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly references: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 export class AnalysisProblem extends Error {}
 
@@ -102,10 +101,13 @@ const TOO_DEEP = `the expression is nested more than ${MAX_EXPRESSION_NESTING} l
 function parse(source: string): JsonataExpression {
   if (source.trim() === '') throw new AnalysisProblem('the expression is empty');
   // JSONata would read "${ x }" as the context followed by an object constructor, and complain about that instead.
-  if (/^\s*\$\{/.test(source)) throw new AnalysisProblem('this field holds a bare expression; remove the surrounding "${ }"');
+  if (/^\s*\$\{/.test(source))
+    throw new AnalysisProblem('this field holds a bare expression; remove the surrounding "${ }"');
   // Bounded before parsing: JSONata's parser recurses once per nesting level and would overflow the stack.
   if (source.length > MAX_EXPRESSION_LENGTH) {
-    throw new AnalysisProblem(`the expression is ${source.length} characters long, over the limit of ${MAX_EXPRESSION_LENGTH}; do long computations in an activity`);
+    throw new AnalysisProblem(
+      `the expression is ${source.length} characters long, over the limit of ${MAX_EXPRESSION_LENGTH}; do long computations in an activity`,
+    );
   }
   if (bracketNesting(source) > MAX_EXPRESSION_NESTING) throw new AnalysisProblem(TOO_DEEP);
   let expression: JsonataExpression;
@@ -148,7 +150,8 @@ function checkTree(root: Ast): void {
       if (problem !== undefined) throw new AnalysisProblem(problem);
       continue;
     }
-    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
 }
 
@@ -205,10 +208,13 @@ export function collectReferences(ast: Ast): string[] {
         visitModifiers(ast, false);
         return;
       case 'parent':
-        throw new AnalysisProblem('the parent operator % cannot reach the whole context; read input, run or nodes.<id> directly');
+        throw new AnalysisProblem(
+          'the parent operator % cannot reach the whole context; read input, run or nodes.<id> directly',
+        );
       case 'wildcard':
       case 'descendant':
-        if (atRoot) throw new AnalysisProblem(`${String(ast.value)} at the top level would read every node; ${DYNAMIC_NODES}`);
+        if (atRoot)
+          throw new AnalysisProblem(`${String(ast.value)} at the top level would read every node; ${DYNAMIC_NODES}`);
         visitModifiers(ast, false);
         return;
       case 'unary':
@@ -273,7 +279,8 @@ export function collectReferences(ast: Ast): string[] {
         if (current === 'root' && name === 'nodes') produced = 'nodes';
         else if (current === 'nodes') references.add(name);
       } else if (step.type === 'wildcard' || step.type === 'descendant') {
-        if (current !== 'other') throw new AnalysisProblem(`${String(step.value)} would read every node; ${DYNAMIC_NODES}`);
+        if (current !== 'other')
+          throw new AnalysisProblem(`${String(step.value)} would read every node; ${DYNAMIC_NODES}`);
       } else {
         if (current === 'nodes') throw new AnalysisProblem(DYNAMIC_NODES);
         // A block or function call as a step is evaluated against what the previous step yielded.
@@ -297,23 +304,33 @@ export function collectReferences(ast: Ast): string[] {
 const MODIFIER_KEYS = new Set(['predicate', 'stages', 'group']);
 
 function hasModifiers(step: Ast): boolean {
-  return [...MODIFIER_KEYS].some((key) => step[key] !== undefined && !(Array.isArray(step[key]) && (step[key] as unknown[]).length === 0));
+  return [...MODIFIER_KEYS].some(
+    (key) => step[key] !== undefined && !(Array.isArray(step[key]) && (step[key] as unknown[]).length === 0),
+  );
 }
 
 function checkVariable(ast: Ast): void {
   const name = String(ast.value);
   // JSONata looks its evaluation hooks up by these names: an expression binding one could escape its budget.
-  if (name.startsWith('__')) throw new AnalysisProblem(`the variable name "$${name}" is reserved (names starting with "__" are not allowed)`);
-  if (name === 'eval') throw new AnalysisProblem('$eval is not allowed: expressions are checked before the run, so they cannot be built from text at run time');
+  if (name.startsWith('__'))
+    throw new AnalysisProblem(`the variable name "$${name}" is reserved (names starting with "__" are not allowed)`);
+  if (name === 'eval')
+    throw new AnalysisProblem(
+      '$eval is not allowed: expressions are checked before the run, so they cannot be built from text at run time',
+    );
   const hint = NONDETERMINISTIC[name];
-  if (hint !== undefined) throw new AnalysisProblem(`$${name} is not allowed because expressions must give the same result on every replay; ${hint}`);
+  if (hint !== undefined)
+    throw new AnalysisProblem(
+      `$${name} is not allowed because expressions must give the same result on every replay; ${hint}`,
+    );
 }
 
 function checkObjectKeys(pairs: unknown): void {
   if (!Array.isArray(pairs)) return;
   for (const pair of pairs) {
     const key = Array.isArray(pair) ? (pair[0] as Ast | undefined) : undefined;
-    if (key?.type === 'string' && FORBIDDEN_FIELDS.has(String(key.value))) throw new AnalysisProblem(forbiddenField(String(key.value)));
+    if (key?.type === 'string' && FORBIDDEN_FIELDS.has(String(key.value)))
+      throw new AnalysisProblem(forbiddenField(String(key.value)));
   }
 }
 
@@ -369,7 +386,13 @@ export function referencedNodes(source: string): string[] {
 /** JSONata's hooks around every evaluation step; bound in each compiled expression's own environment. */
 const ENTRY = '__evaluate_entry';
 const EXIT = '__evaluate_exit';
-const INTRINSIC_PROTOTYPES: readonly unknown[] = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype];
+const INTRINSIC_PROTOTYPES: readonly unknown[] = [
+  Object.prototype,
+  Array.prototype,
+  Function.prototype,
+  String.prototype,
+  Number.prototype,
+];
 /** Binary operators whose operands are checked or charged before the operator runs (see `checkOperands`). */
 const CHECKED_OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=', 'in', '&', '..']);
 
@@ -382,7 +405,8 @@ function currentBudget(): Budget {
 function onEntry(expr: Ast): void {
   const budget = currentBudget();
   budget.enter();
-  if (expr.type === 'binary' && CHECKED_OPERATORS.has(String(expr.value))) budget.operands.push({ node: expr, lhs: undefined });
+  if (expr.type === 'binary' && CHECKED_OPERATORS.has(String(expr.value)))
+    budget.operands.push({ node: expr, lhs: undefined });
 }
 
 function onExit(expr: Ast, input: unknown, _environment: unknown, result: unknown): void {
@@ -409,12 +433,14 @@ function onExit(expr: Ast, input: unknown, _environment: unknown, result: unknow
  */
 function checkOperands(budget: Budget, operator: string, lhs: unknown, rhs: unknown): void {
   if (operator === '..') {
-    if (typeof lhs === 'number' && typeof rhs === 'number' && rhs >= lhs) budget.checkArray(rhs - lhs + 1, `the range [${lhs}..${rhs}]`);
+    if (typeof lhs === 'number' && typeof rhs === 'number' && rhs >= lhs)
+      budget.checkArray(rhs - lhs + 1, `the range [${lhs}..${rhs}]`);
     return;
   }
   budget.chargeDeep(lhs, `the operator ${operator}`);
   budget.chargeDeep(rhs, `the operator ${operator}`);
-  if (operator === '&' && typeof lhs === 'string' && typeof rhs === 'string') budget.checkString(lhs.length + rhs.length, 'the result of &');
+  if (operator === '&' && typeof lhs === 'string' && typeof rhs === 'string')
+    budget.checkString(lhs.length + rhs.length, 'the result of &');
 }
 
 /** Does looking `key` up in `input` (as JSONata does, mapping over arrays) find something that is not an own property? */
@@ -513,10 +539,12 @@ function lookUpNode(nodes: ExpressionContext['nodes'], id: string): NodeView | u
  */
 /** @internal shared with the legacy engine (legacy/expression-engine-v1.ts). */
 export function toPlainJson(value: unknown, source: string, depth = 0): unknown {
-  if (depth > MAX_JSON_DEPTH) throw new WeftExpressionError(source, `the result is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (depth > MAX_JSON_DEPTH)
+    throw new WeftExpressionError(source, `the result is nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new WeftExpressionError(source, `the result ${String(value)} is not a JSON number`);
+    if (!Number.isFinite(value))
+      throw new WeftExpressionError(source, `the result ${String(value)} is not a JSON number`);
     return value;
   }
   if (Array.isArray(value)) return value.map((item) => toPlainJson(item, source, depth + 1) ?? null);

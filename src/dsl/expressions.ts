@@ -54,8 +54,7 @@ export {
 export type TemplatePart = { readonly text: string } | { readonly expression: string };
 
 export type ParsedTemplateString =
-  | { readonly ok: true; readonly parts: readonly TemplatePart[] }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly parts: readonly TemplatePart[] } | { readonly ok: false; readonly reason: string };
 
 /**
  * Where the `}` closing a `${` is: braces nest, and braces inside JSONata string literals, backtick names and
@@ -96,7 +95,8 @@ export function parseTemplateString(text: string): ParsedTemplateString {
       i += 3;
     } else if (text.startsWith('${', i)) {
       const close = findClosingBrace(text, i + 2);
-      if (close === -1) return { ok: false, reason: 'a "${" is not closed; close it with "}" (or write "$${" for a literal "${")' };
+      if (close === -1)
+        return { ok: false, reason: 'a "${" is not closed; close it with "}" (or write "$${" for a literal "${")' };
       // Trimmed, so JSONata's error positions count from the first character a person sees.
       const expression = text.slice(i + 2, close).trim();
       if (expression === '') return { ok: false, reason: 'it holds an empty "${}"' };
@@ -137,7 +137,12 @@ export interface TemplateAnalysis {
  * Calls `visit` for every string in `value` with its path; stops descending past MAX_JSON_DEPTH (the schema reports
  * it). Each object is entered once (`seen`): a value from TypeScript may contain itself or share an object.
  */
-function forEachString(value: unknown, path: (string | number)[], visit: (text: string, path: IssuePath) => void, seen = new Set<object>()): void {
+function forEachString(
+  value: unknown,
+  path: (string | number)[],
+  visit: (text: string, path: IssuePath) => void,
+  seen = new Set<object>(),
+): void {
   if (typeof value === 'string') visit(value, [...path]);
   else if (path.length > MAX_JSON_DEPTH || value === null || typeof value !== 'object' || seen.has(value)) return;
   else if (Array.isArray(value)) {
@@ -153,7 +158,10 @@ function forEachString(value: unknown, path: (string | number)[], visit: (text: 
  * Every expression in a templated value and every problem with it; never throws. `analyze` is how one expression is
  * analysed (the validator passes a memoised `analyzeExpression`, so 100,000 copies of one expression parse once).
  */
-export function analyzeTemplate(value: unknown, analyze: (source: string) => ExpressionAnalysis = analyzeExpression): TemplateAnalysis {
+export function analyzeTemplate(
+  value: unknown,
+  analyze: (source: string) => ExpressionAnalysis = analyzeExpression,
+): TemplateAnalysis {
   const expressions: TemplateExpressionInfo[] = [];
   const problems: TemplateProblem[] = [];
   forEachString(value, [], (text, path) => {
@@ -167,7 +175,11 @@ export function analyzeTemplate(value: unknown, analyze: (source: string) => Exp
       if (!('expression' in part)) continue;
       const analysis = analyze(part.expression);
       if (analysis.ok) expressions.push({ path, source: part.expression, references: analysis.references });
-      else problems.push({ path, message: `expression ${quoteExpression(part.expression)} is invalid: ${analysis.reason}` });
+      else
+        problems.push({
+          path,
+          message: `expression ${quoteExpression(part.expression)} is invalid: ${analysis.reason}`,
+        });
     }
   });
   return { expressions, problems };
@@ -202,7 +214,8 @@ function plan(value: unknown, references: Set<string>, depth: number): Plan {
       return expression;
     });
     const only = parts[0];
-    if (parts.length === 1 && typeof only !== 'string' && only !== undefined) return { kind: 'whole', expression: only };
+    if (parts.length === 1 && typeof only !== 'string' && only !== undefined)
+      return { kind: 'whole', expression: only };
     if (parts.every((part) => typeof part === 'string')) return { kind: 'literal', value: parts.join('') };
     return { kind: 'text', parts };
   }
@@ -266,7 +279,11 @@ export function compileTemplate(value: unknown): CompiledTemplate {
 }
 
 /** Compile and evaluate in one go (compile once with `compileTemplate` when evaluating repeatedly). */
-export function evaluateTemplate(value: unknown, context: ExpressionContext, limits?: Partial<EvaluationLimits> | Budget): unknown {
+export function evaluateTemplate(
+  value: unknown,
+  context: ExpressionContext,
+  limits?: Partial<EvaluationLimits> | Budget,
+): unknown {
   return compileTemplate(value).evaluate(context, limits);
 }
 
@@ -283,7 +300,8 @@ export function toBoolean(value: unknown): boolean {
   if (typeof value === 'string') return value.length > 0;
   if (typeof value === 'number') return value !== 0;
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'object') return !isJsonataFunction(value as Record<string, unknown>) && Object.keys(value).length > 0;
+  if (typeof value === 'object')
+    return !isJsonataFunction(value as Record<string, unknown>) && Object.keys(value).length > 0;
   return false;
 }
 
@@ -303,7 +321,11 @@ export function compileCondition(source: string): CompiledCondition {
   };
 }
 
-export function evaluateCondition(source: string, context: ExpressionContext, limits?: Partial<EvaluationLimits> | Budget): boolean {
+export function evaluateCondition(
+  source: string,
+  context: ExpressionContext,
+  limits?: Partial<EvaluationLimits> | Budget,
+): boolean {
   return compileCondition(source).evaluate(context, limits);
 }
 

@@ -54,7 +54,15 @@ export {
   type OnFailurePolicy,
 } from './schema';
 
-export { indexById, topologicalOrder, findCycles, ancestors, Ancestry, type GraphNode, type TopologicalOrder } from './graph';
+export {
+  indexById,
+  topologicalOrder,
+  findCycles,
+  ancestors,
+  Ancestry,
+  type GraphNode,
+  type TopologicalOrder,
+} from './graph';
 
 export {
   analyzeExpression,

@@ -30,7 +30,11 @@ export function checkNodeAction(
 ): string | null {
   if (typeof nodeId !== 'string' || !nodeId) return `${action} needs a node id`;
   const node = nodes.find((n) => n.id === nodeId);
-  if (!node) return `there is no node "${nodeId}" in this DAG${didYouMean(nodeId, nodes.map((n) => n.id))}`;
+  if (!node)
+    return `there is no node "${nodeId}" in this DAG${didYouMean(
+      nodeId,
+      nodes.map((n) => n.id),
+    )}`;
   const stopping = stoppingReason(state);
   if (stopping) return `${stopping}; it takes no more node actions`;
   if (pending.has(nodeId)) return `an action on node "${nodeId}" was just accepted and is being carried out`;
@@ -44,7 +48,10 @@ export function checkNodeAction(
     return null;
   }
   if (current.status !== 'WAITING' || current.waiting?.kind !== 'failure') {
-    const hint = node.type === 'approval' ? '; approve or reject it instead' : '; only a node with onFailure "wait" that failed waits for retry, skip or fail';
+    const hint =
+      node.type === 'approval'
+        ? '; approve or reject it instead'
+        : '; only a node with onFailure "wait" that failed waits for retry, skip or fail';
     return `node "${nodeId}" is not waiting after a failure (it is ${current.status})${hint}`;
   }
   return null;
@@ -64,6 +71,10 @@ export function releaseCommands(workflowId: string, nodeId: string, kind: 'appro
   const commands =
     kind === 'approval'
       ? [`weft approve ${workflowId} ${nodeId} --data '{...}'`, `weft reject ${workflowId} ${nodeId} --reason '...'`]
-      : [`weft retry ${workflowId} ${nodeId}`, `weft skip ${workflowId} ${nodeId} --output '{...}'`, `weft fail ${workflowId} ${nodeId} --reason '...'`];
+      : [
+          `weft retry ${workflowId} ${nodeId}`,
+          `weft skip ${workflowId} ${nodeId} --output '{...}'`,
+          `weft fail ${workflowId} ${nodeId} --reason '...'`,
+        ];
   return [...commands, `or the update ${updates.map((u) => `"${u}"`).join(' / ')} with {"nodeId": "${nodeId}"}`];
 }

@@ -54,7 +54,11 @@ export function capIssues(issues: readonly WeftIssue[], uncounted = 0): WeftIssu
   const more = Math.max(0, issues.length - MAX_ISSUES) + uncounted;
   return [
     ...issues.slice(0, MAX_ISSUES).map(clipIssue),
-    { code: 'WEFT_TOO_MANY_ISSUES', path: [], message: `${more.toLocaleString('en-US')} more issue${more === 1 ? '' : 's'} not listed; fix the ones above and validate again` },
+    {
+      code: 'WEFT_TOO_MANY_ISSUES',
+      path: [],
+      message: `${more.toLocaleString('en-US')} more issue${more === 1 ? '' : 's'} not listed; fix the ones above and validate again`,
+    },
   ];
 }
 
@@ -83,7 +87,8 @@ export function formatPath(path: IssuePath): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment) && segment.length <= MAX_QUOTED_CHARS) out += out === '' ? segment : `.${segment}`;
+    else if (IDENTIFIER.test(segment) && segment.length <= MAX_QUOTED_CHARS)
+      out += out === '' ? segment : `.${segment}`;
     else out += `[${quoteText(segment)}]`;
   }
   return out;
@@ -133,10 +138,12 @@ export class WeftValidationError extends Error {
   constructor(issues: readonly WeftIssue[], source?: string) {
     const what = source === undefined ? 'invalid Weft document' : `invalid Weft document ${source}`;
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super(`${what} (${count}):\n${formatIssues(issues)
-      .split('\n')
-      .map((line) => `  ${line}`)
-      .join('\n')}`);
+    super(
+      `${what} (${count}):\n${formatIssues(issues)
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n')}`,
+    );
     this.issues = issues;
   }
 }

@@ -3,7 +3,8 @@
  * locates its complaint, because V8 names a position for some errors and not others ("Unexpected token '}', ...").
  */
 
-export type JsonTextResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+export type JsonTextResult =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
 const END_OF_INPUT = /Unexpected end of JSON input/;
 const POSITION = /(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?/;

@@ -9,7 +9,10 @@ import jsonata from 'jsonata';
 import { LinearRegex } from './linear-regex';
 
 /** JSONata 1.8 takes options its type definitions do not declare. */
-const withOptions = jsonata as unknown as (source: string, options: { RegexEngine: typeof LinearRegex }) => jsonata.Expression;
+const withOptions = jsonata as unknown as (
+  source: string,
+  options: { RegexEngine: typeof LinearRegex },
+) => jsonata.Expression;
 
 export type JsonataExpression = jsonata.Expression;
 

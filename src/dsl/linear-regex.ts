@@ -56,7 +56,10 @@ export class LinearRegex {
     const from = this.lastIndex;
     const found = from <= input.length && matcher.find(from);
     // Each match costs about as much as 16 steps of data work, plus the characters scanned to find it.
-    activeBudget()?.charge(16 + Math.ceil(((found ? matcher.end() : input.length) - from) / CHARS_PER_UNIT), 'regular expression matching');
+    activeBudget()?.charge(
+      16 + Math.ceil(((found ? matcher.end() : input.length) - from) / CHARS_PER_UNIT),
+      'regular expression matching',
+    );
     if (!found) {
       this.lastIndex = 0;
       return null;

@@ -6,7 +6,10 @@ import type { NodeState, RunState, RunStatus } from './run-state';
 import type { NodeStatus } from './trigger-rules';
 
 /** A node as the run's result shows it: its state without the scheduler's bookkeeping. */
-export type NodeResult = Pick<NodeState, 'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation'> & {
+export type NodeResult = Pick<
+  NodeState,
+  'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation'
+> & {
   /**
    * Set when the node's output was left out of the run's result to keep it within one payload: the
    * output's size in JSON characters. The output itself is in the run's history (the activity's result).
@@ -44,7 +47,9 @@ export interface WeftRunResult {
 
 /** A run's result object, if `value` is one (e.g. the details of a DAG run's failure). */
 export function asRunResult(value: unknown): WeftRunResult | undefined {
-  return value && typeof value === 'object' && 'nodes' in value && 'status' in value ? (value as WeftRunResult) : undefined;
+  return value && typeof value === 'object' && 'nodes' in value && 'status' in value
+    ? (value as WeftRunResult)
+    : undefined;
 }
 
 /**
@@ -52,7 +57,10 @@ export function asRunResult(value: unknown): WeftRunResult | undefined {
  * out first (each marked with `outputOmitted`), then, if it is still too large, the run's own output.
  * What fits is returned as is.
  */
-export function fitRunResult<T extends { nodes: Record<string, NodeResult>; output?: unknown; outputOmitted?: number }>(result: T, maxChars = MAX_PAYLOAD_CHARS): T {
+export function fitRunResult<T extends { nodes: Record<string, NodeResult>; output?: unknown; outputOmitted?: number }>(
+  result: T,
+  maxChars = MAX_PAYLOAD_CHARS,
+): T {
   let size = JSON.stringify(result).length;
   if (size <= maxChars) return result;
   const nodes = { ...result.nodes };
@@ -112,7 +120,17 @@ export const MARKDOWN_MAX_ROWS = 100;
 const SETTLED_QUIETLY: ReadonlySet<NodeStatus> = new Set(['PENDING', 'SUCCEEDED', 'SKIPPED']);
 
 /** Statuses in the order the summary line lists them. */
-const STATUS_ORDER: readonly NodeStatus[] = ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'COMPENSATED', 'COMPENSATION_FAILED'];
+const STATUS_ORDER: readonly NodeStatus[] = [
+  'PENDING',
+  'RUNNING',
+  'WAITING',
+  'SUCCEEDED',
+  'FAILED',
+  'SKIPPED',
+  'CANCELLED',
+  'COMPENSATED',
+  'COMPENSATION_FAILED',
+];
 
 /** What the live details show: counts by status, the rows to list, how many rows were left out, notes. */
 export interface RunSummary {
@@ -127,13 +145,18 @@ export function summarizeRun(state: RunState, notes: readonly string[] = []): Ru
   const counts = new Map<NodeStatus, number>();
   const entries = Object.entries(state.nodes);
   for (const [, n] of entries) counts.set(n.status, (counts.get(n.status) ?? 0) + 1);
-  const shown = entries.length <= MARKDOWN_MAX_ROWS ? entries : entries.filter(([, n]) => !SETTLED_QUIETLY.has(n.status)).slice(0, MARKDOWN_MAX_ROWS);
+  const shown =
+    entries.length <= MARKDOWN_MAX_ROWS
+      ? entries
+      : entries.filter(([, n]) => !SETTLED_QUIETLY.has(n.status)).slice(0, MARKDOWN_MAX_ROWS);
   return { counts, rows: shown.map(([id, n]) => ({ id, ...n })), hidden: entries.length - shown.length, notes };
 }
 
 /** A markdown table of nodes for the Web UI's "current details". */
 export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSummary): string {
-  const counts = STATUS_ORDER.filter((s) => (summary.counts.get(s) ?? 0) > 0).map((s) => `${summary.counts.get(s)} ${s.toLowerCase()}`);
+  const counts = STATUS_ORDER.filter((s) => (summary.counts.get(s) ?? 0) > 0).map(
+    (s) => `${summary.counts.get(s)} ${s.toLowerCase()}`,
+  );
   const rows = summary.rows.map((n) => {
     const detail = n.error ? n.error.message : (n.reason ?? '');
     return `| ${cell(n.id)} | ${STATUS_ICON[n.status]} ${n.status} | ${n.attempts || ''} | ${cell(detail)} |`;
@@ -145,6 +168,11 @@ export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSu
     '| node | status | attempts | detail |',
     '| --- | --- | --- | --- |',
     ...rows,
-    ...(summary.hidden > 0 ? ['', `${summary.hidden} more nodes (pending, succeeded, skipped or past the first ${MARKDOWN_MAX_ROWS}) are left out; \`weft status\` lists them all.`] : []),
+    ...(summary.hidden > 0
+      ? [
+          '',
+          `${summary.hidden} more nodes (pending, succeeded, skipped or past the first ${MARKDOWN_MAX_ROWS}) are left out; \`weft status\` lists them all.`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -67,7 +67,14 @@ export interface RunState {
 export function initialRunState(nodes: readonly SchedulableNode[]): RunState {
   const state: RunState = { nodes: {}, seq: 0, stopping: null, paused: false };
   for (const node of nodes) {
-    state.nodes[node.id] = { status: 'PENDING', attempts: 0, startedAt: null, endedAt: null, output: null, error: null };
+    state.nodes[node.id] = {
+      status: 'PENDING',
+      attempts: 0,
+      startedAt: null,
+      endedAt: null,
+      output: null,
+      error: null,
+    };
   }
   return state;
 }
@@ -93,7 +100,11 @@ export function isTearingDown(state: RunState, options: TriggerOptions): boolean
 }
 
 /** Which PENDING nodes may run now and which can never run, given the current state. */
-export function evaluateTriggers(nodes: readonly SchedulableNode[], state: RunState, options: TriggerOptions = {}): TriggerEvaluation {
+export function evaluateTriggers(
+  nodes: readonly SchedulableNode[],
+  state: RunState,
+  options: TriggerOptions = {},
+): TriggerEvaluation {
   const result: TriggerEvaluation = { ready: [], skipped: [] };
   const tearingDown = isTearingDown(state, options);
   if ((state.stopping && !tearingDown) || state.paused) return result; // S3; and a paused run decides nothing
@@ -102,7 +113,8 @@ export function evaluateTriggers(nodes: readonly SchedulableNode[], state: RunSt
     const rule = node.trigger ?? 'allSuccess';
     const upstream = (node.dependsOn ?? []).map((id) => statusForRules(state.nodes[id]));
     const decision = decideTrigger(rule, upstream);
-    if (decision === 'run' && tearingDown && !TEARDOWN_RULES.has(rule)) result.skipped.push({ id: node.id, reason: stopReason(state)! });
+    if (decision === 'run' && tearingDown && !TEARDOWN_RULES.has(rule))
+      result.skipped.push({ id: node.id, reason: stopReason(state)! });
     else if (decision === 'run') result.ready.push(node.id);
     else if (decision === 'skip') result.skipped.push({ id: node.id, reason: skipReason(rule) });
   }
@@ -130,7 +142,19 @@ export function markSkipped(state: RunState, id: string, reason: string, at: str
 }
 
 export function markSucceeded(state: RunState, id: string, output: unknown, attempts: number, at: string): void {
-  complete(state, id, { status: 'SUCCEEDED', output, attempts: state.nodes[id].attempts + attempts, error: null, waiting: undefined, reason: undefined }, at);
+  complete(
+    state,
+    id,
+    {
+      status: 'SUCCEEDED',
+      output,
+      attempts: state.nodes[id].attempts + attempts,
+      error: null,
+      waiting: undefined,
+      reason: undefined,
+    },
+    at,
+  );
 }
 
 /** Adds the attempts of a round that failed, when the node waits instead of failing. */
@@ -152,14 +176,31 @@ export function markFailed(
   at: string,
   force = false,
 ): { runFails: boolean } {
-  complete(state, node.id, { status: 'FAILED', error, attempts: state.nodes[node.id].attempts + attempts, waiting: undefined, reason: undefined }, at);
+  complete(
+    state,
+    node.id,
+    {
+      status: 'FAILED',
+      error,
+      attempts: state.nodes[node.id].attempts + attempts,
+      waiting: undefined,
+      reason: undefined,
+    },
+    at,
+  );
   const runFails = force || (node.onFailure ?? 'fail') === 'fail';
   if (runFails && !state.stopping) state.stopping = { cause: 'failed', nodeId: node.id };
   return { runFails };
 }
 
 /** RUNNING (or just started) -> WAITING: an approval, or a failed node with onFailure "wait". */
-export function markWaiting(state: RunState, id: string, kind: 'approval' | 'failure', reason: string, at: string): void {
+export function markWaiting(
+  state: RunState,
+  id: string,
+  kind: 'approval' | 'failure',
+  reason: string,
+  at: string,
+): void {
   Object.assign(state.nodes[id], { status: 'WAITING', waiting: { kind, since: at }, reason });
 }
 
@@ -169,7 +210,12 @@ export function markRetrying(state: RunState, id: string): void {
 }
 
 export function markSkippedByOperator(state: RunState, id: string, output: unknown, at: string): void {
-  complete(state, id, { status: 'SKIPPED', skippedByOperator: true, output, waiting: undefined, reason: 'skipped by an operator' }, at);
+  complete(
+    state,
+    id,
+    { status: 'SKIPPED', skippedByOperator: true, output, waiting: undefined, reason: 'skipped by an operator' },
+    at,
+  );
 }
 
 export function waitingNodes(state: RunState): string[] {

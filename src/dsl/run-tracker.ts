@@ -77,7 +77,14 @@ class IndexHeap {
 }
 
 /** Statuses a person wants to see in a long list; PENDING, SUCCEEDED and SKIPPED are left to the counts. */
-const NOTABLE: ReadonlySet<NodeStatus> = new Set(['RUNNING', 'WAITING', 'FAILED', 'CANCELLED', 'COMPENSATED', 'COMPENSATION_FAILED']);
+const NOTABLE: ReadonlySet<NodeStatus> = new Set([
+  'RUNNING',
+  'WAITING',
+  'FAILED',
+  'CANCELLED',
+  'COMPENSATED',
+  'COMPENSATION_FAILED',
+]);
 
 export interface Pass {
   /** Nodes whose rule can never hold, in document order, with why: apply them with `skip`. */
@@ -171,7 +178,8 @@ export class RunTracker {
     for (const i of this.fresh) this.readyHeap.push(i);
     this.fresh = [];
     const skippedAt = new Map<number, string>();
-    for (const i of this.skippable) if (this.statusAt(i) === 'PENDING') skippedAt.set(i, skipReason(this.nodes[i]!.trigger ?? 'allSuccess'));
+    for (const i of this.skippable)
+      if (this.statusAt(i) === 'PENDING') skippedAt.set(i, skipReason(this.nodes[i]!.trigger ?? 'allSuccess'));
     this.skippable = [];
     const heap = this.readyHeap;
     if (tearingDown) {
@@ -184,7 +192,9 @@ export class RunTracker {
       }
       for (const i of keep) heap.push(i);
     }
-    const skipped = [...skippedAt.keys()].sort((a, b) => a - b).map((i) => ({ id: this.nodes[i]!.id, reason: skippedAt.get(i)! }));
+    const skipped = [...skippedAt.keys()]
+      .sort((a, b) => a - b)
+      .map((i) => ({ id: this.nodes[i]!.id, reason: skippedAt.get(i)! }));
     const statusAt = (i: number) => this.statusAt(i);
     const ids = this.nodes;
     // Snapshot semantics without a copy: nodes made ready during the pass go to `fresh`, not the heap.
@@ -347,7 +357,9 @@ export class RunTracker {
   /** Whether any queued decision is still about a PENDING node (queues may hold stale entries). */
   private anyPendingDecided(): boolean {
     const pending = (i: number) => this.statusAt(i) === 'PENDING';
-    return this.fresh.some(pending) || this.skippable.some(pending) || (this.readyHeap.size > 0 && this.heapHasPending());
+    return (
+      this.fresh.some(pending) || this.skippable.some(pending) || (this.readyHeap.size > 0 && this.heapHasPending())
+    );
   }
 
   private heapHasPending(): boolean {

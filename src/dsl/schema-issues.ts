@@ -94,7 +94,13 @@ function convert(zodIssue: ZodIssue, root: unknown): WeftIssue[] {
     case 'invalid_value': {
       if (input === undefined && typeof path[path.length - 1] === 'string') return [missingField(path)];
       if (path.length === 1 && path[0] === 'dsl') {
-        return [issue('WEFT_SCHEMA', path, `must be "${DSL_VERSION}", got ${describeValue(input)}; this version of Weft reads ${DSL_VERSION} documents`)];
+        return [
+          issue(
+            'WEFT_SCHEMA',
+            path,
+            `must be "${DSL_VERSION}", got ${describeValue(input)}; this version of Weft reads ${DSL_VERSION} documents`,
+          ),
+        ];
       }
       const strings = zodIssue.values.filter((v): v is string => typeof v === 'string');
       const hint = typeof input === 'string' ? didYouMean(input, strings) : '';
@@ -106,10 +112,19 @@ function convert(zodIssue: ZodIssue, root: unknown): WeftIssue[] {
       const small = zodIssue.code === 'too_small';
       if (zodIssue.origin === 'array') {
         const what = path.length === 1 && path[0] === 'nodes' ? 'node' : 'item';
-        return [issue('WEFT_SCHEMA', path, `must have at ${small ? 'least' : 'most'} ${bound} ${what}${bound === 1 ? '' : 's'}`)];
+        return [
+          issue(
+            'WEFT_SCHEMA',
+            path,
+            `must have at ${small ? 'least' : 'most'} ${bound} ${what}${bound === 1 ? '' : 's'}`,
+          ),
+        ];
       }
       if (zodIssue.origin === 'string') {
-        const message = small && bound === 1 ? 'must not be empty' : `must be at ${small ? 'least' : 'most'} ${bound} characters long`;
+        const message =
+          small && bound === 1
+            ? 'must not be empty'
+            : `must be at ${small ? 'least' : 'most'} ${bound} characters long`;
         return [issue('WEFT_SCHEMA', path, message)];
       }
       const op = small ? (zodIssue.inclusive ? '>=' : '>') : zodIssue.inclusive ? '<=' : '<';
@@ -121,7 +136,13 @@ function convert(zodIssue: ZodIssue, root: unknown): WeftIssue[] {
       if ((zodIssue as { note?: string }).note === 'No matching discriminator') {
         const types = NODE_TYPES.map((t) => `"${t}"`).join(', ');
         const written = describeValue(valueAt(root, path));
-        return [issue('WEFT_SCHEMA', path, `unknown node type ${written}; use one of ${types} (nodes without "type" are activities)`)];
+        return [
+          issue(
+            'WEFT_SCHEMA',
+            path,
+            `unknown node type ${written}; use one of ${types} (nodes without "type" are activities)`,
+          ),
+        ];
       }
       return [issue('WEFT_SCHEMA', path, zodIssue.message)];
     }

@@ -35,7 +35,10 @@ const JSON_VALUE_ERROR = `expected a JSON value (no undefined, functions, NaN or
 /** Any JSON value. Strings anywhere inside may hold `${ expression }` templates (checked in validate.ts). */
 export const JsonValueSchema = z
   .custom<JsonValue>((value) => isJsonValue(value), { error: JSON_VALUE_ERROR })
-  .meta({ description: 'Any JSON value. A string that is exactly "${ expr }" is replaced by the value of the JSONata expression; "${ expr }" inside a longer string is interpolated as text.' });
+  .meta({
+    description:
+      'Any JSON value. A string that is exactly "${ expr }" is replaced by the value of the JSONata expression; "${ expr }" inside a longer string is interpolated as text.',
+  });
 
 /**
  * An object of JSON values, checked key by key. Not `z.record`: zod's record reads `value.constructor` to tell a
@@ -57,22 +60,33 @@ export const JsonObjectSchema = z
   .meta(jsonSchemaWithout$schema(z.record(z.string(), JsonValueSchema)));
 
 function jsonSchemaWithout$schema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest;
 }
 
 export const DurationSchema = z
-  .union([z.string(), z.number().meta({ exclusiveMinimum: 0 })], { error: 'expected a duration: a string such as "30s", "5m", "1 hour", or a number of milliseconds' })
+  .union([z.string(), z.number().meta({ exclusiveMinimum: 0 })], {
+    error: 'expected a duration: a string such as "30s", "5m", "1 hour", or a number of milliseconds',
+  })
   .check((ctx) => {
     const result = parseDuration(ctx.value);
-    if (!result.ok) ctx.issues.push({ code: 'custom', message: result.reason, input: ctx.value, ...coded('WEFT_BAD_DURATION') });
+    if (!result.ok)
+      ctx.issues.push({ code: 'custom', message: result.reason, input: ctx.value, ...coded('WEFT_BAD_DURATION') });
   })
   .meta({
-    description: 'A Temporal duration: "100ms", "30s", "5m", "1.5h", "1 hour", "2 days", or a number of milliseconds. Must be greater than zero.',
+    description:
+      'A Temporal duration: "100ms", "30s", "5m", "1.5h", "1 hour", "2 days", or a number of milliseconds. Must be greater than zero.',
     examples: ['30s', '5m', '1 hour'],
   });
 
-const TaskQueueSchema = z.string().min(1).meta({ description: 'Routes the work to the workers polling this Temporal task queue.' });
+const TaskQueueSchema = z
+  .string()
+  .min(1)
+  .meta({ description: 'Routes the work to the workers polling this Temporal task queue.' });
 
 /** Temporal's fallback when a policy sets maximumInterval but not initialInterval. */
 export const DEFAULT_INITIAL_INTERVAL_MS = 1000;
@@ -81,7 +95,10 @@ export const RetryPolicySchema = z
   .strictObject({
     maxAttempts: z
       .int()
-      .refine((n) => n >= 1, { message: 'maxAttempts must be at least 1 (1 means no retries)', ...coded('WEFT_BAD_RETRY') })
+      .refine((n) => n >= 1, {
+        message: 'maxAttempts must be at least 1 (1 means no retries)',
+        ...coded('WEFT_BAD_RETRY'),
+      })
       .meta({ minimum: 1, description: 'Total attempts including the first; 1 means no retries.' })
       .optional(),
     initialInterval: DurationSchema.optional(),
@@ -98,9 +115,15 @@ export const RetryPolicySchema = z
     const { initialInterval, maximumInterval } = ctx.value;
     if (maximumInterval === undefined) return;
     const max = parseDuration(maximumInterval);
-    const initial = initialInterval === undefined ? { ok: true as const, ms: DEFAULT_INITIAL_INTERVAL_MS } : parseDuration(initialInterval);
+    const initial =
+      initialInterval === undefined
+        ? { ok: true as const, ms: DEFAULT_INITIAL_INTERVAL_MS }
+        : parseDuration(initialInterval);
     if (!max.ok || !initial.ok || max.ms >= initial.ms) return;
-    const initialText = initialInterval === undefined ? 'the default initialInterval of 1s' : `initialInterval (${JSON.stringify(initialInterval)})`;
+    const initialText =
+      initialInterval === undefined
+        ? 'the default initialInterval of 1s'
+        : `initialInterval (${JSON.stringify(initialInterval)})`;
     ctx.issues.push({
       code: 'custom',
       path: ['maximumInterval'],
@@ -127,11 +150,13 @@ export const WorkflowTimeoutsSchema = z
     run: DurationSchema.optional(),
     task: DurationSchema.optional(),
     cancel: DurationSchema.optional().meta({
-      description: 'How long a cancelled child may take to stop (a sub-DAG compensates) before the node is CANCELLED anyway; default 1m.',
+      description:
+        'How long a cancelled child may take to stop (a sub-DAG compensates) before the node is CANCELLED anyway; default 1m.',
     }),
   })
   .meta({
-    description: "Temporal's child workflow timeouts (workflowExecutionTimeout, workflowRunTimeout, workflowTaskTimeout), and how long a cancelled child may take to stop.",
+    description:
+      "Temporal's child workflow timeouts (workflowExecutionTimeout, workflowRunTimeout, workflowTaskTimeout), and how long a cancelled child may take to stop.",
   });
 
 /** An activity type as registered on a worker; Temporal names are short, and a long one is a mistake. */
@@ -144,7 +169,10 @@ export const CompensationSchema = z
     retry: RetryPolicySchema.optional(),
     timeout: ActivityTimeoutsSchema.optional(),
   })
-  .meta({ description: 'The saga undo step, run if the DAG fails after this node succeeded. Its input may also read this node (nodes.<own id>).' });
+  .meta({
+    description:
+      'The saga undo step, run if the DAG fails after this node succeeded. Its input may also read this node (nodes.<own id>).',
+  });
 
 export const NodeIdSchema = z
   .string()
@@ -152,15 +180,22 @@ export const NodeIdSchema = z
     error: 'node ids start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 64 characters)',
   })
   .refine((id) => !FORBIDDEN_FIELDS.has(id), {
-    error: (issue) => `"${String(issue.input)}" is reserved (expressions could not read it as nodes.<id>); choose another id`,
+    error: (issue) =>
+      `"${String(issue.input)}" is reserved (expressions could not read it as nodes.<id>); choose another id`,
   });
 
 const commonNodeFields = {
   id: NodeIdSchema,
   description: z.string().optional(),
   dependsOn: z.array(z.string()).default([]).meta({ description: 'Upstream node ids.' }),
-  trigger: z.enum(TRIGGER_RULES).default('allSuccess').meta({ description: "When the node may run, given its upstream nodes' final states." }),
-  when: z.string().optional().meta({ description: 'A JSONata expression (no ${}); if it is false the node is SKIPPED.' }),
+  trigger: z
+    .enum(TRIGGER_RULES)
+    .default('allSuccess')
+    .meta({ description: "When the node may run, given its upstream nodes' final states." }),
+  when: z
+    .string()
+    .optional()
+    .meta({ description: 'A JSONata expression (no ${}); if it is false the node is SKIPPED.' }),
   onFailure: z.enum(ON_FAILURE_POLICIES).default('fail'),
 };
 
@@ -200,7 +235,12 @@ export const WorkflowNodeSchema = z.strictObject({
   timeout: WorkflowTimeoutsSchema.optional(),
 });
 
-export const NodeSchema = z.discriminatedUnion('type', [ActivityNodeSchema, SleepNodeSchema, ApprovalNodeSchema, WorkflowNodeSchema]);
+export const NodeSchema = z.discriminatedUnion('type', [
+  ActivityNodeSchema,
+  SleepNodeSchema,
+  ApprovalNodeSchema,
+  WorkflowNodeSchema,
+]);
 
 export const DefaultsSchema = z
   .strictObject({

@@ -27,7 +27,8 @@ function distance(a: string, b: string, limit: number, rows: [number[], number[]
       const left = current[j - 1]! + 1;
       if (up < value) value = up;
       if (left < value) value = left;
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] && before[j - 2]! + 1 < value) value = before[j - 2]! + 1;
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] && before[j - 2]! + 1 < value)
+        value = before[j - 2]! + 1;
       if (value > over) value = over;
       current[j] = value;
       if (value < rowMin) rowMin = value;

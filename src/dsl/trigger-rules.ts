@@ -20,7 +20,14 @@ export type TriggerRule = 'allSuccess' | 'allDone' | 'oneSuccess' | 'oneFailed' 
 
 export type TriggerDecision = 'run' | 'wait' | 'skip';
 
-const DONE: ReadonlySet<NodeStatus> = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'COMPENSATED', 'COMPENSATION_FAILED']);
+const DONE: ReadonlySet<NodeStatus> = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'SKIPPED',
+  'CANCELLED',
+  'COMPENSATED',
+  'COMPENSATION_FAILED',
+]);
 
 export function isDone(status: NodeStatus): boolean {
   return DONE.has(status);

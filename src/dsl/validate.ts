@@ -33,14 +33,31 @@ export const MAX_PARSED_EXPRESSION_CHARS = 500_000;
 /** "Did you mean" compares an unknown name with every node id; this caps the comparisons of one validation. */
 const SUGGESTION_COMPARISONS = 200_000;
 import { Ancestry, findCycles, type GraphNode } from './graph';
-import { analyzeExpression, analyzeTemplate, needsParser, quoteExpression, type ExpressionAnalysis } from './expressions';
-import { capIssues, clipIssue, MAX_ISSUES, MAX_QUOTED_CHARS, quoteText, WeftValidationError, type IssuePath, type WeftIssue, type WeftIssueCode } from './issues';
+import {
+  analyzeExpression,
+  analyzeTemplate,
+  needsParser,
+  quoteExpression,
+  type ExpressionAnalysis,
+} from './expressions';
+import {
+  capIssues,
+  clipIssue,
+  MAX_ISSUES,
+  MAX_QUOTED_CHARS,
+  quoteText,
+  WeftValidationError,
+  type IssuePath,
+  type WeftIssue,
+  type WeftIssueCode,
+} from './issues';
 import { isPlainObject } from './json';
 import { parseJsonText } from './json-text';
 import { NODE_ID_PATTERN, WeftDocumentSchema, type WeftDocument } from './schema';
 import { schemaIssues } from './schema-issues';
 
-export type ValidationResult = { readonly ok: true; readonly document: WeftDocument } | { readonly ok: false; readonly issues: WeftIssue[] };
+export type ValidationResult =
+  { readonly ok: true; readonly document: WeftDocument } | { readonly ok: false; readonly issues: WeftIssue[] };
 
 /** `value` is the JSON as written (no defaults filled in), for callers that pass the document on unchanged. */
 export type TextValidationResult =
@@ -84,7 +101,11 @@ function cycleText(cycle: readonly string[]): string {
   const name = (id: string): string => (NODE_ID_PATTERN.test(id) ? id : quoteText(id));
   if (cycle.length <= 12) return cycle.map(name).join(' -> ');
   const hidden = cycle.length - 8;
-  return [...cycle.slice(0, 4).map(name), `... (${hidden.toLocaleString('en-US')} more) ...`, ...cycle.slice(-4).map(name)].join(' -> ');
+  return [
+    ...cycle.slice(0, 4).map(name),
+    `... (${hidden.toLocaleString('en-US')} more) ...`,
+    ...cycle.slice(-4).map(name),
+  ].join(' -> ');
 }
 
 function nodesRef(id: string): string {
@@ -186,7 +207,11 @@ class Checker {
       if (node.id !== undefined) {
         const earlier = this.first.get(node.id);
         if (earlier !== undefined) {
-          this.report('WEFT_DUPLICATE_ID', [...at, 'id'], `duplicate id ${quoteText(node.id)}: nodes[${earlier.position}] already uses it; node ids must be unique`);
+          this.report(
+            'WEFT_DUPLICATE_ID',
+            [...at, 'id'],
+            `duplicate id ${quoteText(node.id)}: nodes[${earlier.position}] already uses it; node ids must be unique`,
+          );
         } else {
           this.first.set(node.id, node);
         }
@@ -196,9 +221,17 @@ class Checker {
       for (const dep of node.dependsOn) {
         const path = [...at, 'dependsOn', dep.position];
         if (dep.id === node.id) {
-          this.report('WEFT_SELF_DEPENDENCY', path, `node ${quoteText(dep.id)} depends on itself; remove ${quoteText(dep.id)} from its dependsOn`);
+          this.report(
+            'WEFT_SELF_DEPENDENCY',
+            path,
+            `node ${quoteText(dep.id)} depends on itself; remove ${quoteText(dep.id)} from its dependsOn`,
+          );
         } else if (seen.has(dep.id)) {
-          this.report('WEFT_DUPLICATE_DEPENDENCY', path, `${quoteText(dep.id)} is already listed in dependsOn; remove the repeat`);
+          this.report(
+            'WEFT_DUPLICATE_DEPENDENCY',
+            path,
+            `${quoteText(dep.id)} is already listed in dependsOn; remove the repeat`,
+          );
         } else if (!this.ids.has(dep.id)) {
           this.report('WEFT_UNKNOWN_NODE', path, () => `unknown node ${quoteText(dep.id)}${this.suggest(dep.id)}`);
         } else {
@@ -224,8 +257,16 @@ class Checker {
       const start = this.first.get(cycle[0]!)!;
       const closing = cycle[cycle.length - 2]!;
       const entry = start.dependsOn.find((dep) => dep.id === closing);
-      const path = entry === undefined ? ['nodes', start.position, 'dependsOn'] : ['nodes', start.position, 'dependsOn', entry.position];
-      this.report('WEFT_CYCLE', path, () => `dependency cycle ${cycleText(cycle)} (each node depends on the one before it); remove one of these dependencies`);
+      const path =
+        entry === undefined
+          ? ['nodes', start.position, 'dependsOn']
+          : ['nodes', start.position, 'dependsOn', entry.position];
+      this.report(
+        'WEFT_CYCLE',
+        path,
+        () =>
+          `dependency cycle ${cycleText(cycle)} (each node depends on the one before it); remove one of these dependencies`,
+      );
     }
   }
 
@@ -234,10 +275,16 @@ class Checker {
     const { when, type = 'activity', input, compensate } = node.fields;
     if (typeof when === 'string') {
       const analysis = this.analyze(when);
-      if (!analysis.ok) this.report('WEFT_BAD_EXPRESSION', [...at, 'when'], `expression ${quoteExpression(when)} is invalid: ${analysis.reason}`);
+      if (!analysis.ok)
+        this.report(
+          'WEFT_BAD_EXPRESSION',
+          [...at, 'when'],
+          `expression ${quoteExpression(when)} is invalid: ${analysis.reason}`,
+        );
       else for (const ref of analysis.references) this.checkReference([...at, 'when'], when, ref, node, false);
     }
-    if ((type === 'activity' || type === 'workflow') && input !== undefined) this.checkTemplate([...at, 'input'], input, node, false);
+    if ((type === 'activity' || type === 'workflow') && input !== undefined)
+      this.checkTemplate([...at, 'input'], input, node, false);
     const undo = isPlainObject(compensate) ? compensate['input'] : undefined;
     if (undo !== undefined) this.checkTemplate([...at, 'compensate', 'input'], undo, node, true);
   }
@@ -250,22 +297,38 @@ class Checker {
   /** `node` undefined means the document's output, which may read any node. */
   private checkTemplate(at: IssuePath, value: unknown, node: RawNode | undefined, allowSelf: boolean): void {
     const analysis = analyzeTemplate(value, this.analyze);
-    for (const problem of analysis.problems) this.report('WEFT_BAD_EXPRESSION', [...at, ...problem.path], problem.message);
+    for (const problem of analysis.problems)
+      this.report('WEFT_BAD_EXPRESSION', [...at, ...problem.path], problem.message);
     for (const expression of analysis.expressions) {
-      for (const ref of expression.references) this.checkReference([...at, ...expression.path], expression.source, ref, node, allowSelf);
+      for (const ref of expression.references)
+        this.checkReference([...at, ...expression.path], expression.source, ref, node, allowSelf);
     }
   }
 
-  private checkReference(path: IssuePath, source: string, ref: string, node: RawNode | undefined, allowSelf: boolean): void {
+  private checkReference(
+    path: IssuePath,
+    source: string,
+    ref: string,
+    node: RawNode | undefined,
+    allowSelf: boolean,
+  ): void {
     if (!this.ids.has(ref)) {
-      this.report('WEFT_UNKNOWN_NODE', path, () => `expression ${quoteExpression(source)} reads unknown node ${quoteText(ref)}${this.suggest(ref)}`);
+      this.report(
+        'WEFT_UNKNOWN_NODE',
+        path,
+        () => `expression ${quoteExpression(source)} reads unknown node ${quoteText(ref)}${this.suggest(ref)}`,
+      );
       return;
     }
     if (node === undefined || node.id === undefined) return;
     const id = node.id;
     if (ref === id) {
       if (!allowSelf) {
-        this.report('WEFT_NOT_UPSTREAM', path, `${quoteText(nodesRef(ref))} is node ${quoteText(id)} itself; a node cannot read its own output (only its compensate.input can)`);
+        this.report(
+          'WEFT_NOT_UPSTREAM',
+          path,
+          `${quoteText(nodesRef(ref))} is node ${quoteText(id)} itself; a node cannot read its own output (only its compensate.input can)`,
+        );
       }
       return;
     }
@@ -274,9 +337,17 @@ class Checker {
     if (this.first.get(id) !== node || !ancestry.isKnown(id)) return;
     if (ancestry.isAncestor(ref, id)) return;
     if (ancestry.isKnown(ref) && ancestry.isAncestor(id, ref)) {
-      this.report('WEFT_NOT_UPSTREAM', path, `${quoteText(nodesRef(ref))} is not upstream of ${quoteText(id)}: ${quoteText(ref)} runs after ${quoteText(id)} (it depends on it)`);
+      this.report(
+        'WEFT_NOT_UPSTREAM',
+        path,
+        `${quoteText(nodesRef(ref))} is not upstream of ${quoteText(id)}: ${quoteText(ref)} runs after ${quoteText(id)} (it depends on it)`,
+      );
     } else {
-      this.report('WEFT_NOT_UPSTREAM', path, `${quoteText(nodesRef(ref))} is not upstream of ${quoteText(id)}; add ${quoteText(ref)} to dependsOn`);
+      this.report(
+        'WEFT_NOT_UPSTREAM',
+        path,
+        `${quoteText(nodesRef(ref))} is not upstream of ${quoteText(id)}; add ${quoteText(ref)} to dependsOn`,
+      );
     }
   }
 }
@@ -308,7 +379,16 @@ export function validateDocument(raw: unknown): ValidationResult {
     return validate(raw);
   } catch (err) {
     // JSON never gets here: only a value that throws when it is read (a getter or a Proxy from a TypeScript caller).
-    return { ok: false, issues: [clipIssue({ code: 'WEFT_SCHEMA', path: [], message: `the document could not be read: ${describeThrown(err)}; pass plain data` })] };
+    return {
+      ok: false,
+      issues: [
+        clipIssue({
+          code: 'WEFT_SCHEMA',
+          path: [],
+          message: `the document could not be read: ${describeThrown(err)}; pass plain data`,
+        }),
+      ],
+    };
   }
 }
 
@@ -336,7 +416,9 @@ function validate(raw: unknown): ValidationResult {
 
 /** A file name as a message prints it: as it is if short and plain, else quoted and cut (names can hold line breaks). */
 function sourceName(source: string): string {
-  return source.trim() !== '' && source.length <= MAX_QUOTED_CHARS && !/[\u0000-\u001f"]/.test(source) ? source : quoteText(source);
+  return source.trim() !== '' && source.length <= MAX_QUOTED_CHARS && !/[\u0000-\u001f"]/.test(source)
+    ? source
+    : quoteText(source);
 }
 
 /**
@@ -347,12 +429,24 @@ export function parseDocumentText(text: string, source?: string): TextValidation
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // editors on Windows write a BOM
   const name = source === undefined ? undefined : sourceName(source);
   if (body.trim() === '') {
-    return { ok: false, issues: [clipIssue({ code: 'WEFT_EMPTY_DOCUMENT', path: [], message: name === undefined ? 'the file is empty' : `${name} is empty` })] };
+    return {
+      ok: false,
+      issues: [
+        clipIssue({
+          code: 'WEFT_EMPTY_DOCUMENT',
+          path: [],
+          message: name === undefined ? 'the file is empty' : `${name} is empty`,
+        }),
+      ],
+    };
   }
   const json = parseJsonText(body);
   if (!json.ok) {
     const what = name === undefined ? 'not valid JSON' : `${name} is not valid JSON`;
-    return { ok: false, issues: [clipIssue({ code: 'WEFT_INVALID_JSON', path: [], message: `${what}: ${json.reason}` })] };
+    return {
+      ok: false,
+      issues: [clipIssue({ code: 'WEFT_INVALID_JSON', path: [], message: `${what}: ${json.reason}` })],
+    };
   }
   const result = validateDocument(json.value);
   return result.ok ? { ...result, value: json.value } : result;

@@ -90,7 +90,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const ip = options.ip ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const port = await choosePort(options.port, 7233, 'Temporal gRPC', '--port', ip);
-  const uiPort = options.headless ? undefined : await choosePort(options.uiPort, port + 1000, 'Web UI', '--ui-port', ip);
+  const uiPort = options.headless
+    ? undefined
+    : await choosePort(options.uiPort, port + 1000, 'Web UI', '--ui-port', ip);
   const binary = await locateTemporal({ log });
 
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn'];
@@ -106,7 +108,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   // The server runs under a tiny guardian that holds a pipe from us: if we die in any way, even by
   // SIGKILL, the kernel closes the pipe and the guardian stops the server. No orphan survives us.
-  const child = spawn(process.execPath, ['-e', GUARDIAN, JSON.stringify([binary, ...args])], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', GUARDIAN, JSON.stringify([binary, ...args])], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   live.add(child);
   installExitHook();
   let stderr = '';
@@ -131,7 +135,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await stop();
     throw err;
   }
-  return { address, uiUrl: uiPort !== undefined ? `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${uiPort}` : undefined, pid: child.pid!, exited, stop };
+  return {
+    address,
+    uiUrl: uiPort !== undefined ? `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${uiPort}` : undefined,
+    pid: child.pid!,
+    exited,
+    stop,
+  };
 }
 
 async function waitUntilServing(

@@ -3,7 +3,12 @@
  * the DAG interpreter are wrapped; TypeScript workflows calling the same activities get plain results.
  */
 import type { Context } from '@temporalio/activity';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptors, Next } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptors,
+  Next,
+} from '@temporalio/worker';
 import { ATTEMPT_KEY, DAG_WORKFLOW_TYPE } from '../dsl/protocol';
 
 class AttemptInterceptor implements ActivityInboundCallsInterceptor {

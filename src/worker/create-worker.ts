@@ -38,7 +38,10 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : options.workflowsPath
-      ? { workflowsPath: combinedWorkflowsEntry(options.workflowsPath), bundlerOptions: { webpackConfigHook: resolveFromWeft } }
+      ? {
+          workflowsPath: combinedWorkflowsEntry(options.workflowsPath),
+          bundlerOptions: { webpackConfigHook: resolveFromWeft },
+        }
       : { workflowsPath: WEFT_WORKFLOWS_PATH };
   return Worker.create({
     connection: options.connection,

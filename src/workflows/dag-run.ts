@@ -109,7 +109,13 @@ export class DagRun {
     this.triggeredBy = carried?.trigger ?? Handover.triggerOf(args, this.info);
     for (const [id, input] of Object.entries(carried?.inputs ?? {})) this.inputs.set(id, input);
     for (const [id, round] of Object.entries(carried?.rounds ?? {})) this.rounds.set(id, round);
-    this.handover = new Handover(doc, args, this.tracker, () => this.carried(), () => this.runsUncarriedNode());
+    this.handover = new Handover(
+      doc,
+      args,
+      this.tracker,
+      () => this.carried(),
+      () => this.runsUncarriedNode(),
+    );
     this.publisher = new RunPublisher(doc, args, this.info, this.tracker);
     this.nodeContext = this.makeNodeContext();
   }
@@ -129,7 +135,9 @@ export class DagRun {
     } catch (err) {
       if (!isCancellation(err)) throw err;
       markRunCancelled(this.state);
-      await CancellationScope.nonCancellable(() => condition(() => this.tracker.running === 0 && this.tracker.waitingCount === 0));
+      await CancellationScope.nonCancellable(() =>
+        condition(() => this.tracker.running === 0 && this.tracker.waitingCount === 0),
+      );
     }
     this.tracker.finalizePending(now());
     const outcome = runOutcome(this.state);
@@ -140,7 +148,10 @@ export class DagRun {
       try {
         output = evaluateTemplate(this.doc.output, this.context());
       } catch (err) {
-        outputError = { message: `the document's output could not be evaluated: ${(err as Error).message}`, type: 'WeftExpressionError' };
+        outputError = {
+          message: `the document's output could not be evaluated: ${(err as Error).message}`,
+          type: 'WeftExpressionError',
+        };
       }
     }
     this.status = outputError ? 'FAILED' : outcome;
@@ -181,7 +192,8 @@ export class DagRun {
 
   /** A node runs that a hand-over cannot carry: anything but a sleep (only running and waiting nodes have scopes). */
   private runsUncarriedNode(): boolean {
-    for (const id of this.scopes.keys()) if (this.tracker.status(id) === 'RUNNING' && this.byId.get(id)!.type !== 'sleep') return true;
+    for (const id of this.scopes.keys())
+      if (this.tracker.status(id) === 'RUNNING' && this.byId.get(id)!.type !== 'sleep') return true;
     return false;
   }
 
@@ -273,7 +285,11 @@ export class DagRun {
           try {
             holds = this.evaluate((budget) => evaluateCondition(when, this.context(), budget));
           } catch (err) {
-            this.fail(node, { message: `"when" could not be evaluated: ${(err as Error).message}`, type: 'WeftExpressionError' }, 0);
+            this.fail(
+              node,
+              { message: `"when" could not be evaluated: ${(err as Error).message}`, type: 'WeftExpressionError' },
+              0,
+            );
             continue;
           }
           if (!holds) {
@@ -302,11 +318,11 @@ export class DagRun {
     this.scopes.set(node.id, scope);
     const handler = handlerOf(node);
     const work = (): Promise<unknown> => (waits ? this.executeWithOperator(node) : handler.run(node, this.nodeContext));
-    (own ? scope.run(work) : work())
-      .then(
-        (result) => this.settle(node, () => this.onNodeDone(node, waits ? (result as Outcome) : outcomeOf(handler, result))),
-        (err) => this.settle(node, () => this.onNodeError(node, err)),
-      );
+    (own ? scope.run(work) : work()).then(
+      (result) =>
+        this.settle(node, () => this.onNodeDone(node, waits ? (result as Outcome) : outcomeOf(handler, result))),
+      (err) => this.settle(node, () => this.onNodeError(node, err)),
+    );
   }
 
   /**
@@ -353,7 +369,10 @@ export class DagRun {
       if (decision.action === 'skip') return { output: decision.output, attempt: 0, skippedByOperator: true };
       if (decision.action === 'fail') {
         const error = this.state.nodes[node.id]!.error ?? { message: 'failed', type: null };
-        throw new FailedByOperator({ ...error, message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message });
+        throw new FailedByOperator({
+          ...error,
+          message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message,
+        });
       }
       this.rounds.set(node.id, (this.rounds.get(node.id) ?? 1) + 1);
       this.tracker.retry(node.id);
@@ -362,7 +381,8 @@ export class DagRun {
   }
 
   private attemptsOf(node: WeftNode, err: unknown): number {
-    const maxAttempts = node.type === 'activity' ? compileActivityOptions(node, this.doc.defaults).retry.maximumAttempts : 1;
+    const maxAttempts =
+      node.type === 'activity' ? compileActivityOptions(node, this.doc.defaults).retry.maximumAttempts : 1;
     return attemptsFromFailure(err, maxAttempts);
   }
 
@@ -416,9 +436,16 @@ export class DagRun {
       evaluateInput: (node) => {
         let input: unknown;
         try {
-          input = node.input === undefined ? undefined : this.evaluate((budget) => evaluateTemplate(node.input, this.context(), budget));
+          input =
+            node.input === undefined
+              ? undefined
+              : this.evaluate((budget) => evaluateTemplate(node.input, this.context(), budget));
         } catch (err) {
-          throw ApplicationFailure.create({ type: 'WeftExpressionError', message: `the input could not be evaluated: ${(err as Error).message}`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'WeftExpressionError',
+            message: `the input could not be evaluated: ${(err as Error).message}`,
+            nonRetryable: true,
+          });
         }
         if (node.type === 'activity' && node.compensate !== undefined) this.inputs.set(node.id, input);
         return input;
@@ -434,7 +461,8 @@ export class DagRun {
         this.publish();
       },
       awaitDecision: async (nodeId, timeoutMs, summary) => {
-        if (timeoutMs !== undefined && !(await condition(() => this.decisions.has(nodeId), timeoutMs, { summary }))) return undefined;
+        if (timeoutMs !== undefined && !(await condition(() => this.decisions.has(nodeId), timeoutMs, { summary })))
+          return undefined;
         return takeDecision(this.decisions, nodeId);
       },
     };
@@ -511,7 +539,8 @@ export class DagRun {
     else if (this.status === 'FAILED' && failedNode) {
       const e = this.state.nodes[failedNode]!.error;
       result.error = { nodeId: failedNode, message: e?.message ?? 'failed', type: e?.type ?? null };
-    } else if (this.state.stopping?.cause === 'timedOut') result.error = { message: `the DAG did not end within ${this.doc.timeout}`, type: 'DagTimeout' };
+    } else if (this.state.stopping?.cause === 'timedOut')
+      result.error = { message: `the DAG did not end within ${this.doc.timeout}`, type: 'DagTimeout' };
     else if (this.status === 'CANCELLED') result.error = { message: 'the run was cancelled', type: 'Cancelled' };
     return fitRunResult(result); // a result over Temporal's payload limit would get the finished run terminated
   }

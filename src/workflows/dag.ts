@@ -24,14 +24,18 @@ export async function weftDag(args: WeftDagInput): Promise<WeftRunResult> {
       details: [{ issues: checked.issues }],
     });
   }
-  const run = patched(INTERPRETER_V2_PATCH) ? new DagRun(checked.document, args ?? {}) : new LegacyDagRun(checked.document, args ?? {});
+  const run = patched(INTERPRETER_V2_PATCH)
+    ? new DagRun(checked.document, args ?? {})
+    : new LegacyDagRun(checked.document, args ?? {});
   const result = await run.execute();
   if (result.status === 'SUCCEEDED') return result;
   if (result.status === 'CANCELLED') throw new CancelledFailure('The DAG run was cancelled', [result]);
   throw ApplicationFailure.create({
     type: 'WeftDagFailed',
     nonRetryable: true,
-    message: result.error?.nodeId ? `node "${result.error.nodeId}" failed: ${result.error.message}` : (result.error?.message ?? 'the DAG failed'),
+    message: result.error?.nodeId
+      ? `node "${result.error.nodeId}" failed: ${result.error.message}`
+      : (result.error?.message ?? 'the DAG failed'),
     details: [result],
   });
 }

@@ -36,7 +36,11 @@ export async function executeDag<Out = unknown, In = Record<string, unknown>>(
 ): Promise<WeftRunResult & { output: Out }> {
   const info = workflowInfo();
   const name = (document as { name?: string }).name ?? 'dag';
-  const args: WeftDagInput = { document, input: options.input as Record<string, unknown> | undefined, searchAttributes: options.searchAttributes };
+  const args: WeftDagInput = {
+    document,
+    input: options.input as Record<string, unknown> | undefined,
+    searchAttributes: options.searchAttributes,
+  };
   return (await executeChild(DAG_WORKFLOW_TYPE, {
     args: [args],
     workflowId: options.workflowId ?? `${info.workflowId}.${name}-${uuid4().slice(0, 8)}`,

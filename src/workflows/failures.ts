@@ -21,7 +21,8 @@ const TIMEOUT_TYPE_NAMES: Record<string, string> = {
 
 function innermost(err: unknown): unknown {
   let current = err;
-  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) current = current.cause;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause)
+    current = current.cause;
   return current;
 }
 
@@ -31,7 +32,11 @@ export function describeFailure(err: unknown, subject: string): NodeError {
   const cause = innermost(err);
   if (cause instanceof TimeoutFailure && err instanceof ChildWorkflowFailure) {
     // The server reports a child's execution or run timeout as START_TO_CLOSE; it is the child's own deadline.
-    return { message: `${subject}: the child workflow did not finish within its timeout`, type: 'WorkflowTimeout', retryState };
+    return {
+      message: `${subject}: the child workflow did not finish within its timeout`,
+      type: 'WorkflowTimeout',
+      retryState,
+    };
   }
   if (cause instanceof TimeoutFailure) {
     const kind = cause.timeoutType ?? 'UNKNOWN';
@@ -39,7 +44,8 @@ export function describeFailure(err: unknown, subject: string): NodeError {
     return { message: `${subject} timed out (${kind.toLowerCase().replace(/_/g, '-')})`, type, retryState };
   }
   if (cause instanceof CancelledFailure) return { message: `${subject} was cancelled`, type: 'Cancelled', retryState };
-  if (cause instanceof TerminatedFailure) return { message: `${subject} was terminated`, type: 'Terminated', retryState };
+  if (cause instanceof TerminatedFailure)
+    return { message: `${subject} was terminated`, type: 'Terminated', retryState };
   if (cause instanceof ApplicationFailure) {
     if (cause.type === 'NotFoundError') {
       return {

@@ -40,7 +40,10 @@ export interface FixedDelayInput {
   carried?: FixedDelayCarried;
 }
 
-export interface FixedDelayView extends Pick<FixedDelayInput, 'triggerId' | 'dag' | 'delayMs' | 'jitterMs' | 'startAt' | 'endAt' | 'overlap'> {
+export interface FixedDelayView extends Pick<
+  FixedDelayInput,
+  'triggerId' | 'dag' | 'delayMs' | 'jitterMs' | 'startAt' | 'endAt' | 'overlap'
+> {
   paused: boolean;
   note?: string;
   running: FixedDelayRun | null;

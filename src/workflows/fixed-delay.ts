@@ -78,7 +78,12 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
   const publish = () => setCurrentDetails(renderDetails(view()));
 
   const refuseIfDeleted = (..._args: unknown[]) => {
-    if (deleted) throw ApplicationFailure.create({ type: 'WeftActionRefused', message: 'the trigger is being deleted', nonRetryable: true });
+    if (deleted)
+      throw ApplicationFailure.create({
+        type: 'WeftActionRefused',
+        message: 'the trigger is being deleted',
+        nonRetryable: true,
+      });
   };
   setHandler(describeQuery, view);
   setHandler(
@@ -127,7 +132,7 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
     { validator: refuseIfDeleted },
   );
 
-  for (let fired = 0; !deleted; ) {
+  for (let fired = 0; !deleted;) {
     publish();
     const now = Date.now();
     if (endAt !== undefined && now >= endAt && !s.triggerPending) break;
@@ -145,13 +150,15 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
     running = started.run;
     publish();
     let finished = false;
-    started.result.then(
-      () => (running!.status = 'SUCCEEDED'),
-      (err: unknown) => (running!.status = isCancellation(err) ? 'CANCELLED' : 'FAILED'),
-    ).finally(() => {
-      finished = true;
-      wake();
-    });
+    started.result
+      .then(
+        () => (running!.status = 'SUCCEEDED'),
+        (err: unknown) => (running!.status = isCancellation(err) ? 'CANCELLED' : 'FAILED'),
+      )
+      .finally(() => {
+        finished = true;
+        wake();
+      });
     await condition(() => finished || deleted);
     if (!finished) break; // deleted: the run is left to finish on its own (ParentClosePolicy ABANDON)
 
@@ -170,7 +177,10 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
   return { runs: s.runs, deleted };
 }
 
-async function startRun(input: FixedDelayInput, manual: boolean): Promise<{ run: FixedDelayRun; result: Promise<unknown> }> {
+async function startRun(
+  input: FixedDelayInput,
+  manual: boolean,
+): Promise<{ run: FixedDelayRun; result: Promise<unknown> }> {
   const scheduledAt = new Date().toISOString();
   const workflowId = `${input.triggerId}-${scheduledAt}`;
   const args: WeftDagInput = {
@@ -195,7 +205,13 @@ async function startRun(input: FixedDelayInput, manual: boolean): Promise<{ run:
         ]
       : undefined,
   });
-  const run: FixedDelayRun = { workflowId, scheduledAt, startedAt: scheduledAt, status: 'RUNNING', ...(manual ? { manual } : {}) };
+  const run: FixedDelayRun = {
+    workflowId,
+    scheduledAt,
+    startedAt: scheduledAt,
+    status: 'RUNNING',
+    ...(manual ? { manual } : {}),
+  };
   return { run, result: handle.result() };
 }
 

@@ -4,12 +4,25 @@
  * continues as new with its state. Waiting nodes (approvals, failures waiting for an operator) and sleep
  * nodes are carried over as they are, with their timers counted from when they began.
  */
-import { allHandlersFinished, condition, makeContinueAsNewFunc, patched, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  makeContinueAsNewFunc,
+  patched,
+  workflowInfo,
+  type WorkflowInfo,
+} from '@temporalio/workflow';
 import { MAX_PAYLOAD_CHARS, type WeftRunResult } from '../dsl/run-result';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
 import type { CarriedRun, WeftDagInput } from './dag-api';
-import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey, WeftDagKey, WeftStatusKey, WeftTriggerKey } from './search-attributes';
+import {
+  TemporalScheduledByIdKey,
+  TemporalScheduledStartTimeKey,
+  WeftDagKey,
+  WeftStatusKey,
+  WeftTriggerKey,
+} from './search-attributes';
 
 /** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
 export const HANDOVER_PATCH = 'weft-continue-as-new';
@@ -78,15 +91,19 @@ export class Handover {
 
   /** A line for the live details while a hand-over is under way or was given up. */
   note(): string | undefined {
-    if (this.mode === 'draining') return 'Handing over to a new run (the history is long): no new node starts until the running ones finish.';
-    if (this.mode === 'too-large') return 'Too large to hand over to a new run (the document and node outputs exceed one payload): the run goes on in this history.';
+    if (this.mode === 'draining')
+      return 'Handing over to a new run (the history is long): no new node starts until the running ones finish.';
+    if (this.mode === 'too-large')
+      return 'Too large to hand over to a new run (the document and node outputs exceed one payload): the run goes on in this history.';
     return undefined;
   }
 
   private historyIsLong(): boolean {
     if (this.tracker.state.seq === this.seqAtStart) return false;
     const info = workflowInfo();
-    return this.args.historyLimit !== undefined ? info.historyLength >= this.args.historyLimit : info.continueAsNewSuggested;
+    return this.args.historyLimit !== undefined
+      ? info.historyLength >= this.args.historyLimit
+      : info.continueAsNewSuggested;
   }
 
   /** The next run's input: this one's, with where it left off. */

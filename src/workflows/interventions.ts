@@ -43,7 +43,12 @@ function refuse(message: string): never {
 }
 
 export function registerInterventions(host: InterventionHost): void {
-  const onNode = (def: typeof approveUpdate, action: NodeAction, decide: (input: NodeActionInput) => Decision, done: string) =>
+  const onNode = (
+    def: typeof approveUpdate,
+    action: NodeAction,
+    decide: (input: NodeActionInput) => Decision,
+    done: string,
+  ) =>
     setHandler(
       def,
       (input: NodeActionInput) => {
@@ -53,7 +58,13 @@ export function registerInterventions(host: InterventionHost): void {
       },
       {
         validator: (input: NodeActionInput) => {
-          const problem = checkNodeAction(host.nodes, host.state, action, input?.nodeId, new Set(host.decisions.keys()));
+          const problem = checkNodeAction(
+            host.nodes,
+            host.state,
+            action,
+            input?.nodeId,
+            new Set(host.decisions.keys()),
+          );
           if (problem) refuse(problem);
         },
       },

@@ -26,27 +26,45 @@ export class RunPublisher {
     return this.tracker.waiting().map((nodeId) => {
       const node = this.tracker.state.nodes[nodeId]!;
       const kind = node.waiting!.kind;
-      return { nodeId, kind, since: node.waiting!.since, reason: node.reason ?? '', release: releaseCommands(this.info.workflowId, nodeId, kind) };
+      return {
+        nodeId,
+        kind,
+        since: node.waiting!.since,
+        reason: node.reason ?? '',
+        release: releaseCommands(this.info.workflowId, nodeId, kind),
+      };
     });
   }
 
   publish(status: RunStatus, handoverNote: string | undefined, compensation: CompensationSummary | undefined): void {
     const state = this.tracker.state;
     const notes: string[] = [];
-    if (state.paused) notes.push(`Paused: no new node starts until \`weft resume ${this.info.workflowId}\` (or the update "resume").`);
+    if (state.paused)
+      notes.push(`Paused: no new node starts until \`weft resume ${this.info.workflowId}\` (or the update "resume").`);
     for (const w of this.waiting()) {
       const commands = w.release.slice(0, -1); // the last entry names the update instead of a command
       const update = w.release[w.release.length - 1];
-      notes.push(`✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`);
+      notes.push(
+        `✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`,
+      );
     }
     if (handoverNote) notes.push(handoverNote);
-    if (this.args.carried) notes.push(`Continued from ${this.args.carried.handovers} earlier run${this.args.carried.handovers === 1 ? '' : 's'} of this workflow (continue-as-new).`);
+    if (this.args.carried)
+      notes.push(
+        `Continued from ${this.args.carried.handovers} earlier run${this.args.carried.handovers === 1 ? '' : 's'} of this workflow (continue-as-new).`,
+      );
     if (state.stopping?.cause === 'failed') notes.push(`Failing: node "${state.stopping.nodeId}" failed.`);
     if (state.stopping?.cause === 'cancelled') notes.push('Cancelling: running nodes are being stopped.');
-    if (state.stopping?.cause === 'timedOut') notes.push(`Timed out: the DAG did not end within ${this.doc.timeout}; running nodes are being stopped.`);
-    if (compensation) notes.push(`Compensating (saga): ${compensation.compensated.length} undone, ${compensation.failed.length} failed.`);
+    if (state.stopping?.cause === 'timedOut')
+      notes.push(`Timed out: the DAG did not end within ${this.doc.timeout}; running nodes are being stopped.`);
+    if (compensation)
+      notes.push(
+        `Compensating (saga): ${compensation.compensated.length} undone, ${compensation.failed.length} failed.`,
+      );
     const all = this.doc.nodes.length <= MARKDOWN_MAX_ROWS;
-    const shown = all ? { ids: this.doc.nodes.map((n) => n.id), total: this.doc.nodes.length } : this.tracker.notable(MARKDOWN_MAX_ROWS);
+    const shown = all
+      ? { ids: this.doc.nodes.map((n) => n.id), total: this.doc.nodes.length }
+      : this.tracker.notable(MARKDOWN_MAX_ROWS);
     setCurrentDetails(
       renderRunMarkdown(this.doc.name, status, {
         counts: this.tracker.statusCounts(),

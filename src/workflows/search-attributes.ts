@@ -5,5 +5,8 @@ export const WeftStatusKey = defineSearchAttributeKey('WeftStatus', SearchAttrib
 export const WeftTriggerKey = defineSearchAttributeKey('WeftTrigger', SearchAttributeType.KEYWORD);
 
 /** Set by Temporal on workflows a Schedule starts: when it was due, and which schedule. */
-export const TemporalScheduledStartTimeKey = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const TemporalScheduledStartTimeKey = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 export const TemporalScheduledByIdKey = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);

@@ -41,8 +41,13 @@ describe('Saga in a TypeScript workflow', () => {
 
   it('compensates in reverse order when the workflow is cancelled, and ends cancelled', async () => {
     const workflowId = id('saga-cancel');
-    const handle = await weft.temporal.workflow.start('sagaOrder', { taskQueue: env.taskQueue, workflowId, args: [{ slowShip: true }] });
-    for (let i = 0; i < 50 && (await activityInputs(workflowId)).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    const handle = await weft.temporal.workflow.start('sagaOrder', {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [{ slowShip: true }],
+    });
+    for (let i = 0; i < 50 && (await activityInputs(workflowId)).length < 4; i++)
+      await new Promise((r) => setTimeout(r, 100));
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
@@ -51,7 +56,11 @@ describe('Saga in a TypeScript workflow', () => {
 
   it('can compensate all steps at once', async () => {
     const err = await weft.temporal.workflow
-      .execute('sagaOrder', { taskQueue: env.taskQueue, workflowId: id('saga-parallel'), args: [{ shipFails: true, parallel: true }] })
+      .execute('sagaOrder', {
+        taskQueue: env.taskQueue,
+        workflowId: id('saga-parallel'),
+        args: [{ shipFails: true, parallel: true }],
+      })
       .catch((e) => e);
     const report = (err.cause as ApplicationFailure).details![0] as { compensated: string[]; failed: unknown[] };
     expect([...report.compensated].sort()).toEqual(['charge', 'reserve']);
@@ -87,17 +96,30 @@ describe('DAGs and TypeScript workflows calling each other', () => {
   });
 
   it('a TypeScript workflow runs a DAG built with the typed builder and gets its typed result', async () => {
-    const out = await weft.temporal.workflow.execute('runsSummaryDag', { taskQueue: env.taskQueue, workflowId: id('ts-calls-dag'), args: [21] });
+    const out = await weft.temporal.workflow.execute('runsSummaryDag', {
+      taskQueue: env.taskQueue,
+      workflowId: id('ts-calls-dag'),
+      args: [21],
+    });
     expect(out).toEqual({ n: 21, label: 'n=21', status: 'SUCCEEDED' });
   });
 
   it('executeDag with searchAttributes makes the child findable by WeftDag and WeftStatus', async () => {
     const workflowId = id('ts-calls-searchable');
-    expect(await weft.temporal.workflow.execute('runsSearchableSummaryDag', { taskQueue: env.taskQueue, workflowId, args: [2] })).toBe('SUCCEEDED');
+    expect(
+      await weft.temporal.workflow.execute('runsSearchableSummaryDag', {
+        taskQueue: env.taskQueue,
+        workflowId,
+        args: [2],
+      }),
+    ).toBe('SUCCEEDED');
     const query = `WeftDag = "summary" AND WeftStatus = "SUCCEEDED" AND WorkflowId = "${workflowId}.summary"`;
     let found = 0;
     for (let attempt = 0; attempt < 50 && found === 0; attempt++) {
-      found = (await weft.temporal.workflowService.countWorkflowExecutions({ namespace: 'default', query })).count?.toNumber() ?? 0;
+      found =
+        (
+          await weft.temporal.workflowService.countWorkflowExecutions({ namespace: 'default', query })
+        ).count?.toNumber() ?? 0;
       if (found === 0) await new Promise((r) => setTimeout(r, 100)); // visibility is eventually consistent
     }
     expect(found).toBe(1);

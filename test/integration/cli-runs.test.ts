@@ -11,17 +11,30 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 it('weft run --json prints the result object and exits 0', async () => {
-  const { code, stdout, stderr } = await weft(['run', 'examples/etl-diamond.json', '--json', '--id', `cli-json-${Date.now()}`], cliEnv);
+  const { code, stdout, stderr } = await weft(
+    ['run', 'examples/etl-diamond.json', '--json', '--id', `cli-json-${Date.now()}`],
+    cliEnv,
+  );
   expect(code).toBe(0);
   const result = JSON.parse(stdout);
-  expect(result).toMatchObject({ status: 'SUCCEEDED', output: { loaded: 1176 }, nodes: { load: { status: 'SUCCEEDED', attempts: 1 } } });
+  expect(result).toMatchObject({
+    status: 'SUCCEEDED',
+    output: { loaded: 1176 },
+    nodes: { load: { status: 'SUCCEEDED', attempts: 1 } },
+  });
   expect(stderr).toMatch(/Web UI: http:\/\/ui\.test\/namespaces\/default\/workflows\/cli-json-/);
 });
 
 it('weft run --json still prints the result of a failed run, and exits 1', async () => {
-  const { code, stdout } = await weft(['run', 'examples/order-saga.json', '--input', '{"failShipping": true}', '--json'], cliEnv);
+  const { code, stdout } = await weft(
+    ['run', 'examples/order-saga.json', '--input', '{"failShipping": true}', '--json'],
+    cliEnv,
+  );
   expect(code).toBe(1);
-  expect(JSON.parse(stdout)).toMatchObject({ status: 'FAILED', compensation: { compensated: ['charge', 'reserve'], failed: [] } });
+  expect(JSON.parse(stdout)).toMatchObject({
+    status: 'FAILED',
+    compensation: { compensated: ['charge', 'reserve'], failed: [] },
+  });
 });
 
 it('weft run without --wait prints the workflow id; weft status shows the node table', async () => {
@@ -51,7 +64,10 @@ it('weft run --wait prints node progress and the summary', async () => {
 
 it('exits 2 with a sentence for an unknown run and for an invalid document', async () => {
   const unknown = await weft(['status', 'no-such-run'], cliEnv);
-  expect(unknown).toMatchObject({ code: 2, stderr: 'weft: No run with workflow id "no-such-run" in namespace "default".' });
+  expect(unknown).toMatchObject({
+    code: 2,
+    stderr: 'weft: No run with workflow id "no-such-run" in namespace "default".',
+  });
   const invalid = await weft(['run', 'test/fixtures/four-problems.json'], cliEnv);
   expect(invalid.code).toBe(2);
   expect(invalid.stderr).toContain('nodes[3].dependsOn[0]: unknown node "ghost"');
@@ -59,7 +75,10 @@ it('exits 2 with a sentence for an unknown run and for an invalid document', asy
 
 it('weft run --history-limit hands a run over to new runs of the same id; a bad limit exits 2', async () => {
   const id = `cli-limit-${Date.now()}`;
-  const { code, stdout } = await weft(['run', 'examples/fan-out-fan-in.json', '--id', id, '--history-limit', '20', '--json'], cliEnv);
+  const { code, stdout } = await weft(
+    ['run', 'examples/fan-out-fan-in.json', '--id', id, '--history-limit', '20', '--json'],
+    cliEnv,
+  );
   expect(code).toBe(0);
   const result = JSON.parse(stdout);
   expect(result.status).toBe('SUCCEEDED');
@@ -69,7 +88,10 @@ it('weft run --history-limit hands a run over to new runs of the same id; a bad 
   expect(runs).toContain('CONTINUED_AS_NEW');
 
   const bad = await weft(['run', 'examples/fan-out-fan-in.json', '--history-limit', '1e3'], cliEnv);
-  expect(bad).toMatchObject({ code: 2, stderr: 'weft: --history-limit must be a whole number of events >= 1, got "1e3".' });
+  expect(bad).toMatchObject({
+    code: 2,
+    stderr: 'weft: --history-limit must be a whole number of events >= 1, got "1e3".',
+  });
 });
 
 it('refuses to start a second run with the id of a running one', async () => {

@@ -27,7 +27,16 @@ describe.each([
           { id: 'A', activity: 'weft.echo', input: { n: '${ input.n }' } },
           { id: 'B', dependsOn: ['A'], activity: 'weft.sleep', input: { ms: '${ nodes.A.output.n * 100 }' } },
           { id: 'C', dependsOn: ['A'], activity: 'weft.sleep', input: { ms: 600 } },
-          { id: 'D', dependsOn: ['B', 'C'], activity: 'weft.echo', input: { b: '${ nodes.B.output }', c: '${ nodes.C.output }', text: 'B slept ${ nodes.B.output.sleptMs }ms' } },
+          {
+            id: 'D',
+            dependsOn: ['B', 'C'],
+            activity: 'weft.echo',
+            input: {
+              b: '${ nodes.B.output }',
+              c: '${ nodes.C.output }',
+              text: 'B slept ${ nodes.B.output.sleptMs }ms',
+            },
+          },
         ]),
         { n: 6 },
       );
@@ -58,30 +67,63 @@ describe.each([
 
   describe('retry and timeouts map onto Temporal', () => {
     it('succeeds on attempt 3 when failTimes is 2 and maxAttempts is 3', async () => {
-      const result = await runDoc(weft, doc('retry-ok', [{ id: 'flaky', activity: 'weft.fail', input: { failTimes: 2 }, retry: { maxAttempts: 3, ...fast } }]));
+      const result = await runDoc(
+        weft,
+        doc('retry-ok', [
+          { id: 'flaky', activity: 'weft.fail', input: { failTimes: 2 }, retry: { maxAttempts: 3, ...fast } },
+        ]),
+      );
       expect(result.status).toBe('SUCCEEDED');
       expect(result.nodes.flaky).toMatchObject({ status: 'SUCCEEDED', attempts: 3, output: { attempt: 3 } });
     });
 
     it('fails the run when maxAttempts is 2', async () => {
-      const result = await runDoc(weft, doc('retry-fail', [{ id: 'flaky', activity: 'weft.fail', input: { failTimes: 2 }, retry: { maxAttempts: 2, ...fast } }]));
+      const result = await runDoc(
+        weft,
+        doc('retry-fail', [
+          { id: 'flaky', activity: 'weft.fail', input: { failTimes: 2 }, retry: { maxAttempts: 2, ...fast } },
+        ]),
+      );
       expect(result.status).toBe('FAILED');
-      expect(result.nodes.flaky).toMatchObject({ status: 'FAILED', attempts: 2, error: { type: 'WeftFail', retryState: 'MAXIMUM_ATTEMPTS_REACHED' } });
+      expect(result.nodes.flaky).toMatchObject({
+        status: 'FAILED',
+        attempts: 2,
+        error: { type: 'WeftFail', retryState: 'MAXIMUM_ATTEMPTS_REACHED' },
+      });
       expect(result.error).toMatchObject({ nodeId: 'flaky' });
     });
 
     it('fails at once on an error type listed in nonRetryable', async () => {
       const result = await runDoc(
         weft,
-        doc('non-retryable', [{ id: 'bad', activity: 'weft.fail', input: { type: 'BadCard' }, retry: { maxAttempts: 10, ...fast, nonRetryable: ['BadCard'] } }]),
+        doc('non-retryable', [
+          {
+            id: 'bad',
+            activity: 'weft.fail',
+            input: { type: 'BadCard' },
+            retry: { maxAttempts: 10, ...fast, nonRetryable: ['BadCard'] },
+          },
+        ]),
       );
-      expect(result.nodes.bad).toMatchObject({ status: 'FAILED', attempts: 1, error: { type: 'BadCard', retryState: 'NON_RETRYABLE_FAILURE' } });
+      expect(result.nodes.bad).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        error: { type: 'BadCard', retryState: 'NON_RETRYABLE_FAILURE' },
+      });
     });
 
     it('fails a 5 s sleep with startToClose 1s as a start-to-close timeout', async () => {
       const result = await runDoc(
         weft,
-        doc('timeout', [{ id: 'slow', activity: 'weft.sleep', input: { ms: 5000 }, timeout: { startToClose: '1s' }, retry: { maxAttempts: 1 } }]),
+        doc('timeout', [
+          {
+            id: 'slow',
+            activity: 'weft.sleep',
+            input: { ms: 5000 },
+            timeout: { startToClose: '1s' },
+            retry: { maxAttempts: 1 },
+          },
+        ]),
       );
       expect(result.status).toBe('FAILED');
       expect(result.nodes.slow.error).toMatchObject({ type: 'StartToCloseTimeout' });
@@ -120,13 +162,20 @@ describe.each([
     });
 
     it('does not matter to a DAG that ends in time', async () => {
-      const result = await runDoc(weft, doc('dag-in-time', [{ id: 'a', activity: 'weft.echo', input: 1 }], { timeout: '1m' }));
+      const result = await runDoc(
+        weft,
+        doc('dag-in-time', [{ id: 'a', activity: 'weft.echo', input: 1 }], { timeout: '1m' }),
+      );
       expect(result.status).toBe('SUCCEEDED');
     });
   });
 
   describe('saga compensation', () => {
-    const step = (id: string, deps: string[], compensate: Record<string, unknown> = { activity: 'weft.echo', input: { undo: id } }) => ({
+    const step = (
+      id: string,
+      deps: string[],
+      compensate: Record<string, unknown> = { activity: 'weft.echo', input: { undo: id } },
+    ) => ({
       id,
       dependsOn: deps,
       activity: 'weft.echo',
@@ -135,15 +184,26 @@ describe.each([
     });
 
     it('undoes C, B, A in that order when D fails', async () => {
-      const run = doc('saga', [step('A', []), step('B', ['A']), step('C', ['B']), { id: 'D', dependsOn: ['C'], activity: 'weft.fail', input: { nonRetryable: true } }]);
+      const run = doc('saga', [
+        step('A', []),
+        step('B', ['A']),
+        step('C', ['B']),
+        { id: 'D', dependsOn: ['C'], activity: 'weft.fail', input: { nonRetryable: true } },
+      ]);
       const workflowId = `saga-order-${Date.now()}`;
       const result = await weft.run(run, { workflowId });
       expect(result.status).toBe('FAILED');
       expect(result.compensation).toEqual({ compensated: ['C', 'B', 'A'], failed: [] });
-      expect(['A', 'B', 'C'].map((id) => result.nodes[id].status)).toEqual(['COMPENSATED', 'COMPENSATED', 'COMPENSATED']);
+      expect(['A', 'B', 'C'].map((id) => result.nodes[id].status)).toEqual([
+        'COMPENSATED',
+        'COMPENSATED',
+        'COMPENSATED',
+      ]);
       // The history shows the compensations themselves, in order, with their inputs.
       const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
-      const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.userMetadata?.summary);
+      const scheduled = history
+        .events!.filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => e.userMetadata?.summary);
       expect(scheduled.length).toBe(7);
     });
 
@@ -162,8 +222,14 @@ describe.each([
 
     it('carries the result in the failure details, so the Web UI shows why', async () => {
       const workflowId = `saga-details-${Date.now()}`;
-      await weft.start(doc('saga-details', [{ id: 'x', activity: 'weft.fail', input: { nonRetryable: true, message: 'nope' } }]), { workflowId });
-      const err = await weft.temporal.workflow.getHandle(workflowId).result().catch((e) => e);
+      await weft.start(
+        doc('saga-details', [{ id: 'x', activity: 'weft.fail', input: { nonRetryable: true, message: 'nope' } }]),
+        { workflowId },
+      );
+      const err = await weft.temporal.workflow
+        .getHandle(workflowId)
+        .result()
+        .catch((e) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
       expect(cause.type).toBe('WeftDagFailed');
@@ -211,7 +277,10 @@ describe.each([
     it('applies each rule to one succeeded and one failed upstream node', async () => {
       const result = await runDoc(
         weft,
-        doc('rules-mixed', [...base, ...rules.map((trigger) => ({ id: trigger, dependsOn: ['ok', 'bad'], trigger, activity: 'weft.echo' }))]),
+        doc('rules-mixed', [
+          ...base,
+          ...rules.map((trigger) => ({ id: trigger, dependsOn: ['ok', 'bad'], trigger, activity: 'weft.echo' })),
+        ]),
       );
       expect(result.status).toBe('SUCCEEDED'); // a node with onFailure "continue" does not fail the run
       expect(Object.fromEntries(rules.map((r) => [r, result.nodes[r].status]))).toEqual({
@@ -268,7 +337,15 @@ describe.each([
       const handle = await weft.temporal.workflow.start('weftDag', {
         taskQueue: env.taskQueue,
         workflowId,
-        args: [{ document: { dsl: 'weft/v1', name: 'bad', nodes: [{ id: 'a', activity: 'weft.echo', dependsOn: ['ghost'] }] } }],
+        args: [
+          {
+            document: {
+              dsl: 'weft/v1',
+              name: 'bad',
+              nodes: [{ id: 'a', activity: 'weft.echo', dependsOn: ['ghost'] }],
+            },
+          },
+        ],
       });
       const err = await handle.result().catch((e) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);

@@ -32,13 +32,20 @@ export function useWeft(options: Partial<WeftWorkerOptions>, ready: (env: TestEn
   });
 }
 
-export async function runDoc(weft: WeftClient, document: Record<string, unknown>, input?: Record<string, unknown>): Promise<WeftRunResult> {
+export async function runDoc(
+  weft: WeftClient,
+  document: Record<string, unknown>,
+  input?: Record<string, unknown>,
+): Promise<WeftRunResult> {
   const workflowId = `${document.name}-${Date.now()}-${++counter}`;
   return weft.run(document, { input, workflowId });
 }
 
 /** Whether two nodes' [startedAt, endedAt] intervals overlap. */
-export function overlapped(a: { startedAt: string | null; endedAt: string | null }, b: { startedAt: string | null; endedAt: string | null }) {
+export function overlapped(
+  a: { startedAt: string | null; endedAt: string | null },
+  b: { startedAt: string | null; endedAt: string | null },
+) {
   return Date.parse(a.startedAt!) < Date.parse(b.endedAt!) && Date.parse(b.startedAt!) < Date.parse(a.endedAt!);
 }
 

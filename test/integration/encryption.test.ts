@@ -15,7 +15,12 @@ let weft: WeftClient;
 
 beforeAll(async () => {
   env = await createTestEnv({ temporal: { dataConverter } });
-  weft = await WeftClient.connect({ address: testAddress(), namespace: 'default', taskQueue: env.taskQueue, dataConverter });
+  weft = await WeftClient.connect({
+    address: testAddress(),
+    namespace: 'default',
+    taskQueue: env.taskQueue,
+    dataConverter,
+  });
 });
 afterAll(async () => {
   await weft?.close();
@@ -25,13 +30,20 @@ afterAll(async () => {
 it('runs a DAG whose document, input and outputs never reach the server in the clear', async () => {
   const workflowId = `encrypted-${Date.now()}`;
   const result = await weft.run(
-    doc('encrypted', [{ id: 'call', activity: 'weft.echo', input: { authorization: 'Bearer ${ input.token }' } }], { output: '${ nodes.call.output }' }),
+    doc('encrypted', [{ id: 'call', activity: 'weft.echo', input: { authorization: 'Bearer ${ input.token }' } }], {
+      output: '${ nodes.call.output }',
+    }),
     { input: { token: 'tok-7f3a9-secret' }, workflowId },
   );
   expect(result.output).toEqual({ authorization: 'Bearer tok-7f3a9-secret' });
 
   // Read the history as the server stores it: with a client that has no key.
-  const plain = await WeftClient.connect({ address: testAddress(), namespace: 'default', taskQueue: env.taskQueue, dataConverter: undefined });
+  const plain = await WeftClient.connect({
+    address: testAddress(),
+    namespace: 'default',
+    taskQueue: env.taskQueue,
+    dataConverter: undefined,
+  });
   const history = await plain.temporal.workflow.getHandle(workflowId).fetchHistory();
   await plain.close();
   const raw = JSON.stringify(history);
@@ -46,7 +58,17 @@ it('serves the Web UI a codec endpoint that decodes for allowed origins', async 
   const server = await startCodecServer({ codec, port: 0, origins: ['http://127.0.0.1:8233'] });
   try {
     const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ secret: 42 })]);
-    const body = { payloads: [{ metadata: { encoding: Buffer.from(sealed.metadata!.encoding!).toString('base64'), 'encryption-key-id': Buffer.from(sealed.metadata!['encryption-key-id']!).toString('base64') }, data: Buffer.from(sealed.data!).toString('base64') }] };
+    const body = {
+      payloads: [
+        {
+          metadata: {
+            encoding: Buffer.from(sealed.metadata!.encoding!).toString('base64'),
+            'encryption-key-id': Buffer.from(sealed.metadata!['encryption-key-id']!).toString('base64'),
+          },
+          data: Buffer.from(sealed.data!).toString('base64'),
+        },
+      ],
+    };
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:8233' },

@@ -19,14 +19,20 @@ export interface TestEnv {
 
 export function testAddress(): string {
   const address = process.env.WEFT_TEST_ADDRESS;
-  if (!address) throw new Error('WEFT_TEST_ADDRESS is not set: run integration tests through jest (global setup starts the server).');
+  if (!address)
+    throw new Error(
+      'WEFT_TEST_ADDRESS is not set: run integration tests through jest (global setup starts the server).',
+    );
   return address;
 }
 
 export async function createTestEnv(options: Partial<WeftWorkerOptions> = {}): Promise<TestEnv> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ logger: new DefaultLogger((process.env.WEFT_TEST_LOG_LEVEL as 'ERROR') ?? 'ERROR'), shutdownSignals: [] });
+    Runtime.install({
+      logger: new DefaultLogger((process.env.WEFT_TEST_LOG_LEVEL as 'ERROR') ?? 'ERROR'),
+      shutdownSignals: [],
+    });
   }
   const address = testAddress();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;

@@ -17,7 +17,12 @@ useWeft({}, (_env, w) => {
 
 const example = (file: string) => JSON.parse(readFileSync(join(__dirname, '../../examples', file), 'utf8'));
 
-async function runAndMaybeRecord(name: string, file: string, input?: Record<string, unknown>, operate?: (run: WeftRun) => Promise<void>) {
+async function runAndMaybeRecord(
+  name: string,
+  file: string,
+  input?: Record<string, unknown>,
+  operate?: (run: WeftRun) => Promise<void>,
+) {
   const workflowId = `example-${name}-${Date.now()}`;
   const run = await weft.start(example(file), { workflowId, input });
   await operate?.(run);
@@ -59,7 +64,8 @@ it('fan-out-fan-in merges the shards and takes the branch of its region', async 
 
 it('release-approval waits for a person, then deploys what was built', async () => {
   const result = await runAndMaybeRecord('release-approval', 'release-approval.json', undefined, async (run) => {
-    for (let i = 0; i < 100 && (await run.state()).nodes.go_live.status !== 'WAITING'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await run.state()).nodes.go_live.status !== 'WAITING'; i++)
+      await new Promise((r) => setTimeout(r, 100));
     await run.approve('go_live', { by: 'ana' });
   });
   expect(result.status).toBe('SUCCEEDED');
@@ -79,5 +85,9 @@ it('a fixed-delay trigger of etl-diamond runs, is triggered, paused, unpaused an
   const handle = weft.temporal.workflow.getHandle(id);
   expect(await handle.result()).toMatchObject({ deleted: true });
   const label = process.env.WEFT_RECORD_HISTORIES;
-  if (label) writeFileSync(join(__dirname, '../histories', `fixed-delay@${label}.json`), historyToJSON(await handle.fetchHistory()));
+  if (label)
+    writeFileSync(
+      join(__dirname, '../histories', `fixed-delay@${label}.json`),
+      historyToJSON(await handle.fetchHistory()),
+    );
 });

@@ -21,6 +21,9 @@ describe('a worker on the real Temporal dev server', () => {
     await env.client.workflow.execute('helloWorkflow', { taskQueue: env.taskQueue, workflowId, args: ['history'] });
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes);
-    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name)).toEqual(['weft.echo', 'weft.sleep']);
+    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name)).toEqual([
+      'weft.echo',
+      'weft.sleep',
+    ]);
   });
 });

@@ -19,7 +19,14 @@ export default async function globalSetup(): Promise<void> {
   }
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => process.stderr.write(m + '\n'), log() {} } as any,
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error: (m: string) => process.stderr.write(m + '\n'),
+      log() {},
+    } as any,
   });
   const dir = mkdtempSync(join(tmpdir(), 'weft-test-'));
   const codePath = join(dir, 'workflow-bundle.js');

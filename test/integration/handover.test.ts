@@ -17,7 +17,12 @@ function chain(n: number, prefix = 'step'): Array<{ id: string } & Record<string
   return Array.from({ length: n }, (_, k) =>
     k === 0
       ? { id: `${prefix}0`, activity: 'weft.echo', input: 0 }
-      : { id: `${prefix}${k}`, dependsOn: [`${prefix}${k - 1}`], activity: 'weft.echo', input: `\${ nodes.${prefix}${k - 1}.output + 1 }` },
+      : {
+          id: `${prefix}${k}`,
+          dependsOn: [`${prefix}${k - 1}`],
+          activity: 'weft.echo',
+          input: `\${ nodes.${prefix}${k - 1}.output + 1 }`,
+        },
   );
 }
 
@@ -41,7 +46,13 @@ describe.each([
     const runs: Array<{ runId: string; status: string; historyLength: number; dag?: string; weftStatus?: string }> = [];
     for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
       const attributes = wf.typedSearchAttributes;
-      runs.push({ runId: wf.runId, status: wf.status.name, historyLength: wf.historyLength ?? 0, dag: attributes.get(WeftDagKey), weftStatus: attributes.get(WeftStatusKey) });
+      runs.push({
+        runId: wf.runId,
+        status: wf.status.name,
+        historyLength: wf.historyLength ?? 0,
+        dag: attributes.get(WeftDagKey),
+        weftStatus: attributes.get(WeftStatusKey),
+      });
     }
     return runs.reverse();
   }
@@ -57,7 +68,9 @@ describe.each([
   }
 
   it('runs a 40-node chain over several runs with data flowing across them, each history bounded', async () => {
-    const run = await start(doc('long-chain', chain(40), { output: { last: '${ nodes.step39.output }', started: '${ run.startedAt }' } }));
+    const run = await start(
+      doc('long-chain', chain(40), { output: { last: '${ nodes.step39.output }', started: '${ run.startedAt }' } }),
+    );
     const result = await run.result();
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ last: 39 });
@@ -82,7 +95,12 @@ describe.each([
         ...chain(30),
         { id: 'gate', type: 'approval' },
         { id: 'nap', type: 'sleep', duration: '5s' },
-        { id: 'after', dependsOn: ['gate', 'nap', 'step29'], activity: 'weft.echo', input: { by: '${ nodes.gate.output.by }' } },
+        {
+          id: 'after',
+          dependsOn: ['gate', 'nap', 'step29'],
+          activity: 'weft.echo',
+          input: { by: '${ nodes.gate.output.by }' },
+        },
       ]),
       30, // hands over within the first second or so, well before the nap ends, even on a loaded machine
     );
@@ -105,13 +123,19 @@ describe.each([
       const history = await env.client.workflow.getHandle(run.workflowId, r.runId).fetchHistory();
       for (const e of history.events ?? []) {
         const t = e.timerStartedEventAttributes;
-        if (t && e.userMetadata?.summary) timers.push(Number(t.startToFireTimeout?.seconds ?? 0) * 1000 + Math.round((t.startToFireTimeout?.nanos ?? 0) / 1e6));
+        if (t && e.userMetadata?.summary)
+          timers.push(
+            Number(t.startToFireTimeout?.seconds ?? 0) * 1000 + Math.round((t.startToFireTimeout?.nanos ?? 0) / 1e6),
+          );
       }
     }
     if (process.env.WEFT_RECORD_HISTORIES && _mode === 'cached') {
       // For the replay guard: the first run (it hands over) and the last (it resumes carried nodes).
       const label = process.env.WEFT_RECORD_HISTORIES;
-      for (const [name, r] of [['handover-first', runs[0]], ['handover-last', runs[runs.length - 1]]] as const) {
+      for (const [name, r] of [
+        ['handover-first', runs[0]],
+        ['handover-last', runs[runs.length - 1]],
+      ] as const) {
         const history = await env.client.workflow.getHandle(run.workflowId, r.runId).fetchHistory();
         writeFileSync(join(__dirname, '../histories', `${name}@${label}.json`), historyToJSON(history));
       }
@@ -126,12 +150,22 @@ describe.each([
   it('a failed node waiting for an operator is skipped in a later run; downstream sees the output', async () => {
     const run = await start(
       doc('carried-failure', [
-        { id: 'flaky', activity: 'weft.fail', input: { message: 'down' }, retry: { maxAttempts: 1 }, onFailure: 'wait' },
+        {
+          id: 'flaky',
+          activity: 'weft.fail',
+          input: { message: 'down' },
+          retry: { maxAttempts: 1 },
+          onFailure: 'wait',
+        },
         ...chain(30),
         { id: 'use', dependsOn: ['flaky', 'step29'], activity: 'weft.echo', input: '${ nodes.flaky.output.rows }' },
       ]),
     );
-    await waitFor(run, (v) => v.nodes.step29.status === 'SUCCEEDED' && v.nodes.flaky.status === 'WAITING', 'the chain and the failure');
+    await waitFor(
+      run,
+      (v) => v.nodes.step29.status === 'SUCCEEDED' && v.nodes.flaky.status === 'WAITING',
+      'the chain and the failure',
+    );
     expect((await runsOf(run.workflowId)).length).toBeGreaterThanOrEqual(2);
     expect(await run.skip('flaky', { rows: 7 })).toBe('node "flaky" skipped');
     const result = await run.result();
@@ -141,21 +175,34 @@ describe.each([
   });
 
   it('counts the DAG timeout from the first run: a later run arms only what is left of it', async () => {
-    const run = await start(doc('carried-deadline', [...chain(30), { id: 'gate', type: 'approval' }], { timeout: '6s' }), 30);
+    const run = await start(
+      doc('carried-deadline', [...chain(30), { id: 'gate', type: 'approval' }], { timeout: '6s' }),
+      30,
+    );
     const result = await run.result();
     expect(result).toMatchObject({ status: 'FAILED', error: { type: 'DagTimeout' } });
     expect(result.nodes.gate.status).toBe('CANCELLED');
     const runs = await runsOf(run.workflowId);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     const last = await env.client.workflow.getHandle(run.workflowId, runs[runs.length - 1].runId).fetchHistory();
-    const timer = last.events!.find((e) => e.timerStartedEventAttributes)!.timerStartedEventAttributes!.startToFireTimeout!;
+    const timer = last.events!.find((e) => e.timerStartedEventAttributes)!.timerStartedEventAttributes!
+      .startToFireTimeout!;
     expect(Number(timer.seconds ?? 0) * 1000 + Math.round((timer.nanos ?? 0) / 1e6)).toBeLessThan(6000);
   });
 
   it('compensates nodes completed in earlier runs, newest first, when a later node fails', async () => {
     const steps = chain(25).map((n) => ({ ...n, compensate: { activity: 'weft.echo' } }));
     const run = await start(
-      doc('carried-saga', [...steps, { id: 'boom', dependsOn: ['step24'], activity: 'weft.fail', input: { message: 'no' }, retry: { maxAttempts: 1 } }]),
+      doc('carried-saga', [
+        ...steps,
+        {
+          id: 'boom',
+          dependsOn: ['step24'],
+          activity: 'weft.fail',
+          input: { message: 'no' },
+          retry: { maxAttempts: 1 },
+        },
+      ]),
     );
     const result = await run.result();
     expect(result.status).toBe('FAILED');
@@ -173,14 +220,20 @@ describe('historyLimit', () => {
   });
 
   it('is refused unless it is a whole number >= 1', async () => {
-    await expect(weft.start(doc('bad-limit', chain(1)), { historyLimit: 0 })).rejects.toThrow('historyLimit must be a whole number of events >= 1, got 0.');
+    await expect(weft.start(doc('bad-limit', chain(1)), { historyLimit: 0 })).rejects.toThrow(
+      'historyLimit must be a whole number of events >= 1, got 0.',
+    );
   });
 
   it('a run whose state would not fit one payload goes on in its own history, and its result leaves the largest outputs out', async () => {
     // Nodes holding 150 kB outputs: when the history reaches 80 events (about six a node in a chain), some 13
     // of them (2 MB) would have to be carried, over the 1.5 MB bound.
     const nodes = chain(30).map((n) => ({ ...n, activity: 'weft.echo', input: '${ input.blob }' }));
-    const run = await weft.start(doc('too-large', nodes), { workflowId: `too-large-${Date.now()}`, historyLimit: 80, input: { blob: 'x'.repeat(150_000) } });
+    const run = await weft.start(doc('too-large', nodes), {
+      workflowId: `too-large-${Date.now()}`,
+      historyLimit: 80,
+      input: { blob: 'x'.repeat(150_000) },
+    });
     const result = await run.result();
     expect(result.status).toBe('SUCCEEDED');
     expect(result.runId).toBe(run.runId);

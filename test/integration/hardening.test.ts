@@ -25,17 +25,28 @@ const id = (name: string) => `${name}-${Date.now()}-${++counter}`;
  */
 async function failedTasks(workflowId: string): Promise<string[]> {
   const service = weft.temporal.workflowService;
-  const { executions } = await service.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId = "${workflowId}"` });
+  const { executions } = await service.listWorkflowExecutions({
+    namespace: 'default',
+    query: `WorkflowId = "${workflowId}"`,
+  });
   const failures: string[] = [];
   for (const { execution } of executions) {
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await service.getWorkflowExecutionHistory({ namespace: 'default', execution, nextPageToken, maximumPageSize: 1000 });
+      const page = await service.getWorkflowExecutionHistory({
+        namespace: 'default',
+        execution,
+        nextPageToken,
+        maximumPageSize: 1000,
+      });
       for (const event of page.history?.events ?? []) {
-        if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) failures.push(`event ${event.eventId}: timed out`);
+        if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+          failures.push(`event ${event.eventId}: timed out`);
         if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
           const attributes = event.workflowTaskFailedEventAttributes!;
-          failures.push(`event ${event.eventId}: ${temporal.api.enums.v1.WorkflowTaskFailedCause[attributes.cause!]} ${attributes.failure?.message ?? ''}`);
+          failures.push(
+            `event ${event.eventId}: ${temporal.api.enums.v1.WorkflowTaskFailedCause[attributes.cause!]} ${attributes.failure?.message ?? ''}`,
+          );
         }
       }
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
@@ -50,19 +61,37 @@ describe('hostile expressions fail their node and leave the worker serving', () 
   const hostile: Array<[string, string, 'finishes' | 'fails']> = [
     ['unbounded recursion', '${ ($f := function($x){$f($x)}; $f(1)) }', 'fails'],
     ['a sort with a lambda over a million items', '${ $count($sort([1..999999], function($a,$b){$a < $b})) }', 'fails'],
-    ['catastrophic backtracking', '${ $match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/) }', 'finishes'],
+    [
+      'catastrophic backtracking',
+      '${ $match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/) }',
+      'finishes',
+    ],
     ['300 strings of 2 MB', '${ $count([1..300].($pad("", 1999999, "x"))) }', 'fails'],
     ['two billion items', '${ $count([1..2000].[1..999999]) }', 'fails'],
   ];
 
   it.each(hostile)('%s', async (_what, expression, outcome) => {
-    const ordinary = await weft.start(doc('ordinary', [{ id: 'wait', type: 'sleep', duration: '1s' }, { id: 'after', dependsOn: ['wait'], activity: 'weft.echo', input: 1 }]), { workflowId: id('ordinary') });
-    const run = await weft.start(doc('hostile', [{ id: 'evil', activity: 'weft.echo', input: { value: expression } }, { id: 'after', dependsOn: ['evil'], activity: 'weft.echo' }]), { workflowId: id('hostile') });
+    const ordinary = await weft.start(
+      doc('ordinary', [
+        { id: 'wait', type: 'sleep', duration: '1s' },
+        { id: 'after', dependsOn: ['wait'], activity: 'weft.echo', input: 1 },
+      ]),
+      { workflowId: id('ordinary') },
+    );
+    const run = await weft.start(
+      doc('hostile', [
+        { id: 'evil', activity: 'weft.echo', input: { value: expression } },
+        { id: 'after', dependsOn: ['evil'], activity: 'weft.echo' },
+      ]),
+      { workflowId: id('hostile') },
+    );
     const result = await run.result();
     if (outcome === 'fails') {
       expect(result.status).toBe('FAILED');
       expect(result.nodes.evil).toMatchObject({ status: 'FAILED', error: { type: 'WeftExpressionError' } });
-      expect(result.nodes.evil.error!.message).toMatch(/^the input could not be evaluated: expression ".*" failed: evaluation /);
+      expect(result.nodes.evil.error!.message).toMatch(
+        /^the input could not be evaluated: expression ".*" failed: evaluation /,
+      );
       expect(result.nodes.after.status).toBe('SKIPPED');
     } else {
       expect(result.status).toBe('SUCCEEDED');
@@ -97,10 +126,17 @@ describe("Temporal's per-workflow limits stay the engine's problem", () => {
     for (let level = 0; level < 100; level++) {
       for (let i = 0; i < 100; i++) {
         const dependsOn = level === 0 ? [] : [`n${level - 1}_${i}`, `n${level - 1}_${(i + 1) % 100}`];
-        nodes.push({ id: `n${level}_${i}`, activity: 'weft.echo', dependsOn, input: level === 0 ? i : `\${ nodes.n${level - 1}_${i}.output }` });
+        nodes.push({
+          id: `n${level}_${i}`,
+          activity: 'weft.echo',
+          dependsOn,
+          input: level === 0 ? i : `\${ nodes.n${level - 1}_${i}.output }`,
+        });
       }
     }
-    const run = await weft.start(doc('ten-thousand', nodes, { maxParallelism: 200 }), { workflowId: id('ten-thousand') });
+    const run = await weft.start(doc('ten-thousand', nodes, { maxParallelism: 200 }), {
+      workflowId: id('ten-thousand'),
+    });
     const result = await run.result();
     expect(result.status).toBe('SUCCEEDED');
     expect(Object.values(result.nodes).filter((n) => n.status === 'SUCCEEDED')).toHaveLength(10_000);
@@ -110,7 +146,10 @@ describe("Temporal's per-workflow limits stay the engine's problem", () => {
 
 describe('workflow nodes end, whatever their child does', () => {
   it('fails a node naming a workflow type no worker registers, at once and naming it', async () => {
-    const result = await weft.run(doc('unregistered', [{ id: 'child', type: 'workflow', workflow: 'noSuchWorkflow' }]), { workflowId: id('unregistered') });
+    const result = await weft.run(
+      doc('unregistered', [{ id: 'child', type: 'workflow', workflow: 'noSuchWorkflow' }]),
+      { workflowId: id('unregistered') },
+    );
     expect(result.status).toBe('FAILED');
     expect(result.nodes.child).toMatchObject({ status: 'FAILED' });
     expect(result.nodes.child.error!.message).toMatch(/workflow type "noSuchWorkflow" is not registered/);
@@ -118,17 +157,32 @@ describe('workflow nodes end, whatever their child does', () => {
 
   it("reports a child's execution timeout as the child's timeout", async () => {
     const result = await weft.run(
-      doc('child-timeout', [{ id: 'child', type: 'workflow', workflow: 'weftDag', input: { document: doc('slow', [{ id: 's', type: 'sleep', duration: '1m' }]) }, timeout: { execution: '2s' } }]),
+      doc('child-timeout', [
+        {
+          id: 'child',
+          type: 'workflow',
+          workflow: 'weftDag',
+          input: { document: doc('slow', [{ id: 's', type: 'sleep', duration: '1m' }]) },
+          timeout: { execution: '2s' },
+        },
+      ]),
       { workflowId: id('child-timeout') },
     );
     expect(result.nodes.child).toMatchObject({ status: 'FAILED', error: { type: 'WorkflowTimeout' } });
   });
 
   it('cancels a DAG whose child is stuck in a failing workflow task, and the cancel ends', async () => {
-    const run = await weft.start(doc('stuck-child', [{ id: 'child', type: 'workflow', workflow: 'throwsPlainError', timeout: { cancel: '2s' } }]), {
-      workflowId: id('stuck-child'),
-    });
-    await waitFor(async () => (await run.handle.query<{ nodes: Record<string, { status: string }> }>('state')).nodes.child?.status === 'RUNNING');
+    const run = await weft.start(
+      doc('stuck-child', [{ id: 'child', type: 'workflow', workflow: 'throwsPlainError', timeout: { cancel: '2s' } }]),
+      {
+        workflowId: id('stuck-child'),
+      },
+    );
+    await waitFor(
+      async () =>
+        (await run.handle.query<{ nodes: Record<string, { status: string }> }>('state')).nodes.child?.status ===
+        'RUNNING',
+    );
     await run.handle.cancel();
     const result = await run.result();
     expect(result.status).toBe('CANCELLED');
@@ -136,14 +190,24 @@ describe('workflow nodes end, whatever their child does', () => {
   });
   it('waits for a cancelled sub-DAG to compensate before the node counts as cancelled', async () => {
     const inner = doc('inner', [
-      { id: 'reserve', activity: 'weft.echo', input: 'reserved', compensate: { activity: 'weft.echo', input: 'released' } },
+      {
+        id: 'reserve',
+        activity: 'weft.echo',
+        input: 'reserved',
+        compensate: { activity: 'weft.echo', input: 'released' },
+      },
       { id: 'hold', type: 'sleep', duration: '1m', dependsOn: ['reserve'] },
     ]);
-    const run = await weft.start(doc('outer', [{ id: 'child', type: 'workflow', workflow: 'weftDag', input: { document: inner } }]), { workflowId: id('outer') });
+    const run = await weft.start(
+      doc('outer', [{ id: 'child', type: 'workflow', workflow: 'weftDag', input: { document: inner } }]),
+      { workflowId: id('outer') },
+    );
     const child = weft.temporal.workflow.getHandle(`${run.workflowId}.child`);
     await waitFor(async () => {
       try {
-        return (await child.query<{ nodes: Record<string, { status: string }> }>('state')).nodes.hold?.status === 'RUNNING';
+        return (
+          (await child.query<{ nodes: Record<string, { status: string }> }>('state')).nodes.hold?.status === 'RUNNING'
+        );
       } catch {
         return false; // not started yet
       }
@@ -165,7 +229,13 @@ describe('semantics users of Airflow expect', () => {
         { id: 'reserve', activity: 'weft.echo', input: 'r', compensate: { activity: 'weft.echo' } },
         { id: 'extract', dependsOn: ['reserve'], activity: 'weft.fail', input: { nonRetryable: true } },
         { id: 'load', dependsOn: ['extract'], activity: 'weft.echo' },
-        { id: 'cleanup', dependsOn: ['load'], trigger: 'allDone', activity: 'weft.echo', input: '${ nodes.load.status }' },
+        {
+          id: 'cleanup',
+          dependsOn: ['load'],
+          trigger: 'allDone',
+          activity: 'weft.echo',
+          input: '${ nodes.load.status }',
+        },
         { id: 'alert', dependsOn: ['extract'], trigger: 'oneFailed', activity: 'weft.echo', input: 'extract failed' },
       ]),
       { workflowId: id('teardown') },

@@ -44,23 +44,47 @@ afterAll(async () => {
 const fast = { initialInterval: '100ms', backoffCoefficient: 1 };
 
 it('calls an allowed host and returns status, headers and the parsed JSON body', async () => {
-  const result = await runDoc(weft, doc('http-ok', [{ id: 'call', activity: 'weft.http', input: { url: `${base}/ok`, method: 'post', body: { a: 1 } } }]));
+  const result = await runDoc(
+    weft,
+    doc('http-ok', [
+      { id: 'call', activity: 'weft.http', input: { url: `${base}/ok`, method: 'post', body: { a: 1 } } },
+    ]),
+  );
   expect(result.nodes.call.output).toMatchObject({ status: 200, body: { method: 'POST', received: { a: 1 } } });
 });
 
 it('retries 5xx answers', async () => {
-  const result = await runDoc(weft, doc('http-flaky', [{ id: 'call', activity: 'weft.http', input: { url: `${base}/flaky` }, retry: { maxAttempts: 3, ...fast } }]));
-  expect(result.nodes.call).toMatchObject({ status: 'SUCCEEDED', attempts: 3, output: { status: 200, body: 'finally' } });
+  const result = await runDoc(
+    weft,
+    doc('http-flaky', [
+      { id: 'call', activity: 'weft.http', input: { url: `${base}/flaky` }, retry: { maxAttempts: 3, ...fast } },
+    ]),
+  );
+  expect(result.nodes.call).toMatchObject({
+    status: 'SUCCEEDED',
+    attempts: 3,
+    output: { status: 200, body: 'finally' },
+  });
 });
 
 it('does not retry 4xx answers', async () => {
-  const result = await runDoc(weft, doc('http-404', [{ id: 'call', activity: 'weft.http', input: { url: `${base}/missing` }, retry: { maxAttempts: 5, ...fast } }]));
+  const result = await runDoc(
+    weft,
+    doc('http-404', [
+      { id: 'call', activity: 'weft.http', input: { url: `${base}/missing` }, retry: { maxAttempts: 5, ...fast } },
+    ]),
+  );
   expect(result.nodes.call).toMatchObject({ status: 'FAILED', attempts: 1, error: { type: 'HttpClientError' } });
   expect(hits.get('/missing')).toBe(1);
 });
 
 it('refuses hosts the operator did not allow, without retrying', async () => {
-  const result = await runDoc(weft, doc('http-denied', [{ id: 'call', activity: 'weft.http', input: { url: 'http://metadata.internal.invalid/secrets' } }]));
+  const result = await runDoc(
+    weft,
+    doc('http-denied', [
+      { id: 'call', activity: 'weft.http', input: { url: 'http://metadata.internal.invalid/secrets' } },
+    ]),
+  );
   expect(result.nodes.call).toMatchObject({ status: 'FAILED', attempts: 1, error: { type: 'WeftHostNotAllowed' } });
   expect(result.nodes.call.error!.message).toMatch(/WEFT_HTTP_ALLOW=metadata\.internal\.invalid/);
 });

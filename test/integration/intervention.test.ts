@@ -57,7 +57,12 @@ describe('approval nodes', () => {
   const gated = [
     { id: 'prepare', activity: 'weft.echo', input: { v: 1 }, compensate: { activity: 'weft.echo' } },
     { id: 'go_live', type: 'approval', dependsOn: ['prepare'] },
-    { id: 'release', dependsOn: ['go_live'], activity: 'weft.echo', input: { approvedBy: '${ nodes.go_live.output.by }' } },
+    {
+      id: 'release',
+      dependsOn: ['go_live'],
+      activity: 'weft.echo',
+      input: { approvedBy: '${ nodes.go_live.output.by }' },
+    },
   ];
 
   it('waits, and once approved with data the downstream node receives it', async () => {
@@ -93,20 +98,29 @@ describe('approval nodes', () => {
     expect((await weft(['reject', run.workflowId, 'go_live', '--reason', 'freeze week'], cliEnv)).code).toBe(0);
     const result = await run.result();
     expect(result.status).toBe('FAILED');
-    expect(result.nodes.go_live).toMatchObject({ status: 'FAILED', error: { type: 'Rejected', message: 'rejected: freeze week' } });
+    expect(result.nodes.go_live).toMatchObject({
+      status: 'FAILED',
+      error: { type: 'Rejected', message: 'rejected: freeze week' },
+    });
     expect(result.nodes.release.status).toBe('SKIPPED');
     expect(result.compensation).toEqual({ compensated: ['prepare'], failed: [] });
   });
 
   it('fails after its timeout when onTimeout is "reject"', async () => {
-    const run = await start('approval-timeout', [{ id: 'sign_off', type: 'approval', timeout: '1s', onTimeout: 'reject' }]);
+    const run = await start('approval-timeout', [
+      { id: 'sign_off', type: 'approval', timeout: '1s', onTimeout: 'reject' },
+    ]);
     const result = await run.result();
     expect(result.nodes.sign_off).toMatchObject({ status: 'FAILED', error: { type: 'ApprovalTimeout' } });
-    expect(Date.parse(result.nodes.sign_off.endedAt!) - Date.parse(result.nodes.sign_off.startedAt!)).toBeGreaterThanOrEqual(1000);
+    expect(
+      Date.parse(result.nodes.sign_off.endedAt!) - Date.parse(result.nodes.sign_off.startedAt!),
+    ).toBeGreaterThanOrEqual(1000);
   });
 
   it('succeeds after its timeout when onTimeout is "approve"', async () => {
-    const run = await start('approval-timeout-ok', [{ id: 'sign_off', type: 'approval', timeout: '500ms', onTimeout: 'approve' }]);
+    const run = await start('approval-timeout-ok', [
+      { id: 'sign_off', type: 'approval', timeout: '500ms', onTimeout: 'approve' },
+    ]);
     expect((await run.result()).nodes.sign_off.status).toBe('SUCCEEDED');
   });
 });
@@ -120,7 +134,10 @@ describe('onFailure "wait"', () => {
     ]);
     const view = await until(run, waitingOn('load'), 'load waits');
     expect(view.nodes.load.error?.message).toMatch(/warehouse is down/);
-    expect(view.waiting![0]).toMatchObject({ kind: 'failure', release: expect.arrayContaining([`weft retry ${run.workflowId} load`]) });
+    expect(view.waiting![0]).toMatchObject({
+      kind: 'failure',
+      release: expect.arrayContaining([`weft retry ${run.workflowId} load`]),
+    });
     expect((await weft(['retry', run.workflowId, 'load'], cliEnv)).code).toBe(0);
     const result = await run.result();
     expect(result.status).toBe('SUCCEEDED');
@@ -128,13 +145,20 @@ describe('onFailure "wait"', () => {
     expect(result.nodes.after.output).toEqual({ call: 2 });
     // The second round is its own activity, so the Web UI shows both.
     const history = await run.handle.fetchHistory();
-    const ids = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityId] : []));
+    const ids = history.events!.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityId] : [],
+    );
     expect(ids).toEqual(['load', 'load#2', 'after']);
   });
 
   it('weft skip --output lets the DAG finish with downstream nodes seeing that output', async () => {
     const run = await start('wait-skip', [
-      { id: 'enrich', activity: 'weft.fail', input: { message: 'geo service down', nonRetryable: true }, onFailure: 'wait' },
+      {
+        id: 'enrich',
+        activity: 'weft.fail',
+        input: { message: 'geo service down', nonRetryable: true },
+        onFailure: 'wait',
+      },
       { id: 'publish', dependsOn: ['enrich'], activity: 'weft.echo', input: { rows: '${ nodes.enrich.output.rows }' } },
     ]);
     await until(run, waitingOn('enrich'), 'enrich waits');
@@ -142,7 +166,11 @@ describe('onFailure "wait"', () => {
     expect(skipped).toMatchObject({ code: 0, stdout: `${run.workflowId}: node "enrich" skipped` });
     const result = await run.result();
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.nodes.enrich).toMatchObject({ status: 'SKIPPED', output: { rows: 0 }, reason: 'skipped by an operator' });
+    expect(result.nodes.enrich).toMatchObject({
+      status: 'SKIPPED',
+      output: { rows: 0 },
+      reason: 'skipped by an operator',
+    });
     expect(result.nodes.publish).toMatchObject({ status: 'SUCCEEDED', output: { rows: 0 } });
   });
 
@@ -168,7 +196,10 @@ describe('pause and resume', () => {
       { id: 'third', dependsOn: ['second'], activity: 'weft.echo' },
     ]);
     await until(run, (v) => v.nodes.first.status === 'RUNNING', 'first runs');
-    expect(await weft(['pause', run.workflowId], cliEnv)).toMatchObject({ code: 0, stdout: expect.stringContaining('paused') });
+    expect(await weft(['pause', run.workflowId], cliEnv)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('paused'),
+    });
     const paused = await until(run, (v) => v.nodes.first.status === 'SUCCEEDED', 'first finished');
     expect(paused.status).toBe('PAUSED');
     await new Promise((r) => setTimeout(r, 800));
@@ -189,7 +220,13 @@ describe('cancel', () => {
   it('cancels running nodes, compensates completed ones and ends CANCELLED', async () => {
     const run = await start('cancel', [
       { id: 'reserve', activity: 'weft.echo', compensate: { activity: 'weft.echo', input: { release: true } } },
-      { id: 'wait_for_stock', dependsOn: ['reserve'], activity: 'weft.sleep', input: { ms: 30000 }, timeout: { heartbeat: '5s' } },
+      {
+        id: 'wait_for_stock',
+        dependsOn: ['reserve'],
+        activity: 'weft.sleep',
+        input: { ms: 30000 },
+        timeout: { heartbeat: '5s' },
+      },
       { id: 'ship', dependsOn: ['wait_for_stock'], activity: 'weft.echo' },
     ]);
     await until(run, (v) => v.nodes.wait_for_stock.status === 'RUNNING', 'the sleep runs');
@@ -224,11 +261,16 @@ describe('invalid actions exit 2 with a sentence and change nothing', () => {
     const before = await until(run, waitingOn('gate'), 'gate waits');
 
     const unknownRun = await weft(['approve', 'no-such-run', 'gate'], cliEnv);
-    expect(unknownRun).toMatchObject({ code: 2, stderr: 'weft: No run with workflow id "no-such-run" in namespace "default".' });
+    expect(unknownRun).toMatchObject({
+      code: 2,
+      stderr: 'weft: No run with workflow id "no-such-run" in namespace "default".',
+    });
 
     const unknownNode = await weft(['approve', run.workflowId, 'gaet'], cliEnv);
     expect(unknownNode.code).toBe(2);
-    expect(unknownNode.stderr).toBe(`weft: ${run.workflowId}: there is no node "gaet" in this DAG; did you mean "gate"?.`);
+    expect(unknownNode.stderr).toBe(
+      `weft: ${run.workflowId}: there is no node "gaet" in this DAG; did you mean "gate"?.`,
+    );
 
     const notWaiting = await weft(['retry', run.workflowId, 'work'], cliEnv);
     expect(notWaiting.code).toBe(2);
@@ -247,16 +289,34 @@ describe('invalid actions exit 2 with a sentence and change nothing', () => {
     await run.cancel();
     await run.result();
     const ended = await weft(['approve', run.workflowId, 'gate'], cliEnv);
-    expect(ended).toMatchObject({ code: 2, stderr: `weft: The run "${run.workflowId}" has already ended (CANCELLED); it takes no approve.` });
+    expect(ended).toMatchObject({
+      code: 2,
+      stderr: `weft: The run "${run.workflowId}" has already ended (CANCELLED); it takes no approve.`,
+    });
   });
 });
 
-it("nonRetryable matches the class name of an error an activity throws", async () => {
+it('nonRetryable matches the class name of an error an activity throws', async () => {
   const key = `decline-${Date.now()}`;
   const result = await client.run(
-    { dsl: 'weft/v1', name: 'decline', nodes: [{ id: 'pay', activity: 'declineCard', input: { key }, retry: { maxAttempts: 5, initialInterval: '100ms', nonRetryable: ['CardDeclined'] } }] },
+    {
+      dsl: 'weft/v1',
+      name: 'decline',
+      nodes: [
+        {
+          id: 'pay',
+          activity: 'declineCard',
+          input: { key },
+          retry: { maxAttempts: 5, initialInterval: '100ms', nonRetryable: ['CardDeclined'] },
+        },
+      ],
+    },
     { workflowId: key },
   );
-  expect(result.nodes.pay).toMatchObject({ status: 'FAILED', attempts: 1, error: { type: 'CardDeclined', retryState: 'NON_RETRYABLE_FAILURE' } });
+  expect(result.nodes.pay).toMatchObject({
+    status: 'FAILED',
+    attempts: 1,
+    error: { type: 'CardDeclined', retryState: 'NON_RETRYABLE_FAILURE' },
+  });
   expect(calls.get(key)).toBe(1);
 });

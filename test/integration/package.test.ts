@@ -10,24 +10,49 @@ import { testAddress } from './env';
 
 const ROOT = resolve(__dirname, '../..');
 const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 
 let project: string;
 
 beforeAll(() => {
   const packs = mkdtempSync(join(tmpdir(), 'weft-pack-'));
   npm(['pack', '--silent', '--pack-destination', packs], ROOT);
-  const tarball = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz'))!);
+  const tarball = join(
+    packs,
+    readdirSync(packs).find((f) => f.endsWith('.tgz'))!,
+  );
   project = mkdtempSync(join(tmpdir(), 'weft-fresh-project-'));
-  for (const example of ['typescript', 'mixed']) cpSync(join(ROOT, 'examples', example, 'src'), join(project, 'src', example), { recursive: true });
+  for (const example of ['typescript', 'mixed'])
+    cpSync(join(ROOT, 'examples', example, 'src'), join(project, 'src', example), { recursive: true });
   writeFileSync(
     join(project, 'package.json'),
-    JSON.stringify({ name: 'fresh', private: true, dependencies: { weft: `file:${tarball}` }, devDependencies: { typescript: '5.9.3', '@types/node': '20.19.25' } }),
+    JSON.stringify({
+      name: 'fresh',
+      private: true,
+      dependencies: { weft: `file:${tarball}` },
+      devDependencies: { typescript: '5.9.3', '@types/node': '20.19.25' },
+    }),
   );
   writeFileSync(
     join(project, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, resolveJsonModule: true, skipLibCheck: true, outDir: 'dist', rootDir: 'src', types: ['node'] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node',
+        strict: true,
+        esModuleInterop: true,
+        resolveJsonModule: true,
+        skipLibCheck: true,
+        outDir: 'dist',
+        rootDir: 'src',
+        types: ['node'],
+      },
       include: ['src'],
     }),
   );
@@ -38,12 +63,19 @@ it('ships built JavaScript and types, with nothing reachable but its entry point
   const pkg = join(project, 'node_modules', 'weft');
   const files = readdirSync(join(pkg, 'dist'));
   expect(files).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'workflow.js', 'workflow.d.ts']));
-  const deep = execFileSync(process.execPath, ['-e', "try { require('weft/dist/client/render'); console.log('reachable') } catch (e) { console.log(e.code) }"], { cwd: project, encoding: 'utf8' });
+  const deep = execFileSync(
+    process.execPath,
+    ['-e', "try { require('weft/dist/client/render'); console.log('reachable') } catch (e) { console.log(e.code) }"],
+    { cwd: project, encoding: 'utf8' },
+  );
   expect(deep.trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
 });
 
 it('compiles the examples against the installed package', () => {
-  execFileSync(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+  execFileSync(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], {
+    cwd: project,
+    encoding: 'utf8',
+  });
 }, 120_000);
 
 it('runs the TypeScript-only example: Saga, typed DAG, a workflow running the DAG', () => {

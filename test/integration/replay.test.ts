@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 
 const dir = join(__dirname, '../histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 it('has recorded histories to replay', () => {
   expect(files.length).toBeGreaterThanOrEqual(7);
@@ -16,5 +18,9 @@ it('has recorded histories to replay', () => {
 
 it.each(files)('replays %s without a determinism violation', async (file) => {
   const history = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.WEFT_TEST_BUNDLE! } }, history, file.replace(/\.json$/, ''));
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: process.env.WEFT_TEST_BUNDLE! } },
+    history,
+    file.replace(/\.json$/, ''),
+  );
 });

@@ -38,13 +38,20 @@ const sleeper = (ms: number) =>
 /** Start and close times of the runs a trigger started, oldest first, from Temporal itself. */
 async function runsOf(id: string): Promise<Array<{ workflowId: string; start: number; close?: number }>> {
   const runs = [];
-  for await (const wf of client.temporal.workflow.list({ query: `WorkflowType = 'weftDag' AND WeftTrigger = '${id}'` })) {
+  for await (const wf of client.temporal.workflow.list({
+    query: `WorkflowType = 'weftDag' AND WeftTrigger = '${id}'`,
+  })) {
     runs.push({ workflowId: wf.workflowId, start: wf.startTime.getTime(), close: wf.closeTime?.getTime() });
   }
   return runs.sort((a, b) => a.start - b.start);
 }
 
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -70,15 +77,31 @@ describe('cron previews match what Temporal fires', () => {
 
   it.each(cases)('%s (%s)', async (cron, timezone) => {
     const id = uniqueId('preview');
-    const view = await client.schedules.create(doc('noop', [{ id: 'a', activity: 'weft.echo' }]), { cron, timezone }, { id, paused: true });
+    const view = await client.schedules.create(
+      doc('noop', [{ id: 'a', activity: 'weft.echo' }]),
+      { cron, timezone },
+      { id, paused: true },
+    );
     const temporal = view.nextRunTimes;
     expect(temporal.length).toBeGreaterThanOrEqual(5);
     const from = new Date(Date.parse(temporal[0]) - 1000).toISOString();
     const checked = normalizeCron(cron);
     if (!checked.ok) throw new Error(checked.reason);
-    expect(previewCron(checked.cron, timezone, temporal.length, new Date(from)).map((d) => d.toISOString())).toEqual(temporal);
+    expect(previewCron(checked.cron, timezone, temporal.length, new Date(from)).map((d) => d.toISOString())).toEqual(
+      temporal,
+    );
     // And through the CLI, as a user previews it.
-    const args = ['schedule', 'preview', '--cron', cron, '--count', String(temporal.length), '--from', from, ...(timezone ? ['--timezone', timezone] : [])];
+    const args = [
+      'schedule',
+      'preview',
+      '--cron',
+      cron,
+      '--count',
+      String(temporal.length),
+      '--from',
+      from,
+      ...(timezone ? ['--timezone', timezone] : []),
+    ];
     expect((await weft(args, cliEnv)).stdout.split('\n')).toEqual(temporal);
   });
 });
@@ -86,10 +109,19 @@ describe('cron previews match what Temporal fires', () => {
 describe('fixed rate (--every)', () => {
   it('fires every 2 s counted from starts, even when runs take 3 s (allow-all), and runs can read their fire time', async () => {
     const id = uniqueId('rate');
-    const created = await weft(['schedule', 'create', '-', '--every', '2s', '--overlap', 'allow-all', '--id', id].map((a) => (a === '-' ? writeDoc(sleeper(3000)) : a)), cliEnv);
+    const created = await weft(
+      ['schedule', 'create', '-', '--every', '2s', '--overlap', 'allow-all', '--id', id].map((a) =>
+        a === '-' ? writeDoc(sleeper(3000)) : a,
+      ),
+      cliEnv,
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toContain(`${id}: every trigger of DAG "sleeper", every 2s`);
-    const runs = await eventually(() => runsOf(id), (r) => r.length >= 4, '4 runs');
+    const runs = await eventually(
+      () => runsOf(id),
+      (r) => r.length >= 4,
+      '4 runs',
+    );
     await client.schedules.delete(id);
     // The fire times (carried in each workflow id) are exactly 2 s apart, counted from the
     // previous fire, not from its end: run k+1 starts while run k is still sleeping.
@@ -110,7 +142,11 @@ describe('fixed rate (--every)', () => {
   it('under skip, fires that would overlap are skipped and counted', async () => {
     const id = uniqueId('rate-skip');
     await client.schedules.create(sleeper(3000), { every: '2s' }, { id, overlap: 'skip' });
-    const view = await eventually(() => client.schedules.describe(id), (v) => v.skippedOverlap >= 2, 'two skipped fires');
+    const view = await eventually(
+      () => client.schedules.describe(id),
+      (v) => v.skippedOverlap >= 2,
+      'two skipped fires',
+    );
     await client.schedules.delete(id);
     expect(view.overlap).toBe('skip');
     const runs = await runsOf(id);
@@ -121,9 +157,17 @@ describe('fixed rate (--every)', () => {
     const id = uniqueId('trigger-skip');
     await client.schedules.create(sleeper(3000), { every: '1h' }, { id, overlap: 'skip' });
     await client.schedules.trigger(id);
-    await eventually(() => client.schedules.describe(id), (v) => v.runningRuns.length === 1, 'one run');
+    await eventually(
+      () => client.schedules.describe(id),
+      (v) => v.runningRuns.length === 1,
+      'one run',
+    );
     expect(await client.schedules.trigger(id)).toBe('triggered (overlap skip)');
-    const view = await eventually(() => client.schedules.describe(id), (v) => v.skippedOverlap === 1, 'the second trigger skipped');
+    const view = await eventually(
+      () => client.schedules.describe(id),
+      (v) => v.skippedOverlap === 1,
+      'the second trigger skipped',
+    );
     expect(view.runs).toBe(1);
   });
 });
@@ -133,7 +177,12 @@ describe('fixed delay', () => {
     const id = uniqueId('delay');
     const view = await client.schedules.create(sleeper(1000), { fixedDelay: '2s' }, { id });
     expect(view).toMatchObject({ kind: 'fixed-delay', spec: '2s after each run ends', overlap: 'skip' });
-    const runs = await eventually(() => runsOf(id), (r) => r.length >= 3 && r[2].close !== undefined, '3 finished runs', 30_000);
+    const runs = await eventually(
+      () => runsOf(id),
+      (r) => r.length >= 3 && r[2].close !== undefined,
+      '3 finished runs',
+      30_000,
+    );
     for (let i = 1; i < 3; i++) {
       const gap = runs[i].start - runs[i - 1].close!;
       // The delay cannot end early; its lateness is two workflow tasks and a child start,
@@ -144,7 +193,11 @@ describe('fixed delay', () => {
 
     // Pause: nothing new starts.
     expect((await weft(['schedule', 'pause', id, '--note', 'maintenance'], cliEnv)).stdout).toMatch(/paused/);
-    await eventually(() => runsOf(id), (r) => r.every((x) => x.close !== undefined), 'the current run to end');
+    await eventually(
+      () => runsOf(id),
+      (r) => r.every((x) => x.close !== undefined),
+      'the current run to end',
+    );
     const paused = (await runsOf(id)).length;
     await sleepFor(3500);
     expect((await runsOf(id)).length).toBe(paused);
@@ -153,17 +206,30 @@ describe('fixed delay', () => {
     // Trigger while paused: one run at once.
     expect((await weft(['schedule', 'trigger', id], cliEnv)).stdout).toBe(`${id}: triggered: a run starts now`);
     const answered = Date.now();
-    const triggered = await eventually(() => runsOf(id), (r) => r.length === paused + 1, 'the triggered run');
+    const triggered = await eventually(
+      () => runsOf(id),
+      (r) => r.length === paused + 1,
+      'the triggered run',
+    );
     // At once, not after the 2 s delay: the run starts in the workflow task that answered the trigger.
     expect(triggered[triggered.length - 1].start - answered).toBeLessThan(1000);
 
     // Unpause: runs resume after the delay.
     await weft(['schedule', 'unpause', id], cliEnv);
-    await eventually(() => runsOf(id), (r) => r.length >= paused + 2, 'runs after unpause', 10_000);
+    await eventually(
+      () => runsOf(id),
+      (r) => r.length >= paused + 2,
+      'runs after unpause',
+      10_000,
+    );
 
     // Delete: the driver ends; the listing no longer shows it.
     expect((await weft(['schedule', 'delete', id], cliEnv)).code).toBe(0);
-    await eventually(async () => (await client.temporal.workflow.getHandle(id).describe()).status.name, (s) => s === 'COMPLETED', 'the driver to end');
+    await eventually(
+      async () => (await client.temporal.workflow.getHandle(id).describe()).status.name,
+      (s) => s === 'COMPLETED',
+      'the driver to end',
+    );
     expect((await weft(['schedule', 'describe', id], cliEnv)).code).toBe(2);
     created.splice(created.indexOf(id), 1);
   });
@@ -172,10 +238,22 @@ describe('fixed delay', () => {
     const id = uniqueId('delay-list');
     await client.schedules.create(sleeper(100), { fixedDelay: '1h' }, { id, paused: true });
     const cronId = uniqueId('cron-list');
-    await client.schedules.create(sleeper(100), { cron: '0 3 * * *', timezone: 'Europe/Paris' }, { id: cronId, paused: true });
-    const listed = await eventually(() => client.schedules.list(), (l) => l.some((v) => v.id === id) && l.some((v) => v.id === cronId), 'both listed');
+    await client.schedules.create(
+      sleeper(100),
+      { cron: '0 3 * * *', timezone: 'Europe/Paris' },
+      { id: cronId, paused: true },
+    );
+    const listed = await eventually(
+      () => client.schedules.list(),
+      (l) => l.some((v) => v.id === id) && l.some((v) => v.id === cronId),
+      'both listed',
+    );
     expect(listed.find((v) => v.id === id)).toMatchObject({ kind: 'fixed-delay', dag: 'sleeper', paused: true });
-    expect(listed.find((v) => v.id === cronId)).toMatchObject({ kind: 'cron', spec: 'cron 0 3 * * * (Europe/Paris)', paused: true });
+    expect(listed.find((v) => v.id === cronId)).toMatchObject({
+      kind: 'cron',
+      spec: 'cron 0 3 * * * (Europe/Paris)',
+      paused: true,
+    });
     const described = await weft(['schedule', 'describe', id], cliEnv);
     expect(described.stdout).toContain(`${id}: fixed-delay trigger of DAG "sleeper", 1h after each run ends`);
   });
@@ -184,22 +262,41 @@ describe('fixed delay', () => {
 describe('backfill', () => {
   it('starts 10 runs for a 10-minute range of a per-minute cron', async () => {
     const id = uniqueId('backfill');
-    await client.schedules.create(doc('tick', [{ id: 'a', activity: 'weft.echo', input: '${ run.scheduledAt }' }]), { cron: '* * * * *' }, { id, paused: true });
+    await client.schedules.create(
+      doc('tick', [{ id: 'a', activity: 'weft.echo', input: '${ run.scheduledAt }' }]),
+      { cron: '* * * * *' },
+      { id, paused: true },
+    );
     const to = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60 * 60_000);
     const from = new Date(to.getTime() - 10 * 60_000);
-    const answer = await weft(['schedule', 'backfill', id, '--from', from.toISOString(), '--to', to.toISOString()], cliEnv);
+    const answer = await weft(
+      ['schedule', 'backfill', id, '--from', from.toISOString(), '--to', to.toISOString()],
+      cliEnv,
+    );
     expect(answer.code).toBe(0);
-    const runs = await eventually(() => runsOf(id), (r) => r.length >= 10 && r.every((x) => x.close), '10 finished runs', 30_000);
+    const runs = await eventually(
+      () => runsOf(id),
+      (r) => r.length >= 10 && r.every((x) => x.close),
+      '10 finished runs',
+      30_000,
+    );
     await sleepFor(1000);
     expect((await runsOf(id)).length).toBe(10);
-    const due = await Promise.all(runs.map(async (r) => (await client.getRun(r.workflowId).result()).nodes.a.output as string));
-    expect(due.sort()).toEqual(Array.from({ length: 10 }, (_, k) => new Date(from.getTime() + k * 60_000).toISOString()));
+    const due = await Promise.all(
+      runs.map(async (r) => (await client.getRun(r.workflowId).result()).nodes.a.output as string),
+    );
+    expect(due.sort()).toEqual(
+      Array.from({ length: 10 }, (_, k) => new Date(from.getTime() + k * 60_000).toISOString()),
+    );
   });
 
   it('is refused for a fixed-delay trigger', async () => {
     const id = uniqueId('backfill-delay');
     await client.schedules.create(sleeper(100), { fixedDelay: '1h' }, { id, paused: true });
-    const answer = await weft(['schedule', 'backfill', id, '--from', '2026-01-01T00:00:00Z', '--to', '2026-01-02T00:00:00Z'], cliEnv);
+    const answer = await weft(
+      ['schedule', 'backfill', id, '--from', '2026-01-01T00:00:00Z', '--to', '2026-01-02T00:00:00Z'],
+      cliEnv,
+    );
     expect(answer.code).toBe(2);
     expect(answer.stderr).toMatch(/fixed-delay trigger: it has no fire times to backfill/);
   });
@@ -224,14 +321,20 @@ describe('bad input exits 2 with a sentence', () => {
 
   it.each(['describe', 'pause', 'unpause', 'trigger', 'delete'])('%s of an unknown id', async (command) => {
     const result = await weft(['schedule', command, 'no-such-trigger'], cliEnv);
-    expect(result).toMatchObject({ code: 2, stderr: 'weft: There is no trigger "no-such-trigger" in namespace "default"; `weft schedule list` shows them.' });
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: 'weft: There is no trigger "no-such-trigger" in namespace "default"; `weft schedule list` shows them.',
+    });
   });
 
   it('refuses a second trigger with the same id, of any kind', async () => {
     const id = uniqueId('dup');
     await client.schedules.create(sleeper(10), { cron: '0 3 * * *' }, { id, paused: true });
     const again = await weft(['schedule', 'create', file(), '--fixed-delay', '1m', '--id', id], cliEnv);
-    expect(again).toMatchObject({ code: 2, stderr: `weft: A trigger "${id}" already exists; delete it first or choose another --id.` });
+    expect(again).toMatchObject({
+      code: 2,
+      stderr: `weft: A trigger "${id}" already exists; delete it first or choose another --id.`,
+    });
   });
 });
 

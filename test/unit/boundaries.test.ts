@@ -90,7 +90,8 @@ describe('src/dsl imports', () => {
   });
 
   it('uses no clock, randomness, timers or Node globals', () => {
-    const FORBIDDEN = /\bDate\s*\.\s*now\b|\bnew\s+Date\b|\bMath\s*\.\s*random\b|\bprocess\s*\.|\bBuffer\b|\bsetTimeout\b|\bsetInterval\b|\bsetImmediate\b|\bperformance\s*\.|\b__dirname\b/;
+    const FORBIDDEN =
+      /\bDate\s*\.\s*now\b|\bnew\s+Date\b|\bMath\s*\.\s*random\b|\bprocess\s*\.|\bBuffer\b|\bsetTimeout\b|\bsetInterval\b|\bsetImmediate\b|\bperformance\s*\.|\b__dirname\b/;
     const violations = files.flatMap((path) => {
       const code = readFileSync(path, 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')

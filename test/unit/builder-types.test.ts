@@ -56,7 +56,8 @@ const SNIPPETS: Record<string, { code: string; error?: RegExp }> = {
   },
   wrongUpstreamOutputType: {
     code: `base.activity('charge', 'chargeCard', { dependsOn: ['reserve'], input: ({ nodes }) => ({ amount: nodes.reserve.output.reservationId, currency: 'EUR' }) });`,
-    error: /Types of property 'amount' are incompatible[\s\S]*Type 'Ref<string>' is not assignable to type 'Ref<number>'/,
+    error:
+      /Types of property 'amount' are incompatible[\s\S]*Type 'Ref<string>' is not assignable to type 'Ref<number>'/,
   },
   unknownUpstreamField: {
     code: `base.activity('charge', 'chargeCard', { input: ({ nodes }) => ({ amount: nodes.reserve.output.cost, currency: 'EUR' }) });`,
@@ -74,7 +75,9 @@ const SNIPPETS: Record<string, { code: string; error?: RegExp }> = {
 
 function diagnosticsBySnippet(): Record<string, string[]> {
   const dir = join(ROOT, 'test', 'unit');
-  const files = Object.fromEntries(Object.entries(SNIPPETS).map(([name, s]) => [join(dir, `__snippet_${name}.ts`), PRELUDE + s.code]));
+  const files = Object.fromEntries(
+    Object.entries(SNIPPETS).map(([name, s]) => [join(dir, `__snippet_${name}.ts`), PRELUDE + s.code]),
+  );
   const options: ts.CompilerOptions = {
     strict: true,
     noEmit: true,
@@ -97,7 +100,9 @@ function diagnosticsBySnippet(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [path] of Object.entries(files)) {
     const name = path.slice(dirname(path).length + '/__snippet_'.length, -3);
-    out[name] = ts.getPreEmitDiagnostics(program, program.getSourceFile(path)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    out[name] = ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(path))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   }
   return out;
 }

@@ -32,7 +32,11 @@ describe('the typed builder', () => {
       .activity('first', 'weft.echo', {
         dependsOn: ['fetch-all'],
         when: ({ nodes }) => jsonata`${nodes['fetch-all'].output.status} = 200`,
-        input: ({ nodes, input }) => ({ item: input.items[0], body: nodes['fetch-all'].output.body, note: text`costs \${price} for ${input.items[1]}` }),
+        input: ({ nodes, input }) => ({
+          item: input.items[0],
+          body: nodes['fetch-all'].output.body,
+          note: text`costs \${price} for ${input.items[1]}`,
+        }),
       })
       .build();
     expect(doc.nodes[1]).toEqual({
@@ -40,12 +44,18 @@ describe('the typed builder', () => {
       dependsOn: ['fetch-all'],
       when: '(nodes.`fetch-all`.output.status) = 200',
       activity: 'weft.echo',
-      input: { item: '${ input.items[0] }', body: '${ nodes.`fetch-all`.output.body }', note: 'costs $${price} for ${ input.items[1] }' },
+      input: {
+        item: '${ input.items[0] }',
+        body: '${ nodes.`fetch-all`.output.body }',
+        note: 'costs $${price} for ${ input.items[1] }',
+      },
     });
   });
 
   it('carries the document-level options, the DAG timeout among them', () => {
-    const doc = dag('bounded', { timeout: '2h', maxParallelism: 4, failFast: false }).activity('a', 'weft.echo', { input: 1 }).build();
+    const doc = dag('bounded', { timeout: '2h', maxParallelism: 4, failFast: false })
+      .activity('a', 'weft.echo', { input: 1 })
+      .build();
     expect(doc).toMatchObject({ timeout: '2h', maxParallelism: 4, failFast: false });
     expect(validateDocument(doc).ok).toBe(true);
   });
@@ -63,7 +73,13 @@ describe('the typed builder', () => {
     expect(doc.nodes).toEqual([
       { id: 'wait', type: 'sleep', duration: '5m' },
       { id: 'go', type: 'approval', dependsOn: ['wait'], timeout: '1h', onTimeout: 'reject' },
-      { id: 'count', type: 'workflow', dependsOn: ['go'], workflow: 'report', input: { day: '${ nodes.go.output.by }' } },
+      {
+        id: 'count',
+        type: 'workflow',
+        dependsOn: ['go'],
+        workflow: 'report',
+        input: { day: '${ nodes.go.output.by }' },
+      },
     ]);
     expect(doc.output).toBe('${ nodes.count.output.rows }');
   });

@@ -3,7 +3,16 @@
  * Temporal's method paths with the status a real server or proxy gives: refused credentials must not read
  * as an unreachable server. What the dev server itself can show is in test/integration/cli-errors.test.ts.
  */
-import { Client as GrpcClient, Metadata, Server, ServerCredentials, credentials, status, type ServiceError, type sendUnaryData } from '@grpc/grpc-js';
+import {
+  Client as GrpcClient,
+  Metadata,
+  Server,
+  ServerCredentials,
+  credentials,
+  status,
+  type ServiceError,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
 import { ServiceError as TemporalServiceError } from '@temporalio/client';
 import { ValueError } from '@temporalio/common';
 import { explainError, formatBytes, grpcStatusOf } from '../../src/client/connect';
@@ -29,13 +38,28 @@ async function fakeTemporal(rule: Rule): Promise<{ address: string; calls: strin
   for (const path of METHODS) {
     const name = path.split('/')[1];
     server.addService(
-      { [name]: { path: `/${path}`, requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw } },
+      {
+        [name]: {
+          path: `/${path}`,
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: raw,
+          requestDeserialize: raw,
+          responseSerialize: raw,
+          responseDeserialize: raw,
+        },
+      },
       {
         [name]: (call: { metadata: Metadata }, callback: sendUnaryData<Buffer>) => {
           calls.push(name);
           const answer = rule(name, call.metadata);
           if (answer === 'ok') callback(null, Buffer.alloc(0));
-          else callback({ code: answer.code, details: answer.details, metadata: new Metadata() } as Partial<ServiceError> as ServiceError);
+          else
+            callback({
+              code: answer.code,
+              details: answer.details,
+              metadata: new Metadata(),
+            } as Partial<ServiceError> as ServiceError);
         },
       },
     );
@@ -71,10 +95,16 @@ const where = { address: 'temporal.example:7233', namespace: 'payments' };
 describe('refused credentials are not an unreachable server', () => {
   it('weft status: an API key the server does not accept (UNAUTHENTICATED) says authentication failed', async () => {
     const server = await fakeTemporal((_method, metadata) =>
-      metadata.get('authorization')[0] === 'Bearer good-key' ? 'ok' : { code: status.UNAUTHENTICATED, details: 'Request unauthorized.' },
+      metadata.get('authorization')[0] === 'Bearer good-key'
+        ? 'ok'
+        : { code: status.UNAUTHENTICATED, details: 'Request unauthorized.' },
     );
     try {
-      const { code, stderr } = await weft(['status', 'some-run'], { TEMPORAL_ADDRESS: server.address, TEMPORAL_API_KEY: 'bad-key', TEMPORAL_TLS: 'false' });
+      const { code, stderr } = await weft(['status', 'some-run'], {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_API_KEY: 'bad-key',
+        TEMPORAL_TLS: 'false',
+      });
       expect(code).toBe(2);
       expect(stderr.split('\n')).toHaveLength(1);
       expect(stderr).toBe(
@@ -93,11 +123,16 @@ describe('refused credentials are not an unreachable server', () => {
       method === 'GetSystemInfo' ? 'ok' : { code: status.PERMISSION_DENIED, details: 'Request unauthorized.' },
     );
     try {
-      const { code, stderr } = await weft(['status', 'some-run'], { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'payments' });
+      const { code, stderr } = await weft(['status', 'some-run'], {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_NAMESPACE: 'payments',
+      });
       expect(code).toBe(2);
       expect(stderr.split('\n')).toHaveLength(1);
       expect(stderr).toMatch(
-        new RegExp(`^weft: Authentication with the Temporal server at ${server.address.replace(/\./g, '\\.')} failed: the credentials may not use namespace "payments"`),
+        new RegExp(
+          `^weft: Authentication with the Temporal server at ${server.address.replace(/\./g, '\\.')} failed: the credentials may not use namespace "payments"`,
+        ),
       );
       expect(server.calls).toEqual(['GetSystemInfo', 'DescribeWorkflowExecution']);
     } finally {
@@ -107,7 +142,9 @@ describe('refused credentials are not an unreachable server', () => {
 
   it('weft run: the server refusing the start as too large (BlobSizeLimit) is a sentence', async () => {
     const server = await fakeTemporal((method) =>
-      method === 'StartWorkflowExecution' ? { code: status.INVALID_ARGUMENT, details: 'Blob data size exceeds limit.' } : 'ok',
+      method === 'StartWorkflowExecution'
+        ? { code: status.INVALID_ARGUMENT, details: 'Blob data size exceeds limit.' }
+        : 'ok',
     );
     try {
       const { code, stderr } = await weft(['run', 'examples/etl-diamond.json'], { TEMPORAL_ADDRESS: server.address });
@@ -128,7 +165,9 @@ describe('explainError classifies by class and gRPC status, not by name', () => 
     expect(err.cause).toMatchObject({ code: status.UNAUTHENTICATED, details: 'Request unauthorized.' });
     expect(grpcStatusOf(err)).toEqual({ code: status.UNAUTHENTICATED, details: 'Request unauthorized.' });
     expect(explainError(err, where)).toBeInstanceOf(WeftSetupError);
-    expect(explainError(err, where)!.message).toMatch(/^Authentication with the Temporal server at temporal\.example:7233 failed/);
+    expect(explainError(err, where)!.message).toMatch(
+      /^Authentication with the Temporal server at temporal\.example:7233 failed/,
+    );
   });
 
   it('tells refused credentials, size refusals and an unavailable server apart', async () => {
@@ -137,17 +176,24 @@ describe('explainError classifies by class and gRPC status, not by name', () => 
     );
     const denied = explainError(await grpcError(status.PERMISSION_DENIED, 'Request unauthorized.'), where)!;
     expect(denied.message).toMatch(/failed: the credentials may not use namespace "payments"/);
-    const large = explainError(await grpcError(status.RESOURCE_EXHAUSTED, 'grpc: received message larger than max (5244623 vs. 4194304)'), where)!;
+    const large = explainError(
+      await grpcError(status.RESOURCE_EXHAUSTED, 'grpc: received message larger than max (5244623 vs. 4194304)'),
+      where,
+    )!;
     expect(large).toBeInstanceOf(WeftPayloadTooLargeError);
     const blob = explainError(await grpcError(status.INVALID_ARGUMENT, 'Blob data size exceeds limit.'), where)!;
     expect(blob).toBeInstanceOf(WeftPayloadTooLargeError);
     // Another INVALID_ARGUMENT is not a size problem: no sentence made up for it.
-    expect(explainError(await grpcError(status.INVALID_ARGUMENT, 'WorkflowId is not set on request.'), where)).toBeUndefined();
+    expect(
+      explainError(await grpcError(status.INVALID_ARGUMENT, 'WorkflowId is not set on request.'), where),
+    ).toBeUndefined();
   });
 
   it('says an encrypted payload needs WEFT_ENCRYPTION_KEY', () => {
     const err = explainError(new ValueError('Unknown encoding: binary/encrypted'), where)!;
-    expect(err.message).toMatch(/^The run's payloads are encrypted and WEFT_ENCRYPTION_KEY is not set; set it to the key/);
+    expect(err.message).toMatch(
+      /^The run's payloads are encrypted and WEFT_ENCRYPTION_KEY is not set; set it to the key/,
+    );
   });
 
   it('leaves bugs alone: an error it cannot explain keeps its stack', () => {
@@ -158,9 +204,12 @@ describe('explainError classifies by class and gRPC status, not by name', () => 
 
 describe('connection settings', () => {
   it('refuses a TEMPORAL_ADDRESS with a scheme or a path, and takes host:port forms', () => {
-    expect(() => checkAddress('http://localhost:7233')).toThrow(/^TEMPORAL_ADDRESS is "http:\/\/localhost:7233", which is not host:port/);
+    expect(() => checkAddress('http://localhost:7233')).toThrow(
+      /^TEMPORAL_ADDRESS is "http:\/\/localhost:7233", which is not host:port/,
+    );
     expect(() => checkAddress('localhost:7233/ns')).toThrow(WeftSetupError);
-    for (const ok of ['localhost:7233', 'localhost', '127.0.0.1:7233', '[::1]:7233', 'my-ns.a1b2c.tmprl.cloud:7233']) expect(() => checkAddress(ok)).not.toThrow();
+    for (const ok of ['localhost:7233', 'localhost', '127.0.0.1:7233', '[::1]:7233', 'my-ns.a1b2c.tmprl.cloud:7233'])
+      expect(() => checkAddress(ok)).not.toThrow();
   });
 
   it('TEMPORAL_TLS=false turns TLS off even with an API key, as Temporal CLI does', () => {

@@ -8,7 +8,11 @@ import { weft } from '../cli-harness';
 
 /** An environment where no temporal binary and no Go toolchain can be found. */
 function bareEnv(): NodeJS.ProcessEnv {
-  return { PATH: mkdtempSync(join(tmpdir(), 'weft-empty-path-')), WEFT_CACHE_DIR: mkdtempSync(join(tmpdir(), 'weft-cache-')), WEFT_GO_BIN: '/nonexistent/go' };
+  return {
+    PATH: mkdtempSync(join(tmpdir(), 'weft-empty-path-')),
+    WEFT_CACHE_DIR: mkdtempSync(join(tmpdir(), 'weft-cache-')),
+    WEFT_GO_BIN: '/nonexistent/go',
+  };
 }
 
 describe('setup problems are one sentence and exit 2', () => {
@@ -16,7 +20,8 @@ describe('setup problems are one sentence and exit 2', () => {
     const err = await locateTemporal({ env: bareEnv(), log: () => undefined }).catch((e) => e);
     expect(err.name).toBe('WeftSetupError');
     expect(err.message).toMatch(/Go is not installed/);
-    for (const alternative of ['Go >= 1.25', 'PATH', 'WEFT_TEMPORAL_BIN', 'TEMPORAL_ADDRESS']) expect(err.message).toContain(alternative);
+    for (const alternative of ['Go >= 1.25', 'PATH', 'WEFT_TEMPORAL_BIN', 'TEMPORAL_ADDRESS'])
+      expect(err.message).toContain(alternative);
   });
 
   it('refuses a WEFT_TEMPORAL_BIN that is not executable', async () => {
@@ -24,13 +29,18 @@ describe('setup problems are one sentence and exit 2', () => {
     const file = join(dir, 'temporal');
     writeFileSync(file, 'not a program');
     chmodSync(file, 0o644);
-    await expect(locateTemporal({ env: { ...bareEnv(), WEFT_TEMPORAL_BIN: file } })).rejects.toThrow(/WEFT_TEMPORAL_BIN .* not an executable/);
+    await expect(locateTemporal({ env: { ...bareEnv(), WEFT_TEMPORAL_BIN: file } })).rejects.toThrow(
+      /WEFT_TEMPORAL_BIN .* not an executable/,
+    );
   });
 
   it('weft server exits 2 without Go', async () => {
     const env = bareEnv();
     const port = await freePort();
-    const { code, stderr } = await weft(['server', '--port', String(port), '--headless', '--db', join(env.WEFT_CACHE_DIR!, 'db')], env);
+    const { code, stderr } = await weft(
+      ['server', '--port', String(port), '--headless', '--db', join(env.WEFT_CACHE_DIR!, 'db')],
+      env,
+    );
     expect(code).toBe(2);
     expect(stderr.split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^weft: No Temporal CLI was found and Go is not installed/);
@@ -52,7 +62,9 @@ describe('setup problems are one sentence and exit 2', () => {
 
   it('exits 2 when TEMPORAL_ADDRESS cannot be reached', async () => {
     const port = await freePort();
-    const { code, stderr } = await weft(['run', 'examples/etl-diamond.json'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    const { code, stderr } = await weft(['run', 'examples/etl-diamond.json'], {
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+    });
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`^weft: Cannot reach the Temporal server at 127\\.0\\.0\\.1:${port}`));
     expect(stderr.split('\n')).toHaveLength(1);

@@ -20,16 +20,34 @@ interface Reply {
 }
 
 /** One request over a fresh connection; resolves with the answer even if the server closes early. */
-function send(port: number, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; chunks?: Buffer[] }): Promise<Reply> {
+function send(
+  port: number,
+  options: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    chunks?: Buffer[];
+  },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = request(
-      { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/decode', headers: options.headers, agent: false },
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'POST',
+        path: options.path ?? '/decode',
+        headers: options.headers,
+        agent: false,
+      },
       (res) => {
         answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -44,7 +62,9 @@ function send(port: number, options: { method?: string; path?: string; headers?:
 
 const json = (value: unknown) => JSON.stringify(value);
 const toWire = (p: Payload) => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 const fromWire = (p: { metadata: Record<string, string>; data: string }): Payload => ({
@@ -83,13 +103,16 @@ describe('codec server', () => {
     const reply = await send(port, { headers: { host, 'content-type': 'application/json' }, body: sealed });
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('application/json');
-    const [opened] = (JSON.parse(reply.text) as { payloads: Array<{ metadata: Record<string, string>; data: string }> }).payloads;
+    const [opened] = (JSON.parse(reply.text) as { payloads: Array<{ metadata: Record<string, string>; data: string }> })
+      .payloads;
     expect(defaultPayloadConverter.fromPayload(fromWire(opened))).toEqual({ password: SECRET });
 
     const plain = json({ payloads: [toWire(defaultPayloadConverter.toPayload({ n: 1 }))] });
     const encoded = await send(port, { path: '/encode', headers: { host }, body: plain });
     expect(encoded.status).toBe(200);
-    const [again] = (JSON.parse(encoded.text) as { payloads: Array<{ metadata: Record<string, string>; data: string }> }).payloads;
+    const [again] = (
+      JSON.parse(encoded.text) as { payloads: Array<{ metadata: Record<string, string>; data: string }> }
+    ).payloads;
     expect(Buffer.from(again.metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
     expect(defaultPayloadConverter.fromPayload((await codec.decode([fromWire(again)]))[0])).toEqual({ n: 1 });
   });
@@ -108,13 +131,22 @@ describe('codec server', () => {
     it('refuses requests without the token, or with a wrong one, with 401 and no payload data', async () => {
       const { port, host } = await start({ token });
       const body = await sealedBody();
-      for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${token}x`, `Basic ${token}`, token, 'Bearer ']) {
+      for (const authorization of [
+        undefined,
+        'Bearer wrong-token',
+        `Bearer ${token}x`,
+        `Basic ${token}`,
+        token,
+        'Bearer ',
+      ]) {
         const headers: Record<string, string> = { host };
         if (authorization !== undefined) headers.authorization = authorization;
         const reply = await send(port, { headers, body });
         expect(reply.status).toBe(401);
         expect(reply.headers['www-authenticate']).toBe('Bearer');
-        expect(reply.text).toBe('This codec server needs the token it was started with, as "Authorization: Bearer <token>".');
+        expect(reply.text).toBe(
+          'This codec server needs the token it was started with, as "Authorization: Bearer <token>".',
+        );
         expect(reply.text).not.toContain(SECRET);
         expect(reply.text).not.toContain('payloads');
       }
@@ -127,7 +159,9 @@ describe('codec server', () => {
       const [opened] = JSON.parse(reply.text).payloads;
       expect(defaultPayloadConverter.fromPayload(fromWire(opened))).toEqual({ password: SECRET });
       // the scheme is case-insensitive, as RFC 7235 says
-      expect((await send(port, { headers: { host, authorization: `bearer ${token}` }, body: await sealedBody() })).status).toBe(200);
+      expect(
+        (await send(port, { headers: { host, authorization: `bearer ${token}` }, body: await sealedBody() })).status,
+      ).toBe(200);
     });
 
     it('takes the token from WEFT_CODEC_TOKEN when the option is not given', async () => {
@@ -135,14 +169,21 @@ describe('codec server', () => {
       const { port, host } = await start();
       const body = await sealedBody();
       expect((await send(port, { headers: { host }, body })).status).toBe(401);
-      expect((await send(port, { headers: { host, authorization: 'Bearer from-the-environment' }, body })).status).toBe(200);
+      expect((await send(port, { headers: { host, authorization: 'Bearer from-the-environment' }, body })).status).toBe(
+        200,
+      );
     });
 
     it('lets CORS preflights through without the token (browsers never send it there)', async () => {
       const { port, host } = await start({ token });
       const reply = await send(port, {
         method: 'OPTIONS',
-        headers: { host, origin: UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        headers: {
+          host,
+          origin: UI,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
       });
       expect(reply.status).toBe(204);
       expect(reply.headers['access-control-allow-origin']).toBe(UI);
@@ -154,13 +195,28 @@ describe('codec server', () => {
     it('refuses a request addressed to another name, and answers loopback names', async () => {
       const { port } = await start();
       const body = await sealedBody();
-      for (const host of ['evil.example:1234', `evil.example:${port}`, 'localhost.evil.example', '127.0.0.1.evil.example', '[::1']) {
+      for (const host of [
+        'evil.example:1234',
+        `evil.example:${port}`,
+        'localhost.evil.example',
+        '127.0.0.1.evil.example',
+        '[::1',
+      ]) {
         const reply = await send(port, { headers: { host }, body });
         expect(reply.status).toBe(403);
-        expect(reply.text).toMatch(/^This codec server answers only requests addressed to localhost, 127\.0\.0\.1, ::1, not to ".*"; add the name with the allowedHosts option if a proxy forwards it\.$/);
+        expect(reply.text).toMatch(
+          /^This codec server answers only requests addressed to localhost, 127\.0\.0\.1, ::1, not to ".*"; add the name with the allowedHosts option if a proxy forwards it\.$/,
+        );
         expect(reply.text).not.toContain(SECRET);
       }
-      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`, `localhost.:${port}`, 'localhost']) {
+      for (const host of [
+        `localhost:${port}`,
+        `127.0.0.1:${port}`,
+        `[::1]:${port}`,
+        `LOCALHOST:${port}`,
+        `localhost.:${port}`,
+        'localhost',
+      ]) {
         expect({ host, status: (await send(port, { headers: { host }, body })).status }).toEqual({ host, status: 200 });
       }
     });
@@ -168,7 +224,9 @@ describe('codec server', () => {
     it('refuses a request without a Host header (HTTP/1.0)', async () => {
       const { port } = await start();
       const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1', () => socket.end('POST /decode HTTP/1.0\r\ncontent-length: 15\r\n\r\n{"payloads":[]}'));
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.end('POST /decode HTTP/1.0\r\ncontent-length: 15\r\n\r\n{"payloads":[]}'),
+        );
         let text = '';
         socket.on('data', (c: Buffer) => (text += c.toString()));
         socket.on('end', () => resolve(text));
@@ -181,7 +239,13 @@ describe('codec server', () => {
     it('answers the names in allowedHosts too (with or without a port, IPv6 with or without brackets)', async () => {
       const { port } = await start({ allowedHosts: ['Codec.Proxy.Example', 'other.example:443', 'fd00::1'] });
       const body = await sealedBody();
-      for (const host of ['codec.proxy.example', `codec.proxy.example:${port}`, 'other.example', '[fd00::1]:8080', `127.0.0.1:${port}`]) {
+      for (const host of [
+        'codec.proxy.example',
+        `codec.proxy.example:${port}`,
+        'other.example',
+        '[fd00::1]:8080',
+        `127.0.0.1:${port}`,
+      ]) {
         expect({ host, status: (await send(port, { headers: { host }, body })).status }).toEqual({ host, status: 200 });
       }
       const refused = await send(port, { headers: { host: 'evil.example' }, body });
@@ -196,7 +260,9 @@ describe('codec server', () => {
       const big = json({ payloads: [{ data: 'A'.repeat(2000) }] });
       const declared = await send(port, { headers: { host, 'content-type': 'application/json' }, body: big });
       expect(declared.status).toBe(413);
-      expect(declared.text).toBe('The request body is larger than this codec server accepts (1024 bytes); decode fewer payloads at a time.');
+      expect(declared.text).toBe(
+        'The request body is larger than this codec server accepts (1024 bytes); decode fewer payloads at a time.',
+      );
 
       // chunked, so the server only learns the size while reading
       const chunks = Array.from({ length: 8 }, () => Buffer.from('A'.repeat(512)));
@@ -230,8 +296,13 @@ describe('codec server', () => {
         const refused = await send(port, { headers: { host, origin }, body });
         expect(refused.status).toBe(403);
         expect(refused.headers['access-control-allow-origin']).toBeUndefined();
-        expect(refused.text).toBe(`The origin ${origin} may not call this codec server; allow the Web UI's origin with --ui-origin.`);
-        const preflight = await send(port, { method: 'OPTIONS', headers: { host, origin, 'access-control-request-method': 'POST' } });
+        expect(refused.text).toBe(
+          `The origin ${origin} may not call this codec server; allow the Web UI's origin with --ui-origin.`,
+        );
+        const preflight = await send(port, {
+          method: 'OPTIONS',
+          headers: { host, origin, 'access-control-request-method': 'POST' },
+        });
         expect(preflight.status).toBe(403);
         expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
       }
@@ -250,7 +321,9 @@ describe('codec server', () => {
       const { port, host } = await start();
       const reply = await send(port, { headers: { host }, body: '{"payloads": [' });
       expect(reply.status).toBe(400);
-      expect(reply.text).toMatch(/^The request body is not JSON \(.+\); send JSON of the form \{"payloads": \[.*\]\}\.$/);
+      expect(reply.text).toMatch(
+        /^The request body is not JSON \(.+\); send JSON of the form \{"payloads": \[.*\]\}\.$/,
+      );
     });
 
     it('answers 400 with a sentence for JSON of the wrong shape', async () => {
@@ -260,10 +333,16 @@ describe('codec server', () => {
         expect({ body, status: reply.status }).toEqual({ body, status: 400 });
         expect(reply.text).toMatch(/^The request body has no "payloads" list; send JSON of the form/);
       }
-      for (const body of ['{"payloads": [null]}', '{"payloads": [{"data": 1}]}', '{"payloads": [{"metadata": {"encoding": 5}}]}']) {
+      for (const body of [
+        '{"payloads": [null]}',
+        '{"payloads": [{"data": 1}]}',
+        '{"payloads": [{"metadata": {"encoding": 5}}]}',
+      ]) {
         const reply = await send(port, { headers: { host }, body });
         expect({ body, status: reply.status }).toEqual({ body, status: 400 });
-        expect(reply.text).toMatch(/^Payload 0 of the request body is not \{"metadata": \{"key": "base64"\}, "data": "base64"\}; send JSON/);
+        expect(reply.text).toMatch(
+          /^Payload 0 of the request body is not \{"metadata": \{"key": "base64"\}, "data": "base64"\}; send JSON/,
+        );
       }
     });
 
@@ -272,7 +351,10 @@ describe('codec server', () => {
       const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ password: SECRET })]);
       const tampered = Buffer.from(sealed.data!);
       tampered[tampered.length - 1] ^= 1;
-      const reply = await send(port, { headers: { host }, body: json({ payloads: [toWire({ ...sealed, data: tampered })] }) });
+      const reply = await send(port, {
+        headers: { host },
+        body: json({ payloads: [toWire({ ...sealed, data: tampered })] }),
+      });
       expect(reply.status).toBe(400);
       expect(reply.text).toMatch(/^The payloads cannot be decoded: /);
       expect(reply.text).not.toContain(SECRET);

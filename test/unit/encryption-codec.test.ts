@@ -29,15 +29,29 @@ describe('EncryptionCodec', () => {
 
   it('reads payloads sealed with an older key listed in WEFT_DECRYPTION_KEYS', async () => {
     const old = key();
-    const [sealed] = await new EncryptionCodec(encryptionKeysFromEnv({ WEFT_ENCRYPTION_KEY: old, WEFT_ENCRYPTION_KEY_ID: 'k1' })!).encode([payload]);
-    const rotated = new EncryptionCodec(encryptionKeysFromEnv({ WEFT_ENCRYPTION_KEY: key(), WEFT_ENCRYPTION_KEY_ID: 'k2', WEFT_DECRYPTION_KEYS: `k1:${old}` })!);
+    const [sealed] = await new EncryptionCodec(
+      encryptionKeysFromEnv({ WEFT_ENCRYPTION_KEY: old, WEFT_ENCRYPTION_KEY_ID: 'k1' })!,
+    ).encode([payload]);
+    const rotated = new EncryptionCodec(
+      encryptionKeysFromEnv({
+        WEFT_ENCRYPTION_KEY: key(),
+        WEFT_ENCRYPTION_KEY_ID: 'k2',
+        WEFT_DECRYPTION_KEYS: `k1:${old}`,
+      })!,
+    );
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([sealed]))[0])).toEqual({ token: 's3cr3t', n: 1 });
-    const without = new EncryptionCodec(encryptionKeysFromEnv({ WEFT_ENCRYPTION_KEY: key(), WEFT_ENCRYPTION_KEY_ID: 'k2' })!);
-    await expect(without.decode([sealed])).rejects.toThrow('encrypted with key "k1", which this process does not have; add it to WEFT_DECRYPTION_KEYS');
+    const without = new EncryptionCodec(
+      encryptionKeysFromEnv({ WEFT_ENCRYPTION_KEY: key(), WEFT_ENCRYPTION_KEY_ID: 'k2' })!,
+    );
+    await expect(without.decode([sealed])).rejects.toThrow(
+      'encrypted with key "k1", which this process does not have; add it to WEFT_DECRYPTION_KEYS',
+    );
   });
 
   it('refuses a key that is not 32 bytes, and is off without a key', () => {
-    expect(() => encryptionKeysFromEnv({ WEFT_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow('WEFT_ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+    expect(() => encryptionKeysFromEnv({ WEFT_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(
+      'WEFT_ENCRYPTION_KEY must be 32 bytes, base64-encoded',
+    );
     expect(encryptionKeysFromEnv({})).toBeUndefined();
   });
 });

@@ -3,7 +3,13 @@
  * give the same result on every replay. Each case here is an attack or an accident seen in expression engines.
  */
 import type * as Dsl from '../../src/dsl';
-import { analyzeExpression, compileExpression, evaluateCondition, evaluateTemplate, WeftExpressionError } from '../../src/dsl';
+import {
+  analyzeExpression,
+  compileExpression,
+  evaluateCondition,
+  evaluateTemplate,
+  WeftExpressionError,
+} from '../../src/dsl';
 import { context } from './fixtures';
 
 const evaluate = (expression: string, limits?: Parameters<ReturnType<typeof compileExpression>['evaluate']>[1]) =>
@@ -69,12 +75,17 @@ describe('the prototype chain is out of reach', () => {
 });
 
 describe('dynamic code and non-determinism are unavailable', () => {
-  it.each(['$eval("1 + 1")', '$now()', '$millis()', '$random()', '$shuffle([1, 2, 3])'])('%s is refused when compiled', (expression) => {
-    expect(() => compileExpression(expression)).toThrow(WeftExpressionError);
-  });
+  it.each(['$eval("1 + 1")', '$now()', '$millis()', '$random()', '$shuffle([1, 2, 3])'])(
+    '%s is refused when compiled',
+    (expression) => {
+      expect(() => compileExpression(expression)).toThrow(WeftExpressionError);
+    },
+  );
 
   it('gives the same answer for the same context, every time', async () => {
-    const expression = compileExpression('$sum(nodes.fetch.output.body.items.id) & "-" & run.startedAt & "-" & $toMillis(run.startedAt)');
+    const expression = compileExpression(
+      '$sum(nodes.fetch.output.body.items.id) & "-" & run.startedAt & "-" & $toMillis(run.startedAt)',
+    );
     const results = await Promise.all([1, 2, 3].map(() => expression.evaluate(context)));
     expect(new Set(results)).toEqual(new Set(['3-2026-11-20T10:00:00.000Z-1795168800000']));
   });
@@ -84,7 +95,10 @@ describe('an expression sees only the nodes it names', () => {
   it('the context JSONata receives holds the referenced nodes only', async () => {
     // $sift() with no input object reads the context itself: allowed, but it finds only what was named.
     expect(await evaluate('$keys($sift(function($v) { true }).nodes)')).toBeUndefined();
-    expect(await evaluate('[nodes.fetch.status, $keys($sift(function($v) { true }).nodes)]')).toEqual(['SUCCEEDED', 'fetch']);
+    expect(await evaluate('[nodes.fetch.status, $keys($sift(function($v) { true }).nodes)]')).toEqual([
+      'SUCCEEDED',
+      'fetch',
+    ]);
     expect(await evaluate('$string()')).not.toContain('s3cr3t');
   });
 
@@ -100,7 +114,11 @@ describe('evaluation is bounded by counting steps, not by the clock', () => {
   it.each([
     ['tail recursion (JSONata loops it forever)', '($f := function($x) { $f($x) }; $f(1))', /more than 100000 steps/],
     ['deep recursion', '($f := function($x) { 1 + $f($x) }; $f(1))', /nested more than 300 levels/],
-    ['mutual recursion', '($a := function($x) { $b($x) }; $b := function($x) { $a($x) }; $a(1))', /more than 100000 steps/],
+    [
+      'mutual recursion',
+      '($a := function($x) { $b($x) }; $b := function($x) { $a($x) }; $a(1))',
+      /more than 100000 steps/,
+    ],
     ['a huge loop', '$count($map([1..1000000], function($v) { $v * 2 }))', /more than 100000 steps/],
     ['a huge string', '$pad("", 5000000)', /\$pad would be longer than 2000000 characters/],
     ['a huge array', '$count([1..2000000])', /range \[1..2000000\] would have more than 1000000 items/],
@@ -112,13 +130,17 @@ describe('evaluation is bounded by counting steps, not by the clock', () => {
     const sum = '$sum($map([1..100], function($v) { $v }))';
     expect(() => evaluate(sum, { maxSteps: 50 })).toThrow(/more than 50 steps/);
     expect(await evaluate(sum, { maxSteps: 2_000 })).toBe(5050);
-    expect(() => evaluate('($f := function($n) { $n <= 1 ? 1 : $n * $f($n - 1) }; $f(20))', { maxDepth: 40 })).toThrow(/40 levels/);
+    expect(() => evaluate('($f := function($n) { $n <= 1 ? 1 : $n * $f($n - 1) }; $f(20))', { maxDepth: 40 })).toThrow(
+      /40 levels/,
+    );
   });
 
   it('gives each evaluation its own budget, even when they run concurrently', async () => {
     const expression = compileExpression('$sum($map([1..200], function($v) { $v }))');
     const limits = { maxSteps: 1_000 };
-    expect(await Promise.all([1, 2, 3, 4].map(() => expression.evaluate(context, limits)))).toEqual([20100, 20100, 20100, 20100]);
+    expect(await Promise.all([1, 2, 3, 4].map(() => expression.evaluate(context, limits)))).toEqual([
+      20100, 20100, 20100, 20100,
+    ]);
   });
 
   it('fails a runaway condition the same way', async () => {
@@ -130,19 +152,46 @@ describe('hostile expressions fail their node, fast, instead of stopping a worke
   // Each of these once ran for minutes or exhausted memory inside the workflow sandbox (issue: one expression
   // crashed every worker on a task queue). Now each fails within its budget; bench/hostile-expressions.ts
   // measures how long the worst of them takes inside a real workflow task.
-  const big = { items: Array.from({ length: 200_000 }, (_, i) => ({ id: i, name: `item-${i}` })), text: 'x'.repeat(1_900_000) };
+  const big = {
+    items: Array.from({ length: 200_000 }, (_, i) => ({ id: i, name: `item-${i}` })),
+    text: 'x'.repeat(1_900_000),
+  };
   const hostileContext = { input: {}, nodes: { a: { status: 'SUCCEEDED', output: big } }, run: {} };
   it.each([
     ['unbounded tail recursion', '($f := function($x){$f($x)}; $f(1))', /more than 100000 steps/],
-    ['a sort with a lambda over a million items', '$count($sort([1..999999], function($a,$b){$a < $b}))', /units of work on data \(\$sort\)/],
+    [
+      'a sort with a lambda over a million items',
+      '$count($sort([1..999999], function($a,$b){$a < $b}))',
+      /units of work on data \(\$sort\)/,
+    ],
     ['a million-item range mapped 2,000 times', '$count([1..2000].[1..999999])', /units of work on data/],
     ['300 strings of 2 MB', '$count([1..300].($pad("", 1999999, "x")))', /units of work on data/],
-    ['deep comparisons of a large output in a loop', '$count($map([1..100000], function($i){ nodes.a.output = nodes.a.output }))', /units of work on data/],
-    ['$string of a large output in a loop', '$count($map([1..100000], function($i){ $string(nodes.a.output) }))', /units of work on data \(\$string/],
+    [
+      'deep comparisons of a large output in a loop',
+      '$count($map([1..100000], function($i){ nodes.a.output = nodes.a.output }))',
+      /units of work on data/,
+    ],
+    [
+      '$string of a large output in a loop',
+      '$count($map([1..100000], function($i){ $string(nodes.a.output) }))',
+      /units of work on data \(\$string/,
+    ],
     ['$distinct over 200,000 objects', '$count($distinct(nodes.a.output.items))', /units of work on data \(\$distinct/],
-    ['a string doubled 40 times', '($f := function($n, $s){ $n = 0 ? $s : $f($n - 1, $s & $s) }; $length($f(40, "ab")))', /result of & would be longer/],
-    ['a regex replacing every character of 2 MB', '$length($replace(nodes.a.output.text, /x/, "yyyyyyyyyy"))', /regular expression matching/],
-    ['a string replacement that grows 2 MB', '$replace(nodes.a.output.text, "x", "yy")', /result of \$replace would be longer/],
+    [
+      'a string doubled 40 times',
+      '($f := function($n, $s){ $n = 0 ? $s : $f($n - 1, $s & $s) }; $length($f(40, "ab")))',
+      /result of & would be longer/,
+    ],
+    [
+      'a regex replacing every character of 2 MB',
+      '$length($replace(nodes.a.output.text, /x/, "yyyyyyyyyy"))',
+      /regular expression matching/,
+    ],
+    [
+      'a string replacement that grows 2 MB',
+      '$replace(nodes.a.output.text, "x", "yy")',
+      /result of \$replace would be longer/,
+    ],
     ['$join of a thousand 1 MB strings', '$length($join([1..1000].($pad("", 1000000, "x"))))', /units of work on data/],
   ])('%s', (_what, expression, reason) => {
     expect(() => compileExpression(expression).evaluate(hostileContext)).toThrow(reason);
@@ -161,7 +210,9 @@ describe('hostile expressions fail their node, fast, instead of stopping a worke
     jest.isolateModules(() => {
       const fresh = require('../../src/dsl') as typeof Dsl;
       const expression = fresh.compileExpression('$match(input.text, /x/)');
-      expect(() => expression.evaluate({ input: { text: 'x'.repeat(1_000) } }, { maxWork: 5_000 })).toThrow(/regular expression matching/);
+      expect(() => expression.evaluate({ input: { text: 'x'.repeat(1_000) } }, { maxWork: 5_000 })).toThrow(
+        /regular expression matching/,
+      );
     });
   });
 

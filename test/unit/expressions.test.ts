@@ -35,7 +35,12 @@ describe('templates keep the type of a whole-string expression', () => {
 
   it('returns objects as plain JSON (no prototype-free copies, no JSONata sequences)', async () => {
     const body = (await evaluateTemplate('${ nodes.fetch.output.body }', context)) as { items: unknown[] };
-    expect(body).toStrictEqual({ items: [{ id: 1, ok: true }, { id: 2, ok: false }] });
+    expect(body).toStrictEqual({
+      items: [
+        { id: 1, ok: true },
+        { id: 2, ok: false },
+      ],
+    });
     expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
     const ids = await evaluateTemplate('${ nodes.fetch.output.body.items.id }', context);
     expect(Object.keys(ids as object)).toEqual(['0', '1']);
@@ -69,7 +74,11 @@ describe('templates interpolate inside longer strings', () => {
   });
 
   it('unescapes "$${" inside objects and arrays with no real expression beside it', () => {
-    expect(evaluateTemplate({ script: 'echo $${HOME}', args: ['$${x}', 'y'], n: 1 }, context)).toEqual({ script: 'echo ${HOME}', args: ['${x}', 'y'], n: 1 });
+    expect(evaluateTemplate({ script: 'echo $${HOME}', args: ['$${x}', 'y'], n: 1 }, context)).toEqual({
+      script: 'echo ${HOME}',
+      args: ['${x}', 'y'],
+      n: 1,
+    });
     expect(evaluateTemplate(['$${a}'], context)).toEqual(['${a}']);
     const untouched = { a: 'plain', b: [1, 2] };
     expect(evaluateTemplate(untouched, context)).toBe(untouched);
@@ -131,8 +140,12 @@ describe('templates apply recursively', () => {
 
   it('refuses to compile an invalid template, naming the expression', () => {
     expect(() => compileTemplate({ a: ['${ nodes.a.output. }'] })).toThrow(WeftExpressionError);
-    expect(() => compileTemplate('${ nodes.a.output. }')).toThrowErrorMatchingInlineSnapshot(`"expression "nodes.a.output." is invalid: Unexpected end of expression (S0207 at position 15)"`);
-    expect(() => compileTemplate('Hello ${ input.name')).toThrowErrorMatchingInlineSnapshot(`"template "Hello \${ input.name" is invalid: a "\${" is not closed; close it with "}" (or write "$\${" for a literal "\${")"`);
+    expect(() => compileTemplate('${ nodes.a.output. }')).toThrowErrorMatchingInlineSnapshot(
+      `"expression "nodes.a.output." is invalid: Unexpected end of expression (S0207 at position 15)"`,
+    );
+    expect(() => compileTemplate('Hello ${ input.name')).toThrowErrorMatchingInlineSnapshot(
+      `"template "Hello \${ input.name" is invalid: a "\${" is not closed; close it with "}" (or write "$\${" for a literal "\${")"`,
+    );
   });
 });
 
@@ -341,7 +354,9 @@ describe('referencedNodes', () => {
   "reason": "the expression is empty",
 }
 `);
-    expect(() => referencedNodes('nodes.a.output.')).toThrowErrorMatchingInlineSnapshot(`"expression "nodes.a.output." is invalid: Unexpected end of expression (S0207 at position 15)"`);
+    expect(() => referencedNodes('nodes.a.output.')).toThrowErrorMatchingInlineSnapshot(
+      `"expression "nodes.a.output." is invalid: Unexpected end of expression (S0207 at position 15)"`,
+    );
   });
 
   it.each([
@@ -362,13 +377,21 @@ describe('referencedNodes', () => {
 describe('evaluation errors', () => {
   it('wrap JSONata errors in WeftExpressionError naming the expression', async () => {
     expect(() => evaluateTemplate('${ $error("nope") }', context)).toThrow(WeftExpressionError);
-    expect(() => evaluateTemplate('${ $error("nope") }', context)).toThrowErrorMatchingInlineSnapshot(`"expression "$error(\\"nope\\")" failed: nope (D3137 at position 7)"`);
-    expect(() => evaluateTemplate('${ input.name + 1 }', context)).toThrowErrorMatchingInlineSnapshot(`"expression "input.name + 1" failed: The left side of the "+" operator must evaluate to a number (T2001 at position 12)"`);
-    expect(() => evaluateTemplate('${ input.count / 0 }', context)).toThrowErrorMatchingInlineSnapshot(`"expression "input.count / 0" failed: the result Infinity is not a JSON number"`);
+    expect(() => evaluateTemplate('${ $error("nope") }', context)).toThrowErrorMatchingInlineSnapshot(
+      `"expression "$error(\\"nope\\")" failed: nope (D3137 at position 7)"`,
+    );
+    expect(() => evaluateTemplate('${ input.name + 1 }', context)).toThrowErrorMatchingInlineSnapshot(
+      `"expression "input.name + 1" failed: The left side of the "+" operator must evaluate to a number (T2001 at position 12)"`,
+    );
+    expect(() => evaluateTemplate('${ input.count / 0 }', context)).toThrowErrorMatchingInlineSnapshot(
+      `"expression "input.count / 0" failed: the result Infinity is not a JSON number"`,
+    );
   });
 
   it('refuse results that are not JSON', async () => {
-    expect(() => evaluateTemplate('${ $string }', context)).toThrowErrorMatchingInlineSnapshot(`"expression "$string" failed: the result is a function, which is not JSON; call it instead"`);
+    expect(() => evaluateTemplate('${ $string }', context)).toThrowErrorMatchingInlineSnapshot(
+      `"expression "$string" failed: the result is a function, which is not JSON; call it instead"`,
+    );
     expect(() => evaluateTemplate('${ function($x) { $x } }', context)).toThrow(WeftExpressionError);
   });
 });

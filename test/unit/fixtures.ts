@@ -6,7 +6,16 @@ export const context: ExpressionContext = {
   nodes: {
     fetch: {
       status: 'SUCCEEDED',
-      output: { status: 200, body: { items: [{ id: 1, ok: true }, { id: 2, ok: false }] }, 'weird-key': 1 },
+      output: {
+        status: 200,
+        body: {
+          items: [
+            { id: 1, ok: true },
+            { id: 2, ok: false },
+          ],
+        },
+        'weird-key': 1,
+      },
       error: null,
     },
     'weird-id': { status: 'SUCCEEDED', output: 'w', error: null },

@@ -13,7 +13,13 @@ describe('indexById', () => {
 
 describe('topologicalOrder', () => {
   it('puts upstream nodes first; among ready nodes, the earliest in the document goes first', () => {
-    const nodes = [node('report', 'left', 'right'), node('right', 'root'), node('left', 'root'), node('root'), node('solo')];
+    const nodes = [
+      node('report', 'left', 'right'),
+      node('right', 'root'),
+      node('left', 'root'),
+      node('root'),
+      node('solo'),
+    ];
     // root and solo are ready; root (earlier) goes; then right and left precede solo, and so does report once ready.
     expect(topologicalOrder(nodes)).toEqual({ ok: true, order: ['root', 'right', 'left', 'report', 'solo'] });
   });
@@ -46,7 +52,15 @@ describe('findCycles', () => {
   });
 
   it('finds every independent cycle, and self-loops', () => {
-    const nodes = [node('x', 'y'), node('y', 'x'), node('ok'), node('p', 'r'), node('q', 'p'), node('r', 'q'), node('self', 'self')];
+    const nodes = [
+      node('x', 'y'),
+      node('y', 'x'),
+      node('ok'),
+      node('p', 'r'),
+      node('q', 'p'),
+      node('r', 'q'),
+      node('self', 'self'),
+    ];
     expect(findCycles(nodes)).toEqual([
       ['x', 'y', 'x'],
       ['p', 'q', 'r', 'p'],
@@ -70,7 +84,13 @@ describe('findCycles', () => {
 });
 
 describe('ancestors and Ancestry', () => {
-  const diamond = [node('extract'), node('clean', 'extract'), node('aggregate', 'extract'), node('load', 'clean', 'aggregate'), node('other')];
+  const diamond = [
+    node('extract'),
+    node('clean', 'extract'),
+    node('aggregate', 'extract'),
+    node('load', 'clean', 'aggregate'),
+    node('other'),
+  ];
 
   it('ancestors() is the transitive upstream set', () => {
     expect(ancestors(diamond, 'load')).toEqual(new Set(['clean', 'aggregate', 'extract']));

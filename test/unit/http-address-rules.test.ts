@@ -22,7 +22,14 @@ import {
   targetOf,
   type AddressKind,
 } from '../../src/activities/address-rules';
-import { createHttpActivity, hostAllowed, parseAllowList, type HttpInput, type HttpPolicy, type ResolvedAddress } from '../../src/activities/http';
+import {
+  createHttpActivity,
+  hostAllowed,
+  parseAllowList,
+  type HttpInput,
+  type HttpPolicy,
+  type ResolvedAddress,
+} from '../../src/activities/http';
 import { WeftSetupError } from '../../src/errors';
 
 describe('parseIp and formatIp', () => {
@@ -36,7 +43,17 @@ describe('parseIp and formatIp', () => {
   });
 
   it('refuses what is not an address', () => {
-    for (const text of ['', 'localhost', '127.1', '256.0.0.1', '1.2.3', '::1::2', 'gggg::1', '1:2:3:4:5:6:7:8:9', '01.2.3.4']) {
+    for (const text of [
+      '',
+      'localhost',
+      '127.1',
+      '256.0.0.1',
+      '1.2.3',
+      '::1::2',
+      'gggg::1',
+      '1:2:3:4:5:6:7:8:9',
+      '01.2.3.4',
+    ]) {
       expect({ text, parsed: parseIp(text) }).toEqual({ text, parsed: undefined });
     }
   });
@@ -58,7 +75,15 @@ describe('parseCidr and inCidr', () => {
   });
 
   it('refuses bad prefixes', () => {
-    for (const text of ['10.0.0.0/33', '10.0.0.0/-1', '10.0.0.0/', '10.0.0.0/8/8', '::/129', 'example.com/8', '10.0.0.0/x']) {
+    for (const text of [
+      '10.0.0.0/33',
+      '10.0.0.0/-1',
+      '10.0.0.0/',
+      '10.0.0.0/8/8',
+      '::/129',
+      'example.com/8',
+      '10.0.0.0/x',
+    ]) {
       expect({ text, cidr: parseCidr(text) }).toEqual({ text, cidr: undefined });
     }
   });
@@ -118,7 +143,12 @@ describe('classifyAddress', () => {
 
 describe('parseAllowRule', () => {
   it('reads hosts, wildcards, addresses and ranges, with and without ports', () => {
-    expect(parseAllowRule('API.Example.com')).toEqual({ text: 'api.example.com', port: 'default', kind: 'host', host: 'api.example.com' });
+    expect(parseAllowRule('API.Example.com')).toEqual({
+      text: 'api.example.com',
+      port: 'default',
+      kind: 'host',
+      host: 'api.example.com',
+    });
     expect(parseAllowRule('api.example.com:8443')).toMatchObject({ kind: 'host', host: 'api.example.com', port: 8443 });
     expect(parseAllowRule('api.example.com:*')).toMatchObject({ kind: 'host', port: '*' });
     expect(parseAllowRule('*.example.com')).toMatchObject({ kind: 'suffix', suffix: '.example.com', port: 'default' });
@@ -131,7 +161,10 @@ describe('parseAllowRule', () => {
     expect(parseAllowRule('fc00::/7')).toMatchObject({ kind: 'address', port: 'default', cidr: { prefix: 7 } });
     expect(parseAllowRule('[::1]:8080')).toMatchObject({ kind: 'address', port: 8080 });
     expect(parseAllowRule('[fc00::/7]:*')).toMatchObject({ kind: 'address', port: '*', cidr: { prefix: 7 } });
-    expect(parseAllowRule('127.1')).toMatchObject({ kind: 'address', cidr: { bytes: Uint8Array.from([127, 0, 0, 1]) } }); // as the URL parser reads it
+    expect(parseAllowRule('127.1')).toMatchObject({
+      kind: 'address',
+      cidr: { bytes: Uint8Array.from([127, 0, 0, 1]) },
+    }); // as the URL parser reads it
     expect(parseAllowRule('bücher.example')).toMatchObject({ kind: 'host', host: 'xn--bcher-kva.example' });
     expect(parseAllowRule('  example.com.  ')).toMatchObject({ kind: 'host', host: 'example.com' });
   });
@@ -166,20 +199,28 @@ describe('parseAllowRule', () => {
       expect(error).toBeInstanceOf(AllowRuleError);
       const message = (error as Error).message;
       expect(message).toContain(`The weft.http allow rule "${rule}" ${why}`);
-      expect(message).toContain('rules look like api.example.com, api.example.com:8443, *.example.com, *, 10.0.0.0/8, [::1]:8080');
+      expect(message).toContain(
+        'rules look like api.example.com, api.example.com:8443, *.example.com, *, 10.0.0.0/8, [::1]:8080',
+      );
       expect(message.endsWith('.')).toBe(true);
       expect(message.split('; ').length).toBe(2); // one sentence: why, then the grammar
     }
   });
 
   it('parseAllowRules skips empty entries and throws on the first bad one', () => {
-    expect(parseAllowRules([' ', 'a.example', '', '*.b.example']).map((r) => r.text)).toEqual(['a.example', '*.b.example']);
-    expect(() => parseAllowRules(['a.example', 'b.example:x', 'c.example:y'])).toThrow('The weft.http allow rule "b.example:x"');
+    expect(parseAllowRules([' ', 'a.example', '', '*.b.example']).map((r) => r.text)).toEqual([
+      'a.example',
+      '*.b.example',
+    ]);
+    expect(() => parseAllowRules(['a.example', 'b.example:x', 'c.example:y'])).toThrow(
+      'The weft.http allow rule "b.example:x"',
+    );
   });
 });
 
 describe('rulesForHost and addressRefusal', () => {
-  const covers = (rules: string[], url: string) => rulesForHost(parseAllowRules(rules), targetOf(new URL(url))).length > 0;
+  const covers = (rules: string[], url: string) =>
+    rulesForHost(parseAllowRules(rules), targetOf(new URL(url))).length > 0;
 
   it('a rule without a port allows only the default port of the URL scheme', () => {
     expect(covers(['api.example.com'], 'https://api.example.com/')).toBe(true);
@@ -230,14 +271,38 @@ describe('rulesForHost and addressRefusal', () => {
 
   it('* never reaches loopback, private, link-local or other non-public addresses', () => {
     for (const rules of [['*'], ['*:*'], ['*.example.com'], ['*.example.com:*']]) {
-      for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.0.1', '169.254.169.254', '100.64.0.1', 'fc00::1', 'fe80::1', '0.0.0.0', '224.0.0.1', 'ff02::1']) {
-        expect({ rules, address, refused: !!refusal(rules, 'https://api.example.com/', address) }).toEqual({ rules, address, refused: true });
+      for (const address of [
+        '127.0.0.1',
+        '::1',
+        '::ffff:127.0.0.1',
+        '10.0.0.1',
+        '172.16.0.1',
+        '192.168.0.1',
+        '169.254.169.254',
+        '100.64.0.1',
+        'fc00::1',
+        'fe80::1',
+        '0.0.0.0',
+        '224.0.0.1',
+        'ff02::1',
+      ]) {
+        expect({ rules, address, refused: !!refusal(rules, 'https://api.example.com/', address) }).toEqual({
+          rules,
+          address,
+          refused: true,
+        });
       }
       expect(refusal(rules, 'https://api.example.com/', '8.8.8.8')).toBeUndefined();
       expect(refusal(rules, 'https://api.example.com/', '2001:4860::8888')).toBeUndefined();
     }
-    expect(refusal(['*'], 'https://api.example.com/', '169.254.169.254')).toEqual({ kind: 'link-local', address: '169.254.169.254' });
-    expect(refusal(['*'], 'https://api.example.com/', '::ffff:7f00:1')).toEqual({ kind: 'loopback', address: '::ffff:7f00:1 (127.0.0.1)' });
+    expect(refusal(['*'], 'https://api.example.com/', '169.254.169.254')).toEqual({
+      kind: 'link-local',
+      address: '169.254.169.254',
+    });
+    expect(refusal(['*'], 'https://api.example.com/', '::ffff:7f00:1')).toEqual({
+      kind: 'loopback',
+      address: '::ffff:7f00:1 (127.0.0.1)',
+    });
     expect(refusal(['*:*'], 'http://127.0.0.1:8080/', '127.0.0.1')).toEqual({ kind: 'loopback', address: '127.0.0.1' });
   });
 
@@ -245,9 +310,13 @@ describe('rulesForHost and addressRefusal', () => {
     expect(refusal(['payments.internal'], 'https://payments.internal/', '10.1.2.3')).toBeUndefined();
     expect(refusal(['payments.internal:8443'], 'https://payments.internal:8443/', '127.0.0.1')).toBeUndefined();
     expect(refusal(['*.example.com', '10.0.0.0/8'], 'https://api.example.com/', '10.1.2.3')).toBeUndefined();
-    expect(refusal(['*.example.com', '10.0.0.0/8'], 'https://api.example.com/', '192.168.1.1')).toMatchObject({ kind: 'private' });
+    expect(refusal(['*.example.com', '10.0.0.0/8'], 'https://api.example.com/', '192.168.1.1')).toMatchObject({
+      kind: 'private',
+    });
     // the address rule must cover the port too
-    expect(refusal(['*:*', '10.0.0.0/8'], 'https://api.example.com:8443/', '10.1.2.3')).toMatchObject({ kind: 'private' });
+    expect(refusal(['*:*', '10.0.0.0/8'], 'https://api.example.com:8443/', '10.1.2.3')).toMatchObject({
+      kind: 'private',
+    });
     expect(refusal(['*:*', '10.0.0.0/8:8443'], 'https://api.example.com:8443/', '10.1.2.3')).toBeUndefined();
     expect(refusal(['127.0.0.1:*'], 'http://127.0.0.1:8080/', '127.0.0.1')).toBeUndefined();
   });
@@ -260,8 +329,23 @@ describe('rulesForHost and addressRefusal', () => {
 async function inActivity<T>(fn: () => Promise<T>): Promise<T> {
   const noop = () => undefined;
   const log: Logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-  const info = { activityType: 'weft.http', activityId: 'test', attempt: 1, taskQueue: 'test', heartbeatTimeoutMs: undefined } as unknown as Info;
-  const ctx = new Context(info, new Promise<never>(noop), new AbortController().signal, noop, undefined, log, noopMetricMeter, {});
+  const info = {
+    activityType: 'weft.http',
+    activityId: 'test',
+    attempt: 1,
+    taskQueue: 'test',
+    heartbeatTimeoutMs: undefined,
+  } as unknown as Info;
+  const ctx = new Context(
+    info,
+    new Promise<never>(noop),
+    new AbortController().signal,
+    noop,
+    undefined,
+    log,
+    noopMetricMeter,
+    {},
+  );
   return asyncLocalStorage.run(ctx, fn);
 }
 
@@ -309,7 +393,9 @@ describe('weft.http against a server on 127.0.0.1', () => {
       const err = await failure({ allow: ['*'], resolve }, { url });
       expect(err.type).toBe('WeftHostNotAllowed');
       expect(err.nonRetryable).toBe(true);
-      expect(err.message).toContain(`on port ${port} (a rule without a port allows only the default port of the URL's scheme)`);
+      expect(err.message).toContain(
+        `on port ${port} (a rule without a port allows only the default port of the URL's scheme)`,
+      );
     }
     expect(resolve).not.toHaveBeenCalled();
     expect(seen).toEqual([]);
@@ -358,18 +444,27 @@ describe('weft.http against a server on 127.0.0.1', () => {
         `WEFT_HTTP_ALLOW=127.0.0.1:${port} (comma-separated, "*.example.com" patterns) or \`weft worker --allow-http 127.0.0.1:${port}\``,
     );
     const otherPort = await failure({ allow: ['127.0.0.1:1'] }, { url: `http://127.0.0.1:${port}/` });
-    expect(otherPort.message).toContain(`covers 127.0.0.1 on port ${port} (the allow rule "127.0.0.1:1" names another port);`);
+    expect(otherPort.message).toContain(
+      `covers 127.0.0.1 on port ${port} (the allow rule "127.0.0.1:1" names another port);`,
+    );
     const nothing = await failure({ allow: [] }, { url: `http://127.0.0.1:${port}/` });
     expect(nothing.message).toContain(`covers 127.0.0.1 on port ${port}; the operator can allow it`);
     expect(seen).toEqual([]);
   });
 
   it('with localhost:PORT (the host named exactly) a call to localhost passes', async () => {
-    const out = await call({ allow: [`localhost:${port}`] }, { url: `http://localhost:${port}/named`, method: 'post', body: { a: 1 } });
+    const out = await call(
+      { allow: [`localhost:${port}`] },
+      { url: `http://localhost:${port}/named`, method: 'post', body: { a: 1 } },
+    );
     expect(out).toMatchObject({ status: 200, body: { ok: true, path: '/named' } });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'POST', body: '{"a":1}' });
-    expect(seen[0].headers).toMatchObject({ host: `localhost:${port}`, 'content-type': 'application/json', 'content-length': '7' });
+    expect(seen[0].headers).toMatchObject({
+      host: `localhost:${port}`,
+      'content-type': 'application/json',
+      'content-length': '7',
+    });
   });
 
   it('connects to the addresses it checked, not to what DNS says later; Host stays the URL name', async () => {
@@ -390,13 +485,28 @@ describe('weft.http against a server on 127.0.0.1', () => {
 
   it('refuses a wildcard name that resolves to any non-public address, before connecting (DNS rebinding)', async () => {
     const cases: Array<[ResolvedAddress[], string]> = [
-      [[{ address: '169.254.169.254', family: 4 }], 'api.example.com resolves to 169.254.169.254, a link-local address (where cloud metadata services live)'],
-      [[{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.1', family: 4 }], 'api.example.com resolves to 10.0.0.1, a private address'],
+      [
+        [{ address: '169.254.169.254', family: 4 }],
+        'api.example.com resolves to 169.254.169.254, a link-local address (where cloud metadata services live)',
+      ],
+      [
+        [
+          { address: '8.8.8.8', family: 4 },
+          { address: '10.0.0.1', family: 4 },
+        ],
+        'api.example.com resolves to 10.0.0.1, a private address',
+      ],
       [[{ address: 'fd00::1', family: 6 }], 'api.example.com resolves to fd00::1, a unique-local IPv6 address'],
-      [[{ address: '::ffff:127.0.0.1', family: 6 }], 'api.example.com resolves to ::ffff:127.0.0.1 (127.0.0.1), a loopback address'],
+      [
+        [{ address: '::ffff:127.0.0.1', family: 6 }],
+        'api.example.com resolves to ::ffff:127.0.0.1 (127.0.0.1), a loopback address',
+      ],
     ];
     for (const [addresses, text] of cases) {
-      const err = await failure({ allow: ['*.example.com'], resolve: async () => addresses }, { url: 'https://api.example.com/' });
+      const err = await failure(
+        { allow: ['*.example.com'], resolve: async () => addresses },
+        { url: 'https://api.example.com/' },
+      );
       expect(err.type).toBe('WeftHostNotAllowed');
       expect(err.message).toContain(text);
       expect(err.message).toContain('which the allow rule "*.example.com" does not reach');
@@ -405,10 +515,15 @@ describe('weft.http against a server on 127.0.0.1', () => {
   });
 
   it('a name that cannot be resolved is a retryable network failure', async () => {
-    const err = await failure({ allow: ['api.example.com'], resolve: async () => [] }, { url: 'https://api.example.com/' });
+    const err = await failure(
+      { allow: ['api.example.com'], resolve: async () => [] },
+      { url: 'https://api.example.com/' },
+    );
     expect(err.type).toBe('HttpNetworkError');
     expect(err.nonRetryable).toBe(false);
-    expect(err.message).toBe('weft.http: GET https://api.example.com/ failed: cannot resolve api.example.com: no addresses');
+    expect(err.message).toBe(
+      'weft.http: GET https://api.example.com/ failed: cannot resolve api.example.com: no addresses',
+    );
   });
 
   it('maps answers: 5xx retryable, 4xx not, redirects returned and not followed', async () => {
@@ -424,7 +539,9 @@ describe('weft.http against a server on 127.0.0.1', () => {
 
   it('refuses bad input and URLs with credentials', async () => {
     const allow = ['127.0.0.1:*'];
-    expect((await failure({ allow }, { url: 'ftp://127.0.0.1/' })).message).toBe('weft.http: only http and https URLs are allowed, got ftp:');
+    expect((await failure({ allow }, { url: 'ftp://127.0.0.1/' })).message).toBe(
+      'weft.http: only http and https URLs are allowed, got ftp:',
+    );
     expect((await failure({ allow }, { url: 'not a url' })).message).toBe('weft.http: "not a url" is not a valid URL');
     const creds = await failure({ allow }, { url: `http://user:pw@127.0.0.1:${port}/` });
     expect(creds).toMatchObject({ type: 'WeftBadInput', nonRetryable: true });
@@ -434,6 +551,8 @@ describe('weft.http against a server on 127.0.0.1', () => {
 
   it('refuses a bad allow-list when the activity is built, with the rule named', () => {
     expect(() => createHttpActivity({ allow: ['api.example.com:http'] })).toThrow(WeftSetupError);
-    expect(() => createHttpActivity({ allow: ['api.example.com:http'] })).toThrow('The weft.http allow rule "api.example.com:http" has "http" where a port');
+    expect(() => createHttpActivity({ allow: ['api.example.com:http'] })).toThrow(
+      'The weft.http allow rule "api.example.com:http" has "http" where a port',
+    );
   });
 });

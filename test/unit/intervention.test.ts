@@ -21,18 +21,25 @@ describe('checkNodeAction', () => {
   it('allows approve/reject on a waiting approval and retry/skip/fail on a node waiting after failure', () => {
     const s = state();
     for (const action of ['approve', 'reject'] as const) expect(checkNodeAction(nodes, s, action, 'gate')).toBeNull();
-    for (const action of ['retry', 'skip', 'fail'] as const) expect(checkNodeAction(nodes, s, action, 'load')).toBeNull();
+    for (const action of ['retry', 'skip', 'fail'] as const)
+      expect(checkNodeAction(nodes, s, action, 'load')).toBeNull();
   });
 
   it('names unknown nodes with a suggestion', () => {
-    expect(checkNodeAction(nodes, state(), 'approve', 'gaet')).toBe('there is no node "gaet" in this DAG; did you mean "gate"?');
+    expect(checkNodeAction(nodes, state(), 'approve', 'gaet')).toBe(
+      'there is no node "gaet" in this DAG; did you mean "gate"?',
+    );
     expect(checkNodeAction(nodes, state(), 'approve', undefined)).toBe('approve needs a node id');
   });
 
   it('refuses actions that do not fit the node', () => {
     const s = state();
-    expect(checkNodeAction(nodes, s, 'approve', 'load')).toBe('node "load" is not an approval node (its type is "activity")');
-    expect(checkNodeAction(nodes, s, 'retry', 'other')).toMatch(/^node "other" is not waiting after a failure \(it is PENDING\)/);
+    expect(checkNodeAction(nodes, s, 'approve', 'load')).toBe(
+      'node "load" is not an approval node (its type is "activity")',
+    );
+    expect(checkNodeAction(nodes, s, 'retry', 'other')).toMatch(
+      /^node "other" is not waiting after a failure \(it is PENDING\)/,
+    );
     expect(checkNodeAction(nodes, s, 'skip', 'gate')).toMatch(/approve or reject it instead$/);
     expect(checkNodeAction(nodes, s, 'approve', 'gate', new Set(['gate']))).toMatch(/was just accepted/);
   });
@@ -41,7 +48,9 @@ describe('checkNodeAction', () => {
     const s = state();
     markStarted(s, 'other', T);
     markFailed(s, nodes[2], { message: 'x', type: 'E' }, 1, T);
-    expect(checkNodeAction(nodes, s, 'approve', 'gate')).toBe('the run is failing (node "other" failed); it takes no more node actions');
+    expect(checkNodeAction(nodes, s, 'approve', 'gate')).toBe(
+      'the run is failing (node "other" failed); it takes no more node actions',
+    );
     const c = state();
     markRunCancelled(c);
     expect(checkNodeAction(nodes, c, 'retry', 'load')).toMatch(/^the run is being cancelled/);

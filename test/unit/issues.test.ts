@@ -19,7 +19,11 @@ describe('formatPath', () => {
 });
 
 describe('formatIssue', () => {
-  const issue: WeftIssue = { code: 'WEFT_UNKNOWN_NODE', path: ['nodes', 2, 'dependsOn', 0], message: 'unknown node "x"' };
+  const issue: WeftIssue = {
+    code: 'WEFT_UNKNOWN_NODE',
+    path: ['nodes', 2, 'dependsOn', 0],
+    message: 'unknown node "x"',
+  };
 
   it('renders path: message', () => {
     expect(formatIssue(issue)).toBe('nodes[2].dependsOn[0]: unknown node "x"');

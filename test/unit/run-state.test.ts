@@ -47,7 +47,8 @@ describe('decideTrigger', () => {
   });
 
   it('runs a node without upstream nodes whatever its rule', () => {
-    for (const rule of ['allSuccess', 'allDone', 'noneFailed'] as TriggerRule[]) expect(decideTrigger(rule, [])).toBe('run');
+    for (const rule of ['allSuccess', 'allDone', 'noneFailed'] as TriggerRule[])
+      expect(decideTrigger(rule, [])).toBe('run');
   });
 });
 
@@ -76,7 +77,12 @@ describe('the run state', () => {
   });
 
   it('cascades skips through allSuccess nodes', () => {
-    const nodes: SchedulableNode[] = [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }, { id: 'd', dependsOn: ['b'], trigger: 'allDone' }];
+    const nodes: SchedulableNode[] = [
+      { id: 'a' },
+      { id: 'b', dependsOn: ['a'] },
+      { id: 'c', dependsOn: ['b'] },
+      { id: 'd', dependsOn: ['b'], trigger: 'allDone' },
+    ];
     const state = initialRunState(nodes);
     markSkipped(state, 'a', 'when is false', T);
     let round = evaluateTriggers(nodes, state);
@@ -88,7 +94,11 @@ describe('the run state', () => {
   });
 
   it('stops scheduling once a node fails with onFailure "fail" (S3), but not with "continue"', () => {
-    const nodes: SchedulableNode[] = [{ id: 'x', onFailure: 'continue' }, { id: 'y' }, { id: 'z', dependsOn: ['x'], trigger: 'allDone' }];
+    const nodes: SchedulableNode[] = [
+      { id: 'x', onFailure: 'continue' },
+      { id: 'y' },
+      { id: 'z', dependsOn: ['x'], trigger: 'allDone' },
+    ];
     const state = initialRunState(nodes);
     markStarted(state, 'x', T);
     expect(markFailed(state, nodes[0], { message: 'boom', type: 'E' }, 1, T).runFails).toBe(false);
@@ -137,7 +147,12 @@ describe('the run state', () => {
     const state = initialRunState(diamond);
     markRunCancelled(state);
     finalizePending(state, T);
-    expect(Object.values(state.nodes).map((n) => n.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED']);
+    expect(Object.values(state.nodes).map((n) => n.status)).toEqual([
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+    ]);
     expect(runOutcome(state)).toBe('CANCELLED');
   });
 
@@ -145,7 +160,8 @@ describe('the run state', () => {
     const state = initialRunState(diamond);
     markStarted(state, 'a', T);
     markFailed(state, diamond[0], { message: 'bad | input', type: 'E' }, 2, T);
-    expect(renderRunMarkdown('etl', 'FAILED', summarizeRun(state, ['Failing: node "a" failed.']))).toMatchInlineSnapshot(`
+    expect(renderRunMarkdown('etl', 'FAILED', summarizeRun(state, ['Failing: node "a" failed.'])))
+      .toMatchInlineSnapshot(`
 "**etl** — FAILED (3 pending, 1 failed)
 > Failing: node "a" failed.
 
@@ -161,7 +177,10 @@ describe('the run state', () => {
 
 describe('renderRunMarkdown of a large DAG', () => {
   it('lists only the nodes worth a look and says how many it left out', () => {
-    const nodes: SchedulableNode[] = Array.from({ length: 150 }, (_, k) => ({ id: `n${k}`, onFailure: 'continue' as const }));
+    const nodes: SchedulableNode[] = Array.from({ length: 150 }, (_, k) => ({
+      id: `n${k}`,
+      onFailure: 'continue' as const,
+    }));
     const state = initialRunState(nodes);
     for (const k of [0, 1, 2, 3]) markStarted(state, `n${k}`, T);
     markSucceeded(state, 'n0', null, 1, T);
@@ -181,7 +200,14 @@ describe('renderRunMarkdown of a large DAG', () => {
 });
 
 describe('fitRunResult', () => {
-  const node = (output: unknown) => ({ status: 'SUCCEEDED' as const, attempts: 1, startedAt: T, endedAt: T, output, error: null });
+  const node = (output: unknown) => ({
+    status: 'SUCCEEDED' as const,
+    attempts: 1,
+    startedAt: T,
+    endedAt: T,
+    output,
+    error: null,
+  });
   const result = (output: unknown, outputs: Record<string, unknown>) => ({
     workflowId: 'w',
     runId: 'r',
@@ -211,7 +237,11 @@ describe('fitRunResult', () => {
   it('leaves out the run output last', () => {
     const big = result('o'.repeat(1000), { a: 'a'.repeat(100) });
     const fitted = fitRunResult(big, 500);
-    expect(fitted).toMatchObject({ output: null, outputOmitted: 1002, nodes: { a: { output: null, outputOmitted: 102 } } });
+    expect(fitted).toMatchObject({
+      output: null,
+      outputOmitted: 1002,
+      nodes: { a: { output: null, outputOmitted: 102 } },
+    });
   });
 });
 

@@ -49,7 +49,9 @@ function scenario(seed: number): Scenario {
   const n = 1 + Math.floor(random() * 25);
   const nodes: SchedulableNode[] = [];
   for (let i = 0; i < n; i++) {
-    const dependsOn = [...new Set(Array.from({ length: Math.floor(random() * 3) }, () => `n${Math.floor(random() * i)}`))].filter(() => i > 0);
+    const dependsOn = [
+      ...new Set(Array.from({ length: Math.floor(random() * 3) }, () => `n${Math.floor(random() * i)}`)),
+    ].filter(() => i > 0);
     nodes.push({
       id: `n${i}`,
       dependsOn,
@@ -145,15 +147,18 @@ describe('RunTracker', () => {
   it.each([
     ['without teardown (Weft 0.1)', {}],
     ['with teardown nodes running while the run fails', { teardown: true }],
-  ])('takes the same decisions in the same order as re-scanning every node, on 3,000 random runs, %s', (_what, options: TriggerOptions) => {
-    for (let seed = 1; seed <= 3000; seed++) {
-      const reference = runReference(scenario(seed), options);
-      const tracked = runTracker(scenario(seed), options);
-      if (tracked.join('\n') !== reference.join('\n')) {
-        throw new Error(`seed ${seed}:\nreference:\n${reference.join('\n')}\ntracker:\n${tracked.join('\n')}`);
+  ])(
+    'takes the same decisions in the same order as re-scanning every node, on 3,000 random runs, %s',
+    (_what, options: TriggerOptions) => {
+      for (let seed = 1; seed <= 3000; seed++) {
+        const reference = runReference(scenario(seed), options);
+        const tracked = runTracker(scenario(seed), options);
+        if (tracked.join('\n') !== reference.join('\n')) {
+          throw new Error(`seed ${seed}:\nreference:\n${reference.join('\n')}\ntracker:\n${tracked.join('\n')}`);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('runs allDone, oneFailed and allFailed nodes after a failure that fails the run, and skips the rest', () => {
     const nodes: SchedulableNode[] = [
@@ -187,7 +192,12 @@ describe('RunTracker', () => {
   });
 
   it('counts statuses and lists the nodes worth a look without scanning', () => {
-    const nodes: SchedulableNode[] = [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c' }, { id: 'd', dependsOn: ['b'] }];
+    const nodes: SchedulableNode[] = [
+      { id: 'a' },
+      { id: 'b', dependsOn: ['a'] },
+      { id: 'c' },
+      { id: 'd', dependsOn: ['b'] },
+    ];
     const tracker = new RunTracker(nodes);
     expect(tracker.readyNow()).toEqual(['a', 'c']);
     tracker.pass();
@@ -208,7 +218,11 @@ describe('RunTracker', () => {
   });
 
   it('rebuilds its indexes from a state carried over by a hand-over', () => {
-    const nodes: SchedulableNode[] = [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['a'], trigger: 'allFailed' }];
+    const nodes: SchedulableNode[] = [
+      { id: 'a' },
+      { id: 'b', dependsOn: ['a'] },
+      { id: 'c', dependsOn: ['a'], trigger: 'allFailed' },
+    ];
     const first = new RunTracker(nodes);
     for (const id of first.pass().ready) first.start(id, 't');
     first.succeed('a', 1, 1, 't');
@@ -233,7 +247,10 @@ describe('RunTracker', () => {
   });
 
   it('handles 100,000 nodes with work per event that does not grow with the DAG', () => {
-    const nodes: SchedulableNode[] = Array.from({ length: 100_000 }, (_, i) => ({ id: `n${i}`, dependsOn: i >= 100 ? [`n${i - 100}`] : [] }));
+    const nodes: SchedulableNode[] = Array.from({ length: 100_000 }, (_, i) => ({
+      id: `n${i}`,
+      dependsOn: i >= 100 ? [`n${i - 100}`] : [],
+    }));
     const tracker = new RunTracker(nodes);
     let started = 0;
     while (!tracker.isSettled()) {

@@ -26,7 +26,9 @@ describe('the parsed document', () => {
       dsl: 'weft/v1',
       name: 'd',
       failFast: true,
-      nodes: [{ id: 'a', type: 'activity', activity: 'weft.echo', dependsOn: [], trigger: 'allSuccess', onFailure: 'fail' }],
+      nodes: [
+        { id: 'a', type: 'activity', activity: 'weft.echo', dependsOn: [], trigger: 'allSuccess', onFailure: 'fail' },
+      ],
     });
   });
 
@@ -47,14 +49,32 @@ describe('the parsed document', () => {
           description: 'charge the card',
           activity: 'chargeCard',
           input: { amount: '${ input.amount }' },
-          retry: { maxAttempts: 5, initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryable: ['CardDeclined'] },
+          retry: {
+            maxAttempts: 5,
+            initialInterval: '1s',
+            backoffCoefficient: 2,
+            maximumInterval: '1m',
+            nonRetryable: ['CardDeclined'],
+          },
           timeout: { startToClose: '30s', scheduleToClose: '5m', scheduleToStart: '1m', heartbeat: '10s' },
-          compensate: { activity: 'refund', input: { id: '${ nodes.charge.output.id }' }, retry: { maxAttempts: 10 }, timeout: { startToClose: '1m' } },
+          compensate: {
+            activity: 'refund',
+            input: { id: '${ nodes.charge.output.id }' },
+            retry: { maxAttempts: 10 },
+            timeout: { startToClose: '1m' },
+          },
           taskQueue: 'payments',
           onFailure: 'continue',
         },
         { id: 'pause', type: 'sleep', duration: '1 hour', dependsOn: ['charge'], trigger: 'allDone' },
-        { id: 'approve', type: 'approval', timeout: '2 days', onTimeout: 'approve', dependsOn: ['pause'], onFailure: 'wait' },
+        {
+          id: 'approve',
+          type: 'approval',
+          timeout: '2 days',
+          onTimeout: 'approve',
+          dependsOn: ['pause'],
+          onFailure: 'wait',
+        },
         {
           id: 'child',
           type: 'workflow',
@@ -74,7 +94,11 @@ describe('the parsed document', () => {
     expect(charge.compensate?.activity).toBe('refund');
     expect(pause).toMatchObject({ type: 'sleep', duration: '1 hour', trigger: 'allDone' });
     expect(approve).toMatchObject({ type: 'approval', timeout: '2 days', onTimeout: 'approve', onFailure: 'wait' });
-    expect(child).toMatchObject({ type: 'workflow', workflow: 'shipOrder', timeout: { execution: '1h', run: '30m', task: '10s' } });
+    expect(child).toMatchObject({
+      type: 'workflow',
+      workflow: 'shipOrder',
+      timeout: { execution: '1h', run: '30m', task: '10s' },
+    });
     expect(document.failFast).toBe(false);
   });
 
@@ -89,7 +113,9 @@ describe('the parsed document', () => {
   });
 
   it('is the same schema validateDocument uses', () => {
-    expect(WeftDocumentSchema.safeParse({ dsl: 'weft/v1', name: 'd', nodes: [{ id: 'a', activity: 'x' }] }).success).toBe(true);
+    expect(
+      WeftDocumentSchema.safeParse({ dsl: 'weft/v1', name: 'd', nodes: [{ id: 'a', activity: 'x' }] }).success,
+    ).toBe(true);
   });
 });
 

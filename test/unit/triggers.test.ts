@@ -36,18 +36,31 @@ describe('normalizeCron', () => {
   it('previews in the given time zone', () => {
     const checked = normalizeCron('0 9 * * MON-FRI');
     if (!checked.ok) throw new Error(checked.reason);
-    expect(previewCron(checked.cron, 'Europe/Paris', 2, new Date('2026-11-21T00:00:00Z')).map((d) => d.toISOString())).toEqual([
-      '2026-11-23T08:00:00.000Z',
-      '2026-11-24T08:00:00.000Z',
-    ]);
+    expect(
+      previewCron(checked.cron, 'Europe/Paris', 2, new Date('2026-11-21T00:00:00Z')).map((d) => d.toISOString()),
+    ).toEqual(['2026-11-23T08:00:00.000Z', '2026-11-24T08:00:00.000Z']);
   });
 });
 
 describe('resolveTrigger', () => {
   it('describes each kind and applies the defaults', () => {
-    expect(resolveTrigger({ cron: '0 2 * * *', timezone: 'Europe/Paris' })).toMatchObject({ kind: 'cron', overlap: 'skip', paused: false, describe: 'cron 0 2 * * * (Europe/Paris)' });
-    expect(resolveTrigger({ every: '90m', offset: '15m' })).toMatchObject({ kind: 'every', everyMs: 5_400_000, offsetMs: 900_000, describe: 'every 90m offset 15m' });
-    expect(resolveTrigger({ fixedDelay: '30s' }, { overlap: 'buffer-one' })).toMatchObject({ kind: 'fixed-delay', delayMs: 30_000, describe: '30s after each run ends' });
+    expect(resolveTrigger({ cron: '0 2 * * *', timezone: 'Europe/Paris' })).toMatchObject({
+      kind: 'cron',
+      overlap: 'skip',
+      paused: false,
+      describe: 'cron 0 2 * * * (Europe/Paris)',
+    });
+    expect(resolveTrigger({ every: '90m', offset: '15m' })).toMatchObject({
+      kind: 'every',
+      everyMs: 5_400_000,
+      offsetMs: 900_000,
+      describe: 'every 90m offset 15m',
+    });
+    expect(resolveTrigger({ fixedDelay: '30s' }, { overlap: 'buffer-one' })).toMatchObject({
+      kind: 'fixed-delay',
+      delayMs: 30_000,
+      describe: '30s after each run ends',
+    });
   });
 
   it.each([
@@ -58,7 +71,11 @@ describe('resolveTrigger', () => {
     [{ fixedDelay: '1m' }, { overlap: 'buffer-all' }, /does not apply to --fixed-delay/],
     [{ fixedDelay: '1m' }, { catchupWindow: '5m' }, /--catchup-window does not apply/],
     [{ cron: '* * * * *' }, { overlap: 'sometimes' }, /not a policy/],
-    [{ cron: '* * * * *' }, { startAt: '2026-02-01T00:00:00Z', endAt: '2026-01-01T00:00:00Z' }, /--end-at must be after --start-at/],
+    [
+      { cron: '* * * * *' },
+      { startAt: '2026-02-01T00:00:00Z', endAt: '2026-01-01T00:00:00Z' },
+      /--end-at must be after --start-at/,
+    ],
     [{ cron: '* * * * *' }, { startAt: 'tomorrow' }, /not a time/],
   ] as const)('refuses %j %j', (timing, policies, message) => {
     expect(() => resolveTrigger(timing as never, policies as never)).toThrow(message);
@@ -66,7 +83,10 @@ describe('resolveTrigger', () => {
 
   it('previews fixed-rate times as Temporal counts them: offset + k * every since the epoch', () => {
     const trigger = resolveTrigger({ every: '1h', offset: '10m' });
-    expect(previewTrigger(trigger, 2, new Date('2026-11-21T05:30:00Z')).map((d) => d.toISOString())).toEqual(['2026-11-21T06:10:00.000Z', '2026-11-21T07:10:00.000Z']);
+    expect(previewTrigger(trigger, 2, new Date('2026-11-21T05:30:00Z')).map((d) => d.toISOString())).toEqual([
+      '2026-11-21T06:10:00.000Z',
+      '2026-11-21T07:10:00.000Z',
+    ]);
     expect(() => previewTrigger(resolveTrigger({ fixedDelay: '1m' }), 1)).toThrow(/no fire times/);
   });
 });

@@ -19,7 +19,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssue, MAX_ISSUES, parseDocumentText, validateDocument, WEFT_ISSUE_CODES, type WeftIssueCode } from '../../src/dsl';
+import {
+  formatIssue,
+  MAX_ISSUES,
+  parseDocumentText,
+  validateDocument,
+  WEFT_ISSUE_CODES,
+  type WeftIssueCode,
+} from '../../src/dsl';
 import { MAX_MESSAGE_CHARS } from '../../src/dsl/issues';
 
 const DEFAULT_SEED = 0x5eedf022;
@@ -44,7 +51,8 @@ function envInt(name: string): number | undefined {
   const text = process.env[name];
   if (text === undefined || text.trim() === '') return undefined;
   const value = Number(text.trim());
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -117,9 +125,23 @@ const BUILT_IN: readonly Json[] = [
     dsl: 'weft/v1',
     name: 'every-node-type',
     description: 'activity, sleep, approval and workflow nodes with every optional field',
-    input: { user: 'ada', amount: 42.5, email: 'ada@example.test', items: [{ sku: 'a', price: 3 }, { sku: 'b', price: 12 }] },
+    input: {
+      user: 'ada',
+      amount: 42.5,
+      email: 'ada@example.test',
+      items: [
+        { sku: 'a', price: 3 },
+        { sku: 'b', price: 12 },
+      ],
+    },
     defaults: {
-      retry: { maxAttempts: 3, initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryable: ['Fatal'] },
+      retry: {
+        maxAttempts: 3,
+        initialInterval: '1s',
+        backoffCoefficient: 2,
+        maximumInterval: '1m',
+        nonRetryable: ['Fatal'],
+      },
       timeout: { startToClose: '1m', scheduleToClose: '10m', scheduleToStart: '5m', heartbeat: '10s' },
       taskQueue: 'weft',
     },
@@ -132,7 +154,11 @@ const BUILT_IN: readonly Json[] = [
         type: 'activity',
         description: 'reads the user',
         activity: 'weft.http',
-        input: { url: 'https://example.test/users/${ input.user }', method: 'GET', valid: '${ $match(input.email, /^[a-z]+@[a-z.]+$/) }' },
+        input: {
+          url: 'https://example.test/users/${ input.user }',
+          method: 'GET',
+          valid: '${ $match(input.email, /^[a-z]+@[a-z.]+$/) }',
+        },
         timeout: { startToClose: '30s', heartbeat: '5s' },
         retry: { maxAttempts: 5, initialInterval: 500, backoffCoefficient: 1.5, maximumInterval: '1 hour' },
         taskQueue: 'http',
@@ -158,23 +184,53 @@ const BUILT_IN: readonly Json[] = [
         onFailure: 'fail',
       },
       { id: 'cool_off', type: 'sleep', dependsOn: ['charge'], duration: '5m', trigger: 'allSuccess' },
-      { id: 'approve', type: 'approval', dependsOn: ['cool_off'], timeout: '4h', onTimeout: 'approve', description: 'a person signs off' },
+      {
+        id: 'approve',
+        type: 'approval',
+        dependsOn: ['cool_off'],
+        timeout: '4h',
+        onTimeout: 'approve',
+        description: 'a person signs off',
+      },
       {
         id: 'ship',
         type: 'workflow',
         workflow: 'shipOrder',
         dependsOn: ['approve', 'charge'],
         when: 'nodes.approve.output.ok',
-        input: { order: '${ nodes.charge.output }', by: 'approved by ${ nodes.approve.output.by }', at: '${ $$.nodes.approve.output.at }' },
+        input: {
+          order: '${ nodes.charge.output }',
+          by: 'approved by ${ nodes.approve.output.by }',
+          at: '${ $$.nodes.approve.output.at }',
+        },
         taskQueue: 'shipping',
         retry: { maxAttempts: 3, backoffCoefficient: 3 },
         timeout: { execution: '1 day', run: '12h', task: '10s' },
         onFailure: 'wait',
       },
-      { id: 'cleanup', dependsOn: ['ship'], trigger: 'allDone', onFailure: 'continue', activity: 'weft.echo', input: '${ nodes.ship.status }' },
-      { id: 'alert', dependsOn: ['ship'], trigger: 'oneFailed', activity: 'weft.echo', input: { error: '${ nodes.ship.error.message }' } },
+      {
+        id: 'cleanup',
+        dependsOn: ['ship'],
+        trigger: 'allDone',
+        onFailure: 'continue',
+        activity: 'weft.echo',
+        input: '${ nodes.ship.status }',
+      },
+      {
+        id: 'alert',
+        dependsOn: ['ship'],
+        trigger: 'oneFailed',
+        activity: 'weft.echo',
+        input: { error: '${ nodes.ship.error.message }' },
+      },
       { id: 'all_bad', dependsOn: ['ship', 'cleanup'], trigger: 'allFailed', activity: 'weft.echo' },
-      { id: 'any_ok', dependsOn: ['alert', 'all_bad'], trigger: 'oneSuccess', activity: 'weft.echo', input: [1, '${ nodes.alert.output }', null] },
+      {
+        id: 'any_ok',
+        dependsOn: ['alert', 'all_bad'],
+        trigger: 'oneSuccess',
+        activity: 'weft.echo',
+        input: [1, '${ nodes.alert.output }', null],
+      },
       { id: 'none_failed', dependsOn: ['any_ok'], trigger: 'noneFailed', activity: 'weft.echo' },
     ],
     output: {
@@ -192,7 +248,13 @@ const BUILT_IN: readonly Json[] = [
       { id: '_under', dependsOn: ['odd-id'], activity: 'weft.echo', input: '${ nodes.`odd-id`.output.v + 1 }' },
       { id: 'sleep-1', type: 'sleep', duration: 1000, dependsOn: ['_under'] },
       { id: 'gate', type: 'approval', dependsOn: ['sleep-1'] },
-      { id: 'child', type: 'workflow', workflow: 'child', dependsOn: ['gate'], input: { x: '${ nodes._under.output }' } },
+      {
+        id: 'child',
+        type: 'workflow',
+        workflow: 'child',
+        dependsOn: ['gate'],
+        input: { x: '${ nodes._under.output }' },
+      },
     ],
     output: '${ { "v": nodes.`odd-id`.output.v, "child": nodes.child.output } }',
   },
@@ -214,7 +276,10 @@ function corpus(): Seed[] {
     .sort();
   return [
     ...files.map((file) => ({ name: `examples/${file}`, text: readFileSync(join(EXAMPLES_DIR, file), 'utf8') })),
-    ...BUILT_IN.map((document) => ({ name: `built-in ${String(document['name'])}`, text: JSON.stringify(document, null, 2) })),
+    ...BUILT_IN.map((document) => ({
+      name: `built-in ${String(document['name'])}`,
+      text: JSON.stringify(document, null, 2),
+    })),
   ];
 }
 
@@ -255,21 +320,122 @@ const HOSTILE_KEYS = [
 ];
 
 const NUMBERS: readonly number[] = [
-  0, -0, 1, -1, 2, 0.5, -0.5, 3.14159, 100, 1000, 1e21, 1e308, -1e308, 5e-324, 2 ** 31, -(2 ** 31), 2 ** 53, Number.MAX_SAFE_INTEGER,
-  Number.MAX_SAFE_INTEGER + 2, 315_576_000_000_000, 315_576_000_000_001, 1.7976931348623157e308,
+  0,
+  -0,
+  1,
+  -1,
+  2,
+  0.5,
+  -0.5,
+  3.14159,
+  100,
+  1000,
+  1e21,
+  1e308,
+  -1e308,
+  5e-324,
+  2 ** 31,
+  -(2 ** 31),
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+  315_576_000_000_000,
+  315_576_000_000_001,
+  1.7976931348623157e308,
 ];
 const NON_FINITE: readonly number[] = [NaN, Infinity, -Infinity];
 const NUMBERISH_STRINGS = [
-  'NaN', 'Infinity', '-Infinity', '-0', '0', '00', '1e308', '1e999', '-1e999', '0x10', '1_000', '30s', ' 30s', '30s ', '30 s', '30S', '-5m', '0ms',
-  '1.5h', '2 days', '10000 years', '10001y', '1e308ms', '.5s', '5.s', '1,5h', '', ' ', '\t', 'null', 'undefined', 'true', '٣٠s', '1 hour',
-  '100', '-100', '1e-9', '9'.repeat(400),
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-0',
+  '0',
+  '00',
+  '1e308',
+  '1e999',
+  '-1e999',
+  '0x10',
+  '1_000',
+  '30s',
+  ' 30s',
+  '30s ',
+  '30 s',
+  '30S',
+  '-5m',
+  '0ms',
+  '1.5h',
+  '2 days',
+  '10000 years',
+  '10001y',
+  '1e308ms',
+  '.5s',
+  '5.s',
+  '1,5h',
+  '',
+  ' ',
+  '\t',
+  'null',
+  'undefined',
+  'true',
+  '٣٠s',
+  '1 hour',
+  '100',
+  '-100',
+  '1e-9',
+  '9'.repeat(400),
 ];
 const WORDS = [
-  'weft.echo', 'weft.http', 'weft.sleep', 'weft.fail', 'activity', 'sleep', 'approval', 'workflow', 'allSuccess', 'allsuccess', 'oneSucces',
-  'allDone', 'oneFailed', 'allFailed', 'noneFailed', 'fail', 'continue', 'wait', 'reject', 'approve', 'weft/v1', 'weft/v2', 'WEFT/V1', 'retry',
-  'retyr', 'timeout', 'timeOut', 'dependson', 'depends_on', 'compensate', 'input', 'output', 'trigger', 'when', 'x', 'a', '', 'null',
+  'weft.echo',
+  'weft.http',
+  'weft.sleep',
+  'weft.fail',
+  'activity',
+  'sleep',
+  'approval',
+  'workflow',
+  'allSuccess',
+  'allsuccess',
+  'oneSucces',
+  'allDone',
+  'oneFailed',
+  'allFailed',
+  'noneFailed',
+  'fail',
+  'continue',
+  'wait',
+  'reject',
+  'approve',
+  'weft/v1',
+  'weft/v2',
+  'WEFT/V1',
+  'retry',
+  'retyr',
+  'timeout',
+  'timeOut',
+  'dependson',
+  'depends_on',
+  'compensate',
+  'input',
+  'output',
+  'trigger',
+  'when',
+  'x',
+  'a',
+  '',
+  'null',
 ];
-const TRIGGERS = ['allSuccess', 'allDone', 'oneSuccess', 'oneFailed', 'allFailed', 'noneFailed', 'allsuccess', 'one_success', '', 'ALLDONE'];
+const TRIGGERS = [
+  'allSuccess',
+  'allDone',
+  'oneSuccess',
+  'oneFailed',
+  'allFailed',
+  'noneFailed',
+  'allsuccess',
+  'one_success',
+  '',
+  'ALLDONE',
+];
 const NODE_TYPES = ['activity', 'sleep', 'approval', 'workflow'];
 
 /** Characters that mean something to JSON, JSONata, templates or regexes, plus a few that break text. */
@@ -313,21 +479,115 @@ function randomIdLike(rand: Rand): string {
 }
 
 const EXPRESSION_ATOMS = [
-  'input.x', 'input.items[0].price', 'nodes.a.output', 'nodes.fetch.output.body', 'nodes.`odd-id`.output', 'nodes."quoted id".output',
-  '$$.nodes.a.output', '$', '$$', '%', '**', 'nodes.*', 'nodes[0]', 'nodes', '$lookup(nodes, "a")', '$keys(nodes)', '$now()', '$millis()',
-  '$random()', '$eval("1 + 1")', '$shuffle([1, 2])', 'nodes.__proto__', 'input.constructor', 'input.prototype.x', 'nodes.toString',
-  'nodes.constructor.output', '$__evaluate_entry', '$__x := 1', '($x := 1; $x + 1)', 'function($v) { $v * 2 }',
-  '$map([1, 2], function($v) { $v + 1 })', '$match("abc", /(a+)+$/)', '$replace("aaa", /(?=a)/, "b")', '$match("aa", /(a)\\1/)',
-  '$contains("a", /a{1001}/)', '$contains("a", /((a{100}){100}){100}/)', '$split("a,b", /,/i)', '/[/', '/(?<n>a)\\k<n>/', '"string"',
-  "'single'", '`backtick`', '[1..1000000000]', '[1..10]', '{"a": 1}', '{"__proto__": 1}', '{"constructor": nodes.a.output}',
-  'input.a ? input.b : input.c', 'input.x[0]', 'input.x{ "k": $ }', 'input.x^(>price)', 'input.x ~> $string()', '/* comment */ 1',
-  '"${"', '"}"', '$string(nodes.a.output)', '$sum(nodes.a.output.items.price)', 'nodes.a.output.items[price > 10]', '&', 'and', 'or',
-  'in', 'true', 'null', '$exists(nodes.missing)', 'nodes.a.status = "SUCCEEDED"', 'input.s & "x"', '$string(1e308 * 10)',
-  '$pad("x", 1000000000)', '$join($map([1..100000], $string))', 'input ~> | $ | {"x": 1} |', '$count(input.*)', 'nodes.a.output.**',
-  '$sift(input, function($v, $k) { $k = "a" })', '$each(input, function($v) { $v })', 'input@$i', 'input#$i', '$$$', '$.nodes.a',
-  '-(-(-(1)))', '1/0', '$number("1e999")', '$formatNumber(1e308, "#")', '$base64decode("@@@")', '$fromMillis(1e308)', '$toMillis("x")',
+  'input.x',
+  'input.items[0].price',
+  'nodes.a.output',
+  'nodes.fetch.output.body',
+  'nodes.`odd-id`.output',
+  'nodes."quoted id".output',
+  '$$.nodes.a.output',
+  '$',
+  '$$',
+  '%',
+  '**',
+  'nodes.*',
+  'nodes[0]',
+  'nodes',
+  '$lookup(nodes, "a")',
+  '$keys(nodes)',
+  '$now()',
+  '$millis()',
+  '$random()',
+  '$eval("1 + 1")',
+  '$shuffle([1, 2])',
+  'nodes.__proto__',
+  'input.constructor',
+  'input.prototype.x',
+  'nodes.toString',
+  'nodes.constructor.output',
+  '$__evaluate_entry',
+  '$__x := 1',
+  '($x := 1; $x + 1)',
+  'function($v) { $v * 2 }',
+  '$map([1, 2], function($v) { $v + 1 })',
+  '$match("abc", /(a+)+$/)',
+  '$replace("aaa", /(?=a)/, "b")',
+  '$match("aa", /(a)\\1/)',
+  '$contains("a", /a{1001}/)',
+  '$contains("a", /((a{100}){100}){100}/)',
+  '$split("a,b", /,/i)',
+  '/[/',
+  '/(?<n>a)\\k<n>/',
+  '"string"',
+  "'single'",
+  '`backtick`',
+  '[1..1000000000]',
+  '[1..10]',
+  '{"a": 1}',
+  '{"__proto__": 1}',
+  '{"constructor": nodes.a.output}',
+  'input.a ? input.b : input.c',
+  'input.x[0]',
+  'input.x{ "k": $ }',
+  'input.x^(>price)',
+  'input.x ~> $string()',
+  '/* comment */ 1',
+  '"${"',
+  '"}"',
+  '$string(nodes.a.output)',
+  '$sum(nodes.a.output.items.price)',
+  'nodes.a.output.items[price > 10]',
+  '&',
+  'and',
+  'or',
+  'in',
+  'true',
+  'null',
+  '$exists(nodes.missing)',
+  'nodes.a.status = "SUCCEEDED"',
+  'input.s & "x"',
+  '$string(1e308 * 10)',
+  '$pad("x", 1000000000)',
+  '$join($map([1..100000], $string))',
+  'input ~> | $ | {"x": 1} |',
+  '$count(input.*)',
+  'nodes.a.output.**',
+  '$sift(input, function($v, $k) { $k = "a" })',
+  '$each(input, function($v) { $v })',
+  'input@$i',
+  'input#$i',
+  '$$$',
+  '$.nodes.a',
+  '-(-(-(1)))',
+  '1/0',
+  '$number("1e999")',
+  '$formatNumber(1e308, "#")',
+  '$base64decode("@@@")',
+  '$fromMillis(1e308)',
+  '$toMillis("x")',
 ];
-const OPERATORS = [' + ', ' - ', ' * ', ' / ', ' % ', ' & ', ' = ', ' != ', ' < ', ' >= ', ' and ', ' or ', ' in ', '.', '; ', ', ', ' ~> ', ' ? ', ' : ', ''];
+const OPERATORS = [
+  ' + ',
+  ' - ',
+  ' * ',
+  ' / ',
+  ' % ',
+  ' & ',
+  ' = ',
+  ' != ',
+  ' < ',
+  ' >= ',
+  ' and ',
+  ' or ',
+  ' in ',
+  '.',
+  '; ',
+  ', ',
+  ' ~> ',
+  ' ? ',
+  ' : ',
+  '',
+];
 
 function randomExpression(rand: Rand): string {
   let expression = rand.pick(EXPRESSION_ATOMS);
@@ -378,7 +638,10 @@ function mutateText(rand: Rand, text: string, alphabet: string): string {
         out = out.slice(0, at) + randomUnicodeChar(rand) + out.slice(at);
         break;
       default:
-        out = out.slice(0, at) + rand.pick(['${', '}', '$${', '${}', '"', '`', '/*', '(', ')', '[', ']', '{', '\\']) + out.slice(at);
+        out =
+          out.slice(0, at) +
+          rand.pick(['${', '}', '$${', '${}', '"', '`', '/*', '(', ')', '[', ']', '{', '\\']) +
+          out.slice(at);
     }
   }
   return out;
@@ -387,7 +650,8 @@ function mutateText(rand: Rand, text: string, alphabet: string): string {
 function randomTemplate(rand: Rand): string {
   const parts = rand.range(1, 3);
   let text = rand.chance(0.5) ? '' : rand.pick(['order ', 'id=', '$${ literal } ', '', 'x']);
-  for (let i = 0; i < parts; i++) text += `\${ ${randomExpression(rand)} }${rand.chance(0.5) ? rand.pick([' and ', '-', '', '}', '${']) : ''}`;
+  for (let i = 0; i < parts; i++)
+    text += `\${ ${randomExpression(rand)} }${rand.chance(0.5) ? rand.pick([' and ', '-', '', '}', '${']) : ''}`;
   return text;
 }
 
@@ -485,7 +749,12 @@ function randomValue(rand: Rand, options: Options, depth = 0): unknown {
       if (depth > 3) return {};
       const out: Json = {};
       const keys = rand.int(4);
-      for (let i = 0; i < keys; i++) setKey(out, rand.chance(0.3) ? rand.pick(HOSTILE_KEYS) : rand.pick(WORDS), randomValue(rand, options, depth + 1));
+      for (let i = 0; i < keys; i++)
+        setKey(
+          out,
+          rand.chance(0.3) ? rand.pick(HOSTILE_KEYS) : rand.pick(WORDS),
+          randomValue(rand, options, depth + 1),
+        );
       return out;
     }
     default:
@@ -496,7 +765,9 @@ function randomValue(rand: Rand, options: Options, depth = 0): unknown {
 /** A megabyte string, in one of a few shapes that reach different code (ids, expressions, templates, durations). */
 function longString(rand: Rand): string {
   const n = LONG_STRING_CHARS;
-  const chunk = rand.chance(0.5) ? rand.pick(['x', 'a', '9', ' ', '${', '(', '"', '\\', 'é', '🙂', 'ab-']) : randomUnicodeString(rand, 6) || 'y';
+  const chunk = rand.chance(0.5)
+    ? rand.pick(['x', 'a', '9', ' ', '${', '(', '"', '\\', 'é', '🙂', 'ab-'])
+    : randomUnicodeString(rand, 6) || 'y';
   const filler = chunk.repeat(Math.ceil(n / chunk.length)).slice(0, n);
   switch (rand.int(7)) {
     case 0:
@@ -542,10 +813,19 @@ function hugeArray(rand: Rand, options: Options, sample: unknown, n: number): un
     case 1:
       return Array.from({ length: n }, (_, i) => `n${i}`);
     case 2:
-      return Array.from({ length: n }, (_, i) => (i === 0 ? { id: 'n0', activity: 'weft.echo' } : { id: `n${i}`, activity: 'weft.echo', dependsOn: [`n${i - 1}`] }));
+      return Array.from({ length: n }, (_, i) =>
+        i === 0
+          ? { id: 'n0', activity: 'weft.echo' }
+          : { id: `n${i}`, activity: 'weft.echo', dependsOn: [`n${i - 1}`] },
+      );
     case 3:
       // A ring: every node is on one cycle through all of them.
-      return Array.from({ length: n }, (_, i) => ({ id: `n${i}`, activity: 'weft.echo', dependsOn: [`n${(i + n - 1) % n}`], input: `\${ nodes.n${(i + n - 1) % n}.output }` }));
+      return Array.from({ length: n }, (_, i) => ({
+        id: `n${i}`,
+        activity: 'weft.echo',
+        dependsOn: [`n${(i + n - 1) % n}`],
+        input: `\${ nodes.n${(i + n - 1) % n}.output }`,
+      }));
     case 4:
       return Array.from({ length: n }, (_, i) => `\${ input.x${i % 1000} }`);
     case 5:
@@ -598,7 +878,8 @@ const GETTER_HOSTS = new WeakSet<object>();
 
 /** An own data property's value; planted getters are not called. */
 function getKey(target: Container, key: PathKey): unknown {
-  if (!GETTER_HOSTS.has(target)) return Object.prototype.hasOwnProperty.call(target, key) ? (target as Record<PathKey, unknown>)[key] : undefined;
+  if (!GETTER_HOSTS.has(target))
+    return Object.prototype.hasOwnProperty.call(target, key) ? (target as Record<PathKey, unknown>)[key] : undefined;
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
   return descriptor !== undefined && 'value' in descriptor ? (descriptor.value as unknown) : undefined;
 }
@@ -618,7 +899,10 @@ function slots(root: unknown, rand: Rand, limit = 300): Slot[] {
     if (path.length > 40) continue;
     let keys: PathKey[];
     if (Array.isArray(value)) {
-      keys = value.length <= 50 ? Array.from({ length: value.length }, (_, i) => i) : Array.from({ length: 10 }, () => rand.int(value.length));
+      keys =
+        value.length <= 50
+          ? Array.from({ length: value.length }, (_, i) => i)
+          : Array.from({ length: 10 }, () => rand.int(value.length));
     } else {
       const all = Object.keys(value);
       keys = all.length <= 50 ? all : Array.from({ length: 10 }, () => all[rand.int(all.length)]!);
@@ -655,21 +939,30 @@ function copy(value: unknown, depth = 0, copies = new Map<object, unknown>()): u
 }
 
 function describe_(value: unknown): string {
-  if (typeof value === 'string') return value.length > 60 ? `string(${value.length} chars, ${JSON.stringify(value.slice(0, 30))}...)` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 60
+      ? `string(${value.length} chars, ${JSON.stringify(value.slice(0, 30))}...)`
+      : JSON.stringify(value);
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol' || typeof value === 'function' || value === undefined) return String(value);
   if (Array.isArray(value)) return value.length > 20 ? `array(${value.length})` : `array[${value.length}]`;
-  if (value instanceof Date || value instanceof Map || value instanceof Opaque || value instanceof RegExp) return value.constructor.name;
+  if (value instanceof Date || value instanceof Map || value instanceof Opaque || value instanceof RegExp)
+    return value.constructor.name;
   if (isObject(value)) {
     const keys = Object.keys(value);
-    return `object{${keys.slice(0, 5).map((k) => JSON.stringify(k.length > 20 ? `${k.slice(0, 20)}...` : k)).join(',')}${keys.length > 5 ? ',...' : ''}}`;
+    return `object{${keys
+      .slice(0, 5)
+      .map((k) => JSON.stringify(k.length > 20 ? `${k.slice(0, 20)}...` : k))
+      .join(',')}${keys.length > 5 ? ',...' : ''}}`;
   }
   return String(value);
 }
 
 function pathText(path: readonly PathKey[]): string {
-  return path.length === 0 ? '(root)' : path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k.length > 30 ? `${k.slice(0, 30)}...` : k}`)).join('');
+  return path.length === 0
+    ? '(root)'
+    : path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k.length > 30 ? `${k.slice(0, 30)}...` : k}`)).join('');
 }
 
 interface NodeRef {
@@ -682,7 +975,8 @@ function nodesOf(document: unknown): NodeRef[] {
   const nodes = getKey(document, 'nodes');
   if (!Array.isArray(nodes)) return [];
   const out: NodeRef[] = [];
-  const indexes = nodes.length <= 200 ? Array.from({ length: nodes.length }, (_, i) => i) : Array.from({ length: 50 }, (_, i) => i);
+  const indexes =
+    nodes.length <= 200 ? Array.from({ length: nodes.length }, (_, i) => i) : Array.from({ length: 50 }, (_, i) => i);
   for (const index of indexes) {
     const node: unknown = nodes[index];
     if (isObject(node) && isEditable(node)) out.push({ node, index });
@@ -764,7 +1058,11 @@ const replaceValue: Mutation = (rand, document, options) => {
 };
 
 const insertHostileKey: Mutation = (rand, document, options) => {
-  const slot = pickSlot(rand, document, (s) => isObject(getKey(s.parent, s.key)) && isEditable(getKey(s.parent, s.key)));
+  const slot = pickSlot(
+    rand,
+    document,
+    (s) => isObject(getKey(s.parent, s.key)) && isEditable(getKey(s.parent, s.key)),
+  );
   const target = slot === undefined ? document : (getKey(slot.parent, slot.key) as Json);
   if (!isEditable(target)) return undefined;
   const key = rand.pick(HOSTILE_KEYS);
@@ -805,7 +1103,9 @@ const mutateExpression: Mutation = (rand, document) => {
   }
   const nodes = nodesOf(document);
   const where = rand.int(4);
-  const expression = rand.chance(0.5) ? randomExpression(rand) : `nodes.${rand.pick([...idsOf(document), 'ghost', 'toString'])}.output`;
+  const expression = rand.chance(0.5)
+    ? randomExpression(rand)
+    : `nodes.${rand.pick([...idsOf(document), 'ghost', 'toString'])}.output`;
   if (where === 0 && nodes.length > 0) {
     const { node, index } = rand.pick(nodes);
     setKey(node, 'when', expression);
@@ -859,7 +1159,16 @@ const editDependsOn: Mutation = (rand, document, options) => {
       return `cycle through nodes ${chosen.map((c) => c.index).join(' -> ')}`;
     }
     case 3: {
-      const unknown = rand.pick(['ghost', 'toString', 'constructor', '__proto__', 'hasOwnProperty', '', ' ', randomUnicodeString(rand)]);
+      const unknown = rand.pick([
+        'ghost',
+        'toString',
+        'constructor',
+        '__proto__',
+        'hasOwnProperty',
+        '',
+        ' ',
+        randomUnicodeString(rand),
+      ]);
       node['dependsOn'] = [...current, unknown];
       return `${at} += unknown ${JSON.stringify(unknown)}`;
     }
@@ -916,14 +1225,46 @@ const editId: Mutation = (rand, document, options) => {
       id = typeof old === 'string' ? typo(rand, old) : randomIdLike(rand);
       break;
     case 3:
-      id = rand.pick(['a'.repeat(64), 'a'.repeat(65), '9starts_with_digit', 'has space', 'dot.ted', '-dash', 'é', 'nodes', '$', 'and', 'true', 'null', 'line\nbreak', 'cr\r', 'tab\t', '"', '\\']);
+      id = rand.pick([
+        'a'.repeat(64),
+        'a'.repeat(65),
+        '9starts_with_digit',
+        'has space',
+        'dot.ted',
+        '-dash',
+        'é',
+        'nodes',
+        '$',
+        'and',
+        'true',
+        'null',
+        'line\nbreak',
+        'cr\r',
+        'tab\t',
+        '"',
+        '\\',
+      ]);
       break;
     case 4: {
       // Rename consistently: every dependsOn entry and expression follows, so only the id's own validity matters.
-      id = rand.pick(['renamed', 'has-dash', 'and', 'function', 'in', '_', 'toString', 'constructor', 'two\nlines', 'q"uote', 'x'.repeat(70), randomIdLike(rand)]);
+      id = rand.pick([
+        'renamed',
+        'has-dash',
+        'and',
+        'function',
+        'in',
+        '_',
+        'toString',
+        'constructor',
+        'two\nlines',
+        'q"uote',
+        'x'.repeat(70),
+        randomIdLike(rand),
+      ]);
       if (typeof old === 'string') {
         for (const { node: n } of nodesOf(document)) {
-          if (Array.isArray(n['dependsOn'])) n['dependsOn'] = (n['dependsOn'] as unknown[]).map((dep) => (dep === old ? id : dep));
+          if (Array.isArray(n['dependsOn']))
+            n['dependsOn'] = (n['dependsOn'] as unknown[]).map((dep) => (dep === old ? id : dep));
         }
       }
       break;
@@ -936,9 +1277,32 @@ const editId: Mutation = (rand, document, options) => {
 };
 
 const editNumber: Mutation = (rand, document) => {
-  const numeric = ['maxAttempts', 'backoffCoefficient', 'initialInterval', 'maximumInterval', 'duration', 'timeout', 'startToClose', 'heartbeat', 'maxParallelism', 'execution', 'run', 'task', 'scheduleToClose', 'scheduleToStart'];
-  const slot = pickSlot(rand, document, (s) => typeof getKey(s.parent, s.key) === 'number' || (typeof s.key === 'string' && numeric.includes(s.key)));
-  const value = rand.chance(0.4) ? rand.pick(NUMBERS) : rand.chance(0.3) ? rand.pick(NON_FINITE) : rand.pick(NUMBERISH_STRINGS);
+  const numeric = [
+    'maxAttempts',
+    'backoffCoefficient',
+    'initialInterval',
+    'maximumInterval',
+    'duration',
+    'timeout',
+    'startToClose',
+    'heartbeat',
+    'maxParallelism',
+    'execution',
+    'run',
+    'task',
+    'scheduleToClose',
+    'scheduleToStart',
+  ];
+  const slot = pickSlot(
+    rand,
+    document,
+    (s) => typeof getKey(s.parent, s.key) === 'number' || (typeof s.key === 'string' && numeric.includes(s.key)),
+  );
+  const value = rand.chance(0.4)
+    ? rand.pick(NUMBERS)
+    : rand.chance(0.3)
+      ? rand.pick(NON_FINITE)
+      : rand.pick(NUMBERISH_STRINGS);
   if (slot === undefined) {
     setKey(document, 'maxParallelism', value);
     return `set maxParallelism = ${describe_(value)}`;
@@ -974,7 +1338,14 @@ const editNodeShape: Mutation = (rand, document) => {
     }
     case 4: {
       // Fields of another node type.
-      const extra = rand.pick([{ duration: '5m' }, { workflow: 'child' }, { activity: 'weft.echo' }, { onTimeout: 'approve' }, { timeout: { execution: '1m' } }, { compensate: { activity: 'undo' } }]);
+      const extra = rand.pick([
+        { duration: '5m' },
+        { workflow: 'child' },
+        { activity: 'weft.echo' },
+        { onTimeout: 'approve' },
+        { timeout: { execution: '1m' } },
+        { compensate: { activity: 'undo' } },
+      ]);
       Object.assign(node, extra);
       return `nodes[${index}] += ${JSON.stringify(extra)}`;
     }
@@ -1044,7 +1415,11 @@ const insertNonJson: Mutation = (rand, document) => {
 
 /** A value that contains itself, or a real prototype instead of a "__proto__" key. */
 const insertOddObject: Mutation = (rand, document) => {
-  const slot = pickSlot(rand, document, (s) => isObject(getKey(s.parent, s.key)) && isEditable(getKey(s.parent, s.key)));
+  const slot = pickSlot(
+    rand,
+    document,
+    (s) => isObject(getKey(s.parent, s.key)) && isEditable(getKey(s.parent, s.key)),
+  );
   const target = slot === undefined ? document : (getKey(slot.parent, slot.key) as Json);
   const where = slot === undefined ? '(root)' : pathText(slot.path);
   if (rand.chance(0.5)) {
@@ -1115,7 +1490,11 @@ const expensive = {
     const slot = pickSlot(rand, document);
     if (slot === undefined) return undefined;
     // The nodes themselves, picked at random: as short as above.
-    setKey(slot.parent, slot.key, slot.path.length === 1 && slot.key === 'nodes' ? value.slice(0, HUGE_NODES_LENGTH) : value);
+    setKey(
+      slot.parent,
+      slot.key,
+      slot.path.length === 1 && slot.key === 'nodes' ? value.slice(0, HUGE_NODES_LENGTH) : value,
+    );
     return `set ${pathText(slot.path)} = ${describe_(value)} of ${describe_(value[1])}`;
   }) satisfies Mutation,
 };
@@ -1128,18 +1507,32 @@ const expensive = {
 const PLANTED_ERRORS = ['getter throws', 'proxy trap throws'];
 
 const insertOddKey: Mutation = (rand, document, options) => {
-  const slot = pickSlot(rand, document, (s) => isObject(getKey(s.parent, s.key)) && isEditable(getKey(s.parent, s.key)));
+  const slot = pickSlot(
+    rand,
+    document,
+    (s) => isObject(getKey(s.parent, s.key)) && isEditable(getKey(s.parent, s.key)),
+  );
   const target = slot === undefined ? document : (getKey(slot.parent, slot.key) as Json);
   const where = slot === undefined ? '(root)' : pathText(slot.path);
   const name = rand.pick(['id', 'nodes', 'dependsOn', 'activity', 'input', 'when', 'x', 'retry']);
   switch (rand.int(5)) {
     case 0: {
       const key = rand.pick([Symbol('weft'), Symbol.iterator, Symbol.toPrimitive, Symbol.for('id')]);
-      Object.defineProperty(target, key, { value: randomValue(rand, options), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, key, {
+        value: randomValue(rand, options),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       return `add the symbol key ${String(key)} at ${where}`;
     }
     case 1:
-      Object.defineProperty(target, name, { value: randomValue(rand, options), enumerable: false, writable: true, configurable: true });
+      Object.defineProperty(target, name, {
+        value: randomValue(rand, options),
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
       return `add the non-enumerable key ${JSON.stringify(name)} at ${where}`;
     case 2:
       GETTER_HOSTS.add(target);
@@ -1162,7 +1555,10 @@ const insertOddKey: Mutation = (rand, document, options) => {
       const trap = (): never => {
         throw new Error('proxy trap throws');
       };
-      const proxy = new Proxy({}, { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap });
+      const proxy = new Proxy(
+        {},
+        { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap },
+      );
       PROXIES.add(proxy);
       setKey(target, name, proxy);
       return `set ${where}.${name} = a Proxy whose traps throw`;
@@ -1206,7 +1602,8 @@ function mutateJsonText(rand: Rand, text: string): { text: string; steps: string
       case 1: {
         let bytes = '';
         const n = rand.range(1, 8);
-        for (let i = 0; i < n; i++) bytes += rand.chance(0.5) ? SYNTAX_CHARS[rand.int(SYNTAX_CHARS.length)] : randomUnicodeChar(rand);
+        for (let i = 0; i < n; i++)
+          bytes += rand.chance(0.5) ? SYNTAX_CHARS[rand.int(SYNTAX_CHARS.length)] : randomUnicodeChar(rand);
         out = out.slice(0, at) + bytes + out.slice(at);
         steps.push(`insert ${JSON.stringify(bytes)} at ${at}`);
         break;
@@ -1228,7 +1625,22 @@ function mutateJsonText(rand: Rand, text: string): { text: string; steps: string
         steps.push('prepend a byte-order mark');
         break;
       case 5: {
-        const replacement = rand.pick(['1e999', '-1e999', '-0', '1e308', 'NaN', 'Infinity', '0x10', '01', '1.', '.5', '-', '1e', 'true', 'null']);
+        const replacement = rand.pick([
+          '1e999',
+          '-1e999',
+          '-0',
+          '1e308',
+          'NaN',
+          'Infinity',
+          '0x10',
+          '01',
+          '1.',
+          '.5',
+          '-',
+          '1e',
+          'true',
+          'null',
+        ]);
         const match = /-?\d+(\.\d+)?([eE][+-]?\d+)?/g;
         const found = [...out.matchAll(match)];
         if (found.length > 0) {
@@ -1243,19 +1655,44 @@ function mutateJsonText(rand: Rand, text: string): { text: string; steps: string
       }
       case 6: {
         const brace = out.indexOf('{', at);
-        const key = rand.pick(['"__proto__": {"id": "x", "activity": "weft.echo"},', '"constructor": {"prototype": 1},', '"id": "dup",', '"dsl": "weft/v2",', '"nodes": 1,', '"toString": "x",']);
+        const key = rand.pick([
+          '"__proto__": {"id": "x", "activity": "weft.echo"},',
+          '"constructor": {"prototype": 1},',
+          '"id": "dup",',
+          '"dsl": "weft/v2",',
+          '"nodes": 1,',
+          '"toString": "x",',
+        ]);
         if (brace >= 0) out = out.slice(0, brace + 1) + key + out.slice(brace + 1);
         steps.push(`insert ${key} after the "{" at ${brace}`);
         break;
       }
       case 7: {
         const q = out.indexOf('"', at);
-        if (q >= 0) out = out.slice(0, q + 1) + rand.pick(['\\u', '\\x41', '\\ud800', '\\', '\n', '\t', '\u0000', '${', '\\"']) + out.slice(q + 1);
+        if (q >= 0)
+          out =
+            out.slice(0, q + 1) +
+            rand.pick(['\\u', '\\x41', '\\ud800', '\\', '\n', '\t', '\u0000', '${', '\\"']) +
+            out.slice(q + 1);
         steps.push(`break the string at ${q}`);
         break;
       }
       case 8:
-        out = rand.pick(['', ' ', '\n\t ', '\ufeff', '\ufeff ', 'null', '[]', '{}', '"weft/v1"', '0', '[[[[[[[[', '{"a":', '\u0000']);
+        out = rand.pick([
+          '',
+          ' ',
+          '\n\t ',
+          '\ufeff',
+          '\ufeff ',
+          'null',
+          '[]',
+          '{}',
+          '"weft/v1"',
+          '0',
+          '[[[[[[[[',
+          '{"a":',
+          '\u0000',
+        ]);
         steps.push(`replace the text with ${JSON.stringify(out)}`);
         break;
       case 9: {
@@ -1303,7 +1740,17 @@ interface Case {
 }
 
 /** File names as the CLI passes them: ordinary, odd and hostile ones. */
-const SOURCES = ['dag.json', 'examples/order-saga.json', 'C:\\Users\\ada\\my dag.json', 'dag\n.json', '"quoted".json', 'ünïcödé.json', '', ' ', `${'very-long-directory/'.repeat(60)}dag.json`];
+const SOURCES = [
+  'dag.json',
+  'examples/order-saga.json',
+  'C:\\Users\\ada\\my dag.json',
+  'dag\n.json',
+  '"quoted".json',
+  'ünïcödé.json',
+  '',
+  ' ',
+  `${'very-long-directory/'.repeat(60)}dag.json`,
+];
 
 const CORPUS = corpus();
 const CORPUS_OBJECTS = CORPUS.map((seed) => ({ name: seed.name, value: JSON.parse(seed.text) as Json }));
@@ -1339,7 +1786,12 @@ function buildCase(index: number): Case {
   const text = safeStringify(document, rand.pick([undefined, 2, 0, 1])) ?? seed.text;
   const edited = count === 0 || rand.chance(0.5) ? mutateJsonText(rand, text) : { text, steps: [] };
   const source = rand.chance(0.3) ? rand.pick(SOURCES) : undefined;
-  const textSteps = [...edited.steps.map((s) => `text: ${s}`), ...(source === undefined ? [] : [`source ${JSON.stringify(source.length > 60 ? `${source.slice(0, 60)}...` : source)}`])];
+  const textSteps = [
+    ...edited.steps.map((s) => `text: ${s}`),
+    ...(source === undefined
+      ? []
+      : [`source ${JSON.stringify(source.length > 60 ? `${source.slice(0, 60)}...` : source)}`]),
+  ];
   return { index, seedName: seed.name, mode, steps: [...steps, ...textSteps], input: edited.text, heavy, source };
 }
 
@@ -1356,7 +1808,8 @@ function contractViolations(result: unknown): string[] {
   if (!Array.isArray(issues)) return ['ok: false without an issues array'];
   const problems: string[] = [];
   if (issues.length === 0) problems.push('ok: false with no issues');
-  if (issues.length > MAX_ISSUES + 1) problems.push(`${issues.length} issues, more than MAX_ISSUES + 1 = ${MAX_ISSUES + 1}`);
+  if (issues.length > MAX_ISSUES + 1)
+    problems.push(`${issues.length} issues, more than MAX_ISSUES + 1 = ${MAX_ISSUES + 1}`);
   issues.forEach((issue: unknown, i) => {
     if (problems.length > 5) return;
     if (!isObject(issue)) return void problems.push(`issue ${i} is ${describe_(issue)}`);
@@ -1364,16 +1817,23 @@ function contractViolations(result: unknown): string[] {
     const where = `issue ${i} (${String(code)})`;
     if (typeof code !== 'string' || !CODES.has(code)) problems.push(`${where}: unknown code ${describe_(code)}`);
     if (!Array.isArray(path)) problems.push(`${where}: path is ${describe_(path)}, not an array`);
-    else if (!path.every((k: unknown) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0))) {
+    else if (
+      !path.every((k: unknown) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0))
+    ) {
       problems.push(`${where}: path ${describe_(path)} holds something other than keys and indexes`);
     }
-    if (typeof message !== 'string' || message.trim() === '') problems.push(`${where}: message ${describe_(message)} is empty or not a string`);
+    if (typeof message !== 'string' || message.trim() === '')
+      problems.push(`${where}: message ${describe_(message)} is empty or not a string`);
     else {
       // validateDocument's last resort, for values that throw when read: only the getters and Proxies planted here may.
-      if (message.startsWith('the document could not be read') && !PLANTED_ERRORS.some((planted) => message.includes(planted))) {
+      if (
+        message.startsWith('the document could not be read') &&
+        !PLANTED_ERRORS.some((planted) => message.includes(planted))
+      ) {
         problems.push(`${where}: the validator caught an error of its own: ${JSON.stringify(message.slice(0, 300))}`);
       }
-      if (message.length > MAX_MESSAGE_CHARS) problems.push(`${where}: message is ${message.length} chars, over ${MAX_MESSAGE_CHARS}: ${describe_(message)}`);
+      if (message.length > MAX_MESSAGE_CHARS)
+        problems.push(`${where}: message is ${message.length} chars, over ${MAX_MESSAGE_CHARS}: ${describe_(message)}`);
       if (/[\n\r]/.test(message)) problems.push(`${where}: message spans lines: ${describe_(message)}`);
     }
     try {
@@ -1386,7 +1846,9 @@ function contractViolations(result: unknown): string[] {
 }
 
 function runOnce(testCase: Case): unknown {
-  return testCase.mode === 'text' ? parseDocumentText(testCase.input as string, testCase.source) : validateDocument(testCase.input);
+  return testCase.mode === 'text'
+    ? parseDocumentText(testCase.input as string, testCase.source)
+    : validateDocument(testCase.input);
 }
 
 interface Outcome {
@@ -1404,21 +1866,40 @@ function runCase(testCase: Case, checkRepeat: boolean): Outcome {
     result = runOnce(testCase);
   } catch (err) {
     const ms = performance.now() - started;
-    const stack = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 8).map((line) => `      ${line.trim().replace(/^at /, 'from ')}`) : [];
-    const what = err instanceof Error ? [`${err.name}: ${err.message.slice(0, 300)}`, ...stack].join('\n') : String(err);
+    const stack =
+      err instanceof Error
+        ? (err.stack ?? '')
+            .split('\n')
+            .slice(1, 8)
+            .map((line) => `      ${line.trim().replace(/^at /, 'from ')}`)
+        : [];
+    const what =
+      err instanceof Error ? [`${err.name}: ${err.message.slice(0, 300)}`, ...stack].join('\n') : String(err);
     return { ms, violations: [`threw ${what}`], ok: undefined, codes: [] };
   }
   const ms = performance.now() - started;
   const violations = contractViolations(result);
   if (ms > TIME_BOUND_MS) violations.push(`took ${Math.round(ms)} ms, over the bound of ${TIME_BOUND_MS} ms`);
   // A planted getter that alternates makes the input itself change between reads: nothing to compare then.
-  if (checkRepeat && violations.length === 0 && ms < 50 && !testCase.steps.some((step) => step.includes('alternates'))) {
+  if (
+    checkRepeat &&
+    violations.length === 0 &&
+    ms < 50 &&
+    !testCase.steps.some((step) => step.includes('alternates'))
+  ) {
     const again = safeStringify(runOnce(testCase));
-    if (again !== safeStringify(result)) violations.push('a second validation of the same input gave a different result');
-    if (before !== undefined && safeStringify(testCase.input) !== before) violations.push('validation modified its input');
+    if (again !== safeStringify(result))
+      violations.push('a second validation of the same input gave a different result');
+    if (before !== undefined && safeStringify(testCase.input) !== before)
+      violations.push('validation modified its input');
   }
   const r = result as { ok?: unknown; issues?: { code: string }[] };
-  return { ms, violations, ok: r.ok === true, codes: r.ok === false && Array.isArray(r.issues) ? r.issues.map((i) => i.code) : [] };
+  return {
+    ms,
+    violations,
+    ok: r.ok === true,
+    codes: r.ok === false && Array.isArray(r.issues) ? r.issues.map((i) => i.code) : [],
+  };
 }
 
 function describeCase(testCase: Case): string {
@@ -1438,7 +1919,9 @@ describe('validator fuzzing', () => {
       return result.ok ? [] : [`${name}: ${result.issues.map((issue) => formatIssue(issue)).join('; ')}`];
     });
     expect(invalid).toEqual([]);
-    expect(new Set(CORPUS_OBJECTS.flatMap(({ value }) => nodesOf(value).map(({ node }) => node['type'] ?? 'activity')))).toEqual(new Set(NODE_TYPES));
+    expect(
+      new Set(CORPUS_OBJECTS.flatMap(({ value }) => nodesOf(value).map(({ node }) => node['type'] ?? 'activity'))),
+    ).toEqual(new Set(NODE_TYPES));
   });
 
   const cases = ONLY_CASE === undefined ? COUNT : 1;
@@ -1447,7 +1930,19 @@ describe('validator fuzzing', () => {
     const kinds = new Map<string, { count: number; example: string }>();
     let failed = 0;
     const slowest: { ms: number; testCase: Case }[] = [];
-    const stats = { object: 0, text: 0, valid: 0, invalid: 0, throws: 0, overBound: 0, issues: 0, heavy: 0, heavyMs: 0, validationMs: 0, buildMs: 0 };
+    const stats = {
+      object: 0,
+      text: 0,
+      valid: 0,
+      invalid: 0,
+      throws: 0,
+      overBound: 0,
+      issues: 0,
+      heavy: 0,
+      heavyMs: 0,
+      validationMs: 0,
+      buildMs: 0,
+    };
     const codes = new Map<string, number>();
     const first = ONLY_CASE ?? 0;
     for (let index = first; index < first + cases; index++) {
@@ -1474,10 +1969,13 @@ describe('validator fuzzing', () => {
       if (outcome.violations.length > 0) {
         failed++;
         // One example of each kind of failure (the first line, minus numbers and quoted text), the first 10 kinds.
-        const kind = outcome.violations[0]!.split('\n')[0]!.replace(/"(?:[^"\\]|\\.)*"|\d+/g, '_').slice(0, 100);
+        const kind = outcome.violations[0]!.split('\n')[0]!
+          .replace(/"(?:[^"\\]|\\.)*"|\d+/g, '_')
+          .slice(0, 100);
         const seen = kinds.get(kind);
         if (seen !== undefined) seen.count++;
-        else if (kinds.size < 10) kinds.set(kind, { count: 1, example: `${describeCase(testCase)}\n    ${outcome.violations.join('\n    ')}` });
+        else if (kinds.size < 10)
+          kinds.set(kind, { count: 1, example: `${describeCase(testCase)}\n    ${outcome.violations.join('\n    ')}` });
       }
     }
     const elapsed = performance.now() - started;
@@ -1487,14 +1985,22 @@ describe('validator fuzzing', () => {
         `validator fuzzing, seed ${SEED_TEXT}: ${cases} cases (${stats.object} objects, ${stats.text} texts) in ${Math.round(elapsed)} ms;`,
         `  building the cases took ${Math.round(stats.buildMs)} ms; validating ${Math.round(stats.validationMs)} ms, ${Math.round(stats.heavyMs)} ms of it for the ${stats.heavy} cases with a megabyte string, deep nesting or a huge array;`,
         `  ${stats.valid} valid, ${stats.invalid} invalid (${stats.issues} issues), ${stats.throws} throws, ${stats.overBound} over ${TIME_BOUND_MS} ms, ${failed} failing`,
-        `  issue codes: ${[...codes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ')}${unseen.length > 0 ? `; never seen: ${unseen.join(', ')}` : ''}`,
+        `  issue codes: ${[...codes]
+          .sort((a, b) => b[1] - a[1])
+          .map(([code, n]) => `${code} ${n}`)
+          .join(', ')}${unseen.length > 0 ? `; never seen: ${unseen.join(', ')}` : ''}`,
         '  slowest:',
-        ...slowest.map(({ ms, testCase }) => `  ${ms.toFixed(1)} ms: ${describeCase(testCase).split('\n').slice(0, -1).join('\n  ')}`),
+        ...slowest.map(
+          ({ ms, testCase }) =>
+            `  ${ms.toFixed(1)} ms: ${describeCase(testCase).split('\n').slice(0, -1).join('\n  ')}`,
+        ),
       ].join('\n'),
     );
     if (failed > 0) {
       const examples = [...kinds.values()].map(({ count, example }) => `${count} like this one:\n${example}`);
-      throw new Error(`${failed} of ${cases} fuzzed documents broke the validator's contract (seed ${SEED_TEXT}); an example of each kind:\n\n${examples.join('\n\n')}`);
+      throw new Error(
+        `${failed} of ${cases} fuzzed documents broke the validator's contract (seed ${SEED_TEXT}); an example of each kind:\n\n${examples.join('\n\n')}`,
+      );
     }
   }, 300_000);
 });

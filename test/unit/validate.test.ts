@@ -47,21 +47,39 @@ function textReport(text: string, source?: string): string {
 
 type Node = Record<string, unknown>;
 const doc = (nodes: Node[], extra: Record<string, unknown> = {}) => ({ dsl: 'weft/v1', name: 'test', nodes, ...extra });
-const echo = (id: string, ...dependsOn: string[]): Node => ({ id, activity: 'weft.echo', ...(dependsOn.length ? { dependsOn } : {}) });
+const echo = (id: string, ...dependsOn: string[]): Node => ({
+  id,
+  activity: 'weft.echo',
+  ...(dependsOn.length ? { dependsOn } : {}),
+});
 
 describe('valid documents', () => {
   it('accepts a document using every part of the contract', () => {
     const result = validateDocument(
       doc(
         [
-          { id: 'fetch', activity: 'weft.http', input: { url: 'https://example.test/${ input.user }', method: 'GET' }, timeout: { startToClose: '30s' } },
+          {
+            id: 'fetch',
+            activity: 'weft.http',
+            input: { url: 'https://example.test/${ input.user }', method: 'GET' },
+            timeout: { startToClose: '30s' },
+          },
           {
             id: 'charge',
             dependsOn: ['fetch'],
             activity: 'chargeCard',
             input: { amount: '${ nodes.fetch.output.body.amount }' },
-            retry: { maxAttempts: 5, initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryable: ['CardDeclined'] },
-            compensate: { activity: 'refund', input: { chargeId: '${ nodes.charge.output.id }', user: '${ nodes.fetch.output.body.user }' } },
+            retry: {
+              maxAttempts: 5,
+              initialInterval: '1s',
+              backoffCoefficient: 2,
+              maximumInterval: '1 hour',
+              nonRetryable: ['CardDeclined'],
+            },
+            compensate: {
+              activity: 'refund',
+              input: { chargeId: '${ nodes.charge.output.id }', user: '${ nodes.fetch.output.body.user }' },
+            },
           },
           { id: 'wait', type: 'sleep', duration: '5m', dependsOn: ['charge'] },
           { id: 'approve', type: 'approval', timeout: '2 days', onTimeout: 'reject', dependsOn: ['wait'] },
@@ -73,8 +91,21 @@ describe('valid documents', () => {
             when: 'nodes.approve.output.ok and nodes.fetch.output.status = 200',
             input: { order: '${ nodes.charge.output }', note: 'approved by ${ nodes.approve.output.by }' },
           },
-          { id: 'cleanup', dependsOn: ['ship'], trigger: 'allDone', onFailure: 'continue', activity: 'weft.echo', input: '${ nodes.ship.status }' },
-          { id: 'alert', dependsOn: ['ship'], trigger: 'oneFailed', activity: 'weft.echo', input: { error: '${ nodes.ship.error }' } },
+          {
+            id: 'cleanup',
+            dependsOn: ['ship'],
+            trigger: 'allDone',
+            onFailure: 'continue',
+            activity: 'weft.echo',
+            input: '${ nodes.ship.status }',
+          },
+          {
+            id: 'alert',
+            dependsOn: ['ship'],
+            trigger: 'oneFailed',
+            activity: 'weft.echo',
+            input: { error: '${ nodes.ship.error }' },
+          },
         ],
         {
           description: 'the contract in one document',
@@ -82,7 +113,11 @@ describe('valid documents', () => {
           defaults: { retry: { maxAttempts: 3 }, timeout: { startToClose: '1m', heartbeat: '10s' }, taskQueue: 'weft' },
           maxParallelism: 2,
           failFast: true,
-          output: { charged: '${ nodes.charge.output }', shipped: '${ nodes.ship.status = "SUCCEEDED" }', alerted: '${ $exists(nodes.alert.output) }' },
+          output: {
+            charged: '${ nodes.charge.output }',
+            shipped: '${ nodes.ship.status = "SUCCEEDED" }',
+            alerted: '${ $exists(nodes.alert.output) }',
+          },
         },
       ),
     );
@@ -98,9 +133,17 @@ describe('valid documents', () => {
 
   it('accepts transitive upstream references and lets the output read any node', () => {
     const result = validateDocument(
-      doc([echo('a'), echo('b', 'a'), { ...echo('c', 'b'), input: '${ nodes.a.output }', when: '$exists(nodes.a.output)' }, echo('d')], {
-        output: '${ [nodes.c.output, nodes.d.output] }',
-      }),
+      doc(
+        [
+          echo('a'),
+          echo('b', 'a'),
+          { ...echo('c', 'b'), input: '${ nodes.a.output }', when: '$exists(nodes.a.output)' },
+          echo('d'),
+        ],
+        {
+          output: '${ [nodes.c.output, nodes.d.output] }',
+        },
+      ),
     );
     expect(result.ok).toBe(true);
   });
@@ -139,7 +182,12 @@ nodes[5].id: duplicate id "a": nodes[0] already uses it; node ids must be unique
       nodes: [
         { id: 'a', activity: 'weft.echo', retyr: { maxAttempts: 2 } },
         { id: 'b', dependsOn: ['a', 'a', 'b', 'zz'], type: 'sleep', duration: 0 },
-        { id: 'c', dependsOn: ['b'], activity: 'weft.echo', input: { x: '${ nodes.d.output }', y: '${ nodes.a.output. }' } },
+        {
+          id: 'c',
+          dependsOn: ['b'],
+          activity: 'weft.echo',
+          input: { x: '${ nodes.d.output }', y: '${ nodes.a.output. }' },
+        },
         { id: 'd', type: 'teleport' },
         'not a node',
       ],
@@ -165,12 +213,9 @@ output: expression "nodes.nope" reads unknown node "nope" (WEFT_UNKNOWN_NODE)"
 
   it('orders issues: top level first, then each node in document order, then the output', () => {
     const issues = issuesOf({ ...doc([echo('b', 'x'), echo('a', 'y')]), output: '${ nodes.q }', bogus: 1 });
-    expect(issues.map((issue) => issue.path[0] === 'nodes' ? `nodes[${String(issue.path[1])}]` : String(issue.path[0]))).toEqual([
-      'bogus',
-      'nodes[0]',
-      'nodes[1]',
-      'output',
-    ]);
+    expect(
+      issues.map((issue) => (issue.path[0] === 'nodes' ? `nodes[${String(issue.path[1])}]` : String(issue.path[0]))),
+    ).toEqual(['bogus', 'nodes[0]', 'nodes[1]', 'output']);
   });
 });
 
@@ -212,7 +257,14 @@ nodes[3].activity: must not be empty (WEFT_SCHEMA)"
   });
 
   it('refuses node ids that name JavaScript internals', () => {
-    expect(report(doc([{ id: '__proto__', activity: 'x' }, { id: 'constructor', activity: 'x' }]))).toMatchInlineSnapshot(`
+    expect(
+      report(
+        doc([
+          { id: '__proto__', activity: 'x' },
+          { id: 'constructor', activity: 'x' },
+        ]),
+      ),
+    ).toMatchInlineSnapshot(`
 "nodes[0].id: "__proto__" is reserved (expressions could not read it as nodes.<id>); choose another id (WEFT_SCHEMA)
 nodes[1].id: "constructor" is reserved (expressions could not read it as nodes.<id>); choose another id (WEFT_SCHEMA)"
 `);
@@ -245,7 +297,8 @@ nodes[4].compensate.inputs: unknown field "inputs"; did you mean "input"? (WEFT_
   });
 
   it('requires JSON values where the document says JSON', () => {
-    expect(report(doc([{ id: 'a', activity: 'x', input: { f: () => 1, u: undefined } }], { output: Number.NaN }))).toMatchInlineSnapshot(`
+    expect(report(doc([{ id: 'a', activity: 'x', input: { f: () => 1, u: undefined } }], { output: Number.NaN })))
+      .toMatchInlineSnapshot(`
 "nodes[0].input: expected a JSON value (no undefined, functions, NaN or Infinity, at most 200 levels deep) (WEFT_SCHEMA)
 output: expected a JSON value (no undefined, functions, NaN or Infinity, at most 200 levels deep) (WEFT_SCHEMA)"
 `);
@@ -269,7 +322,9 @@ nodes[1].dependsOn[3]: "fetch" is already listed in dependsOn; remove the repeat
   });
 
   it('cycles, each printed as a path', () => {
-    expect(report(doc([echo('a', 'c'), echo('b', 'a'), echo('c', 'b'), echo('x', 'y'), echo('y', 'x'), echo('z', 'c')]))).toMatchInlineSnapshot(`
+    expect(
+      report(doc([echo('a', 'c'), echo('b', 'a'), echo('c', 'b'), echo('x', 'y'), echo('y', 'x'), echo('z', 'c')])),
+    ).toMatchInlineSnapshot(`
 "nodes[0].dependsOn[0]: dependency cycle a -> b -> c -> a (each node depends on the one before it); remove one of these dependencies (WEFT_CYCLE)
 nodes[3].dependsOn[0]: dependency cycle x -> y -> x (each node depends on the one before it); remove one of these dependencies (WEFT_CYCLE)"
 `);
@@ -293,7 +348,12 @@ describe('durations and retry policies', () => {
     const document = doc(
       [
         { id: 's', type: 'sleep', duration: '0s' },
-        { id: 'a', activity: 'x', timeout: { startToClose: 'soon', heartbeat: -1 }, retry: { initialInterval: '1 fortnight' } },
+        {
+          id: 'a',
+          activity: 'x',
+          timeout: { startToClose: 'soon', heartbeat: -1 },
+          retry: { initialInterval: '1 fortnight' },
+        },
         { id: 'p', type: 'approval', timeout: '' },
         { id: 'w', type: 'workflow', workflow: 'w', timeout: { execution: '1h30m' } },
         { id: 'c', activity: 'x', compensate: { activity: 'y', timeout: { scheduleToClose: true } } },
@@ -335,8 +395,16 @@ describe('expressions', () => {
     const document = doc(
       [
         echo('a'),
-        { ...echo('b', 'a'), input: { url: 'https://x/${ nodes.a.output. }', when: '${ $now() }' }, when: 'nodes.a.output.ok and' },
-        { ...echo('c', 'a'), input: ['${ nodes.* }', 'Hello ${ input.name'], compensate: { activity: 'undo', input: '${ $random() }' } },
+        {
+          ...echo('b', 'a'),
+          input: { url: 'https://x/${ nodes.a.output. }', when: '${ $now() }' },
+          when: 'nodes.a.output.ok and',
+        },
+        {
+          ...echo('c', 'a'),
+          input: ['${ nodes.* }', 'Hello ${ input.name'],
+          compensate: { activity: 'undo', input: '${ $random() }' },
+        },
         { ...echo('d', 'a'), when: '' },
         { ...echo('e', 'a'), when: '${ nodes.a.output.ok }' },
       ],
@@ -359,7 +427,10 @@ output.all: expression "$keys(nodes)" is invalid: read a node as nodes.<id> (e.g
     const document = doc([
       echo('a'),
       echo('b', 'a'),
-      { ...echo('c', 'a'), input: { fromSibling: '${ nodes.b.output }', fromLater: '${ nodes.d.output }', own: '${ nodes.c.output }' } },
+      {
+        ...echo('c', 'a'),
+        input: { fromSibling: '${ nodes.b.output }', fromLater: '${ nodes.d.output }', own: '${ nodes.c.output }' },
+      },
       { ...echo('d', 'c'), when: 'nodes.b.status = "SUCCEEDED"' },
       { ...echo('e', 'a'), input: { typo: '${ nodes.bb.output }', weird: '${ nodes.`x-y`.output }' } },
       { id: 'x-y', activity: 'x', input: 'see ${ nodes.a.output }' },
@@ -376,32 +447,50 @@ nodes[5].input: "nodes.a" is not upstream of "x-y"; add "a" to dependsOn (WEFT_N
   });
 
   it("lets a compensation read its own node's output", () => {
-    const result = validateDocument(doc([{ ...echo('a'), compensate: { activity: 'undo', input: '${ nodes.a.output.id }' } }]));
+    const result = validateDocument(
+      doc([{ ...echo('a'), compensate: { activity: 'undo', input: '${ nodes.a.output.id }' } }]),
+    );
     expect(result.ok).toBe(true);
   });
 
   it('checks the output only for unknown nodes', () => {
-    expect(report(doc([echo('a')], { output: { x: '${ nodes.a.output }', y: '${ nodes.b.output }' } }))).toMatchInlineSnapshot(`"output.y: expression "nodes.b.output" reads unknown node "b" (WEFT_UNKNOWN_NODE)"`);
+    expect(
+      report(doc([echo('a')], { output: { x: '${ nodes.a.output }', y: '${ nodes.b.output }' } })),
+    ).toMatchInlineSnapshot(`"output.y: expression "nodes.b.output" reads unknown node "b" (WEFT_UNKNOWN_NODE)"`);
   });
 });
 
 describe('document text', () => {
   it('reports an empty file as one issue', () => {
     expect(textReport('')).toMatchInlineSnapshot(`"(document): the file is empty (WEFT_EMPTY_DOCUMENT)"`);
-    expect(textReport(' \n\t\n', 'dag.json')).toMatchInlineSnapshot(`"(document): dag.json is empty (WEFT_EMPTY_DOCUMENT)"`);
+    expect(textReport(' \n\t\n', 'dag.json')).toMatchInlineSnapshot(
+      `"(document): dag.json is empty (WEFT_EMPTY_DOCUMENT)"`,
+    );
     expect(textReport('\ufeff')).toMatchInlineSnapshot(`"(document): the file is empty (WEFT_EMPTY_DOCUMENT)"`);
   });
 
   it('reports invalid JSON as one issue with line and column', () => {
-    expect(textReport('{\n  "dsl": "weft/v1",\n  "name": }')).toMatchInlineSnapshot(`"(document): not valid JSON: Unexpected token '}' at line 3 column 11 (WEFT_INVALID_JSON)"`);
-    expect(textReport('{"dsl": "weft/v1",}', 'dag.json')).toMatchInlineSnapshot(`"(document): dag.json is not valid JSON: Expected double-quoted property name at line 1 column 19 (WEFT_INVALID_JSON)"`);
-    expect(textReport('{"dsl": "weft/v1"')).toMatchInlineSnapshot(`"(document): not valid JSON: Expected ',' or '}' after property value at the end of the text (WEFT_INVALID_JSON)"`);
-    expect(textReport('{"a": 1} trailing')).toMatchInlineSnapshot(`"(document): not valid JSON: Unexpected non-whitespace character after JSON at line 1 column 10 (WEFT_INVALID_JSON)"`);
-    expect(textReport('name: test')).toMatchInlineSnapshot(`"(document): not valid JSON: Unexpected token 'a' at line 1 column 2 (WEFT_INVALID_JSON)"`);
+    expect(textReport('{\n  "dsl": "weft/v1",\n  "name": }')).toMatchInlineSnapshot(
+      `"(document): not valid JSON: Unexpected token '}' at line 3 column 11 (WEFT_INVALID_JSON)"`,
+    );
+    expect(textReport('{"dsl": "weft/v1",}', 'dag.json')).toMatchInlineSnapshot(
+      `"(document): dag.json is not valid JSON: Expected double-quoted property name at line 1 column 19 (WEFT_INVALID_JSON)"`,
+    );
+    expect(textReport('{"dsl": "weft/v1"')).toMatchInlineSnapshot(
+      `"(document): not valid JSON: Expected ',' or '}' after property value at the end of the text (WEFT_INVALID_JSON)"`,
+    );
+    expect(textReport('{"a": 1} trailing')).toMatchInlineSnapshot(
+      `"(document): not valid JSON: Unexpected non-whitespace character after JSON at line 1 column 10 (WEFT_INVALID_JSON)"`,
+    );
+    expect(textReport('name: test')).toMatchInlineSnapshot(
+      `"(document): not valid JSON: Unexpected token 'a' at line 1 column 2 (WEFT_INVALID_JSON)"`,
+    );
   });
 
   it('validates the parsed JSON, accepting a byte-order mark', () => {
-    expect(textReport('\ufeff{"dsl": "weft/v1", "name": "t", "nodes": []}')).toMatchInlineSnapshot(`"nodes: must have at least 1 node (WEFT_SCHEMA)"`);
+    expect(textReport('\ufeff{"dsl": "weft/v1", "name": "t", "nodes": []}')).toMatchInlineSnapshot(
+      `"nodes: must have at least 1 node (WEFT_SCHEMA)"`,
+    );
   });
 });
 
@@ -415,7 +504,10 @@ describe('assertValidDocument', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(WeftValidationError);
-    expect((error as WeftValidationError).issues.map((issue) => issue.code)).toEqual(['WEFT_UNKNOWN_NODE', 'WEFT_DUPLICATE_ID']);
+    expect((error as WeftValidationError).issues.map((issue) => issue.code)).toEqual([
+      'WEFT_UNKNOWN_NODE',
+      'WEFT_DUPLICATE_ID',
+    ]);
     expect((error as Error).message).toMatchInlineSnapshot(`
 "invalid Weft document dag.json (2 problems):
   nodes[0].dependsOn[0]: unknown node "b"
@@ -436,7 +528,9 @@ describe('robustness', () => {
       Object.create(null),
     ];
     for (const input of inputs) expect(() => validateDocument(input)).not.toThrow();
-    expect(report(doc([{ ...echo('a'), input: deep }]))).toMatchInlineSnapshot(`"nodes[0].input: expected a JSON value (no undefined, functions, NaN or Infinity, at most 200 levels deep) (WEFT_SCHEMA)"`);
+    expect(report(doc([{ ...echo('a'), input: deep }]))).toMatchInlineSnapshot(
+      `"nodes[0].input: expected a JSON value (no undefined, functions, NaN or Infinity, at most 200 levels deep) (WEFT_SCHEMA)"`,
+    );
   });
 });
 
@@ -457,7 +551,10 @@ describe('a large document', () => {
           dependsOn: deps,
           when: `nodes.${deps[0]}.status = "SUCCEEDED"`,
           // Reads a direct dependency and a node two levels up, which is upstream only transitively.
-          input: { a: `\${ nodes.${deps[1]}.output }`, b: level > 1 ? `\${ nodes.n${level - 2}_${(i + 167) % 500}.output.i }` : 0 },
+          input: {
+            a: `\${ nodes.${deps[1]}.output }`,
+            b: level > 1 ? `\${ nodes.n${level - 2}_${(i + 167) % 500}.output.i }` : 0,
+          },
         });
       }
     }
@@ -470,20 +567,33 @@ describe('a large document', () => {
 
     // The same document with one reference that is not upstream is caught among the 5,000 nodes.
     nodes[4_999] = { ...nodes[4_999], input: '${ nodes.n9_0.output }' };
-    expect(report(doc(nodes))).toMatchInlineSnapshot(`"nodes[4999].input: "nodes.n9_0" is not upstream of "n9_499"; add "n9_0" to dependsOn (WEFT_NOT_UPSTREAM)"`);
+    expect(report(doc(nodes))).toMatchInlineSnapshot(
+      `"nodes[4999].input: "nodes.n9_0" is not upstream of "n9_499"; add "n9_0" to dependsOn (WEFT_NOT_UPSTREAM)"`,
+    );
   });
 });
 
 describe('hostile documents get a short list of issues, fast', () => {
   it('takes "constructor", "__proto__" and "prototype" keys inside free JSON values as data', () => {
-    const result = validateDocument(JSON.parse('{"dsl":"weft/v1","name":"t","nodes":[{"id":"a","activity":"weft.echo","input":{"constructor":null,"__proto__":{"x":1},"prototype":[]}}]}'));
+    const result = validateDocument(
+      JSON.parse(
+        '{"dsl":"weft/v1","name":"t","nodes":[{"id":"a","activity":"weft.echo","input":{"constructor":null,"__proto__":{"x":1},"prototype":[]}}]}',
+      ),
+    );
     expect(result.ok).toBe(true);
   });
 
   it('refuses expressions nested 2,000 levels deep with an issue, not a RangeError', () => {
-    for (const [open, close] of [['(', ')'], ['[', ']'], ['{"a":', '}'], ['$not(', ')']]) {
+    for (const [open, close] of [
+      ['(', ')'],
+      ['[', ']'],
+      ['{"a":', '}'],
+      ['$not(', ')'],
+    ]) {
       const expression = `${open!.repeat(2_000)}1${close!.repeat(2_000)}`;
-      expect(issuesOf(doc([{ ...echo('a'), input: `\${ ${expression} }` }])).map((i) => i.code)).toEqual(['WEFT_BAD_EXPRESSION']);
+      expect(issuesOf(doc([{ ...echo('a'), input: `\${ ${expression} }` }])).map((i) => i.code)).toEqual([
+        'WEFT_BAD_EXPRESSION',
+      ]);
     }
   });
 
@@ -491,8 +601,14 @@ describe('hostile documents get a short list of issues, fast', () => {
     const nodes = Array.from({ length: MAX_NODES }, (_, i) => echo(`n${i}`, 'ghost'));
     const issues = issuesOf(doc(nodes));
     expect(issues).toHaveLength(MAX_ISSUES + 1);
-    expect(issues[0]).toEqual({ code: 'WEFT_UNKNOWN_NODE', path: ['nodes', 0, 'dependsOn', 0], message: 'unknown node "ghost"' });
-    expect(formatIssue(issues[MAX_ISSUES]!)).toBe('(document): 9,900 more issues not listed; fix the ones above and validate again');
+    expect(issues[0]).toEqual({
+      code: 'WEFT_UNKNOWN_NODE',
+      path: ['nodes', 0, 'dependsOn', 0],
+      message: 'unknown node "ghost"',
+    });
+    expect(formatIssue(issues[MAX_ISSUES]!)).toBe(
+      '(document): 9,900 more issues not listed; fix the ones above and validate again',
+    );
   });
 
   it('refuses more than MAX_NODES nodes with one issue, before the costly checks', () => {
@@ -546,7 +662,11 @@ describe('hostile documents get a short list of issues, fast', () => {
 
   it('quotes keys, ids and file names that hold quotes or line breaks, so each issue stays on one line', () => {
     const odd = 'two\nlines';
-    expect(formatIssues(issuesOf(doc([{ ...echo('a'), 'a\nb': 1 }, echo(odd, odd), echo(odd), echo('x', 'y'), echo('y', 'x"', 'x')])))).toBe(
+    expect(
+      formatIssues(
+        issuesOf(doc([{ ...echo('a'), 'a\nb': 1 }, echo(odd, odd), echo(odd), echo('x', 'y'), echo('y', 'x"', 'x')])),
+      ),
+    ).toBe(
       [
         'nodes[0]["a\\nb"]: unknown field "a\\nb"',
         'nodes[1].id: node ids start with a letter or "_" and contain only letters, digits, "_" and "-" (at most 64 characters); got "two\\nlines"',
@@ -571,7 +691,10 @@ describe('hostile documents get a short list of issues, fast', () => {
     expect(issues.map((i) => i.code)).toEqual(['WEFT_SCHEMA', 'WEFT_UNKNOWN_NODE']);
     // 2,000 ids of 50 characters that differ only at the end, and 20 typos of them: only cells near the diagonal count.
     const id = (i: number) => `n${'_'.repeat(39)}${String(i).padStart(10, '0')}`;
-    const nodes = [...Array.from({ length: 2_000 }, (_, i) => echo(id(i))), ...Array.from({ length: 20 }, (_, i) => echo(`t${i}`, `${id(i)}x`))];
+    const nodes = [
+      ...Array.from({ length: 2_000 }, (_, i) => echo(id(i))),
+      ...Array.from({ length: 20 }, (_, i) => echo(`t${i}`, `${id(i)}x`)),
+    ];
     const before = performance.now();
     expect(issuesOf(doc(nodes)).map((i) => i.message)[0]).toBe(`unknown node "${id(0)}x"; did you mean "${id(0)}"?`);
     expect(performance.now() - before).toBeLessThan(2_000);
@@ -584,7 +707,8 @@ describe('hostile documents get a short list of issues, fast', () => {
       {
         code: 'WEFT_CYCLE',
         path: ['nodes', 0, 'dependsOn', 0],
-        message: 'dependency cycle n0 -> n1 -> n2 -> n3 -> ... (9,993 more) ... -> n9997 -> n9998 -> n9999 -> n0 (each node depends on the one before it); remove one of these dependencies',
+        message:
+          'dependency cycle n0 -> n1 -> n2 -> n3 -> ... (9,993 more) ... -> n9997 -> n9998 -> n9999 -> n0 (each node depends on the one before it); remove one of these dependencies',
       },
     ]);
   });
@@ -592,7 +716,9 @@ describe('hostile documents get a short list of issues, fast', () => {
   it('finds a cycle through 200,000 nodes without overflowing the stack (graph.ts)', () => {
     const n = 200_000;
     // Math.min(...component) overflowed the stack for a component this large.
-    const cycles = findCycles(Array.from({ length: n }, (_, i) => ({ id: `n${i}`, dependsOn: [`n${(i + n - 1) % n}`] })));
+    const cycles = findCycles(
+      Array.from({ length: n }, (_, i) => ({ id: `n${i}`, dependsOn: [`n${(i + n - 1) % n}`] })),
+    );
     expect(cycles).toHaveLength(1);
     expect(cycles[0]).toHaveLength(n + 1);
   });
@@ -627,7 +753,9 @@ describe('hostile documents get a short list of issues, fast', () => {
   it('ignores symbol keys (from TypeScript) in the document input, as JSON does', () => {
     // zod's record reported them at a path holding a Symbol, which formatIssue could not print.
     expect(validateDocument(doc([echo('a')], { input: { [Symbol('s')]: 1, a: 2 } })).ok).toBe(true);
-    expect(report(doc([echo('a', 'b')], { input: { [Symbol('s')]: 1 } }))).toBe('nodes[0].dependsOn[0]: unknown node "b" (WEFT_UNKNOWN_NODE)');
+    expect(report(doc([echo('a', 'b')], { input: { [Symbol('s')]: 1 } }))).toBe(
+      'nodes[0].dependsOn[0]: unknown node "b" (WEFT_UNKNOWN_NODE)',
+    );
   });
 
   it('turns values that throw when read (getters, Proxies) into one issue', () => {
@@ -637,12 +765,20 @@ describe('hostile documents get a short list of issues, fast', () => {
         throw new Error('boom');
       },
     };
-    expect(issuesOf(doc([node]))).toEqual([{ code: 'WEFT_SCHEMA', path: [], message: 'the document could not be read: reading it threw "Error: boom"; pass plain data' }]);
+    expect(issuesOf(doc([node]))).toEqual([
+      {
+        code: 'WEFT_SCHEMA',
+        path: [],
+        message: 'the document could not be read: reading it threw "Error: boom"; pass plain data',
+      },
+    ]);
     const trap = (): never => {
       throw new Error('trap');
     };
     const proxy = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap });
-    expect(issuesOf(doc([echo('a')], { output: proxy })).map((i) => i.message)).toEqual(['the document could not be read: reading it threw "Error: trap"; pass plain data']);
+    expect(issuesOf(doc([echo('a')], { output: proxy })).map((i) => i.message)).toEqual([
+      'the document could not be read: reading it threw "Error: trap"; pass plain data',
+    ]);
   });
 
   it('reads each field once, so a getter that changes its answer cannot break the checks', () => {

@@ -17,7 +17,11 @@ async function main() {
     const document = JSON.parse(readFileSync(join(__dirname, 'monthly-report.json'), 'utf8'));
     const report = await weft.run(document, { workflowId: `monthly-report-${Date.now()}` });
     console.log('monthly-report:', report.status, JSON.stringify(report.output));
-    const closed = await weft.temporal.workflow.execute('monthlyClose', { taskQueue, workflowId: `monthly-close-${Date.now()}`, args: ['2026-10'] });
+    const closed = await weft.temporal.workflow.execute('monthlyClose', {
+      taskQueue,
+      workflowId: `monthly-close-${Date.now()}`,
+      args: ['2026-10'],
+    });
     console.log('monthlyClose:', closed);
     await weft.close();
   });

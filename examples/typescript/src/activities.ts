@@ -13,7 +13,10 @@ export async function releaseStock(input: { reservationId: string }): Promise<vo
   console.log(`  (compensation) released ${input.reservationId}`);
 }
 
-export async function chargeCard(input: { orderId: string; amount: number }): Promise<{ chargeId: string; amount: number }> {
+export async function chargeCard(input: {
+  orderId: string;
+  amount: number;
+}): Promise<{ chargeId: string; amount: number }> {
   return { chargeId: `C-${input.orderId}`, amount: input.amount };
 }
 

@@ -19,15 +19,27 @@ async function main() {
   await worker.runUntil(async () => {
     const weft = await WeftClient.connect({ address, taskQueue });
     const stamp = Date.now();
-    const ok = await weft.temporal.workflow.execute('orderWorkflow', { taskQueue, workflowId: `order-${stamp}`, args: [{ orderId: 'A-1', sku: 'BOOK', amount: 12 }] });
+    const ok = await weft.temporal.workflow.execute('orderWorkflow', {
+      taskQueue,
+      workflowId: `order-${stamp}`,
+      args: [{ orderId: 'A-1', sku: 'BOOK', amount: 12 }],
+    });
     console.log('orderWorkflow:', ok);
     const failed = await weft.temporal.workflow
-      .execute('orderWorkflow', { taskQueue, workflowId: `order-fragile-${stamp}`, args: [{ orderId: 'A-2', sku: 'FRAGILE', amount: 30 }] })
+      .execute('orderWorkflow', {
+        taskQueue,
+        workflowId: `order-fragile-${stamp}`,
+        args: [{ orderId: 'A-2', sku: 'FRAGILE', amount: 30 }],
+      })
       .catch((err) => err.cause?.message);
     console.log('orderWorkflow (fragile):', failed);
     const dagResult = await weft.run(orderDag, { workflowId: `order-dag-${stamp}` });
     console.log('orderDag:', dagResult.status, JSON.stringify(dagResult.output));
-    const viaDag = await weft.temporal.workflow.execute('orderViaDag', { taskQueue, workflowId: `order-via-dag-${stamp}`, args: [{ orderId: 'A-3', sku: 'PEN', amount: 3 }] });
+    const viaDag = await weft.temporal.workflow.execute('orderViaDag', {
+      taskQueue,
+      workflowId: `order-via-dag-${stamp}`,
+      args: [{ orderId: 'A-3', sku: 'PEN', amount: 3 }],
+    });
     console.log('orderViaDag:', viaDag);
     await weft.close();
   });

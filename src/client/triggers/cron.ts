@@ -41,7 +41,11 @@ const DAYS = 'SUN|MON|TUE|WED|THU|FRI|SAT';
 const number = '\\d{1,2}';
 const atom = (names?: string) => (names ? `(?:${number}|${names})` : number);
 /** `*`, `a`, `a-b`, each optionally `/step`, comma-separated. */
-const fieldPattern = (names?: string) => new RegExp(`^(?:\\*|${atom(names)}(?:-${atom(names)})?)(?:/\\d{1,2})?(?:,(?:\\*|${atom(names)}(?:-${atom(names)})?)(?:/\\d{1,2})?)*$`, 'i');
+const fieldPattern = (names?: string) =>
+  new RegExp(
+    `^(?:\\*|${atom(names)}(?:-${atom(names)})?)(?:/\\d{1,2})?(?:,(?:\\*|${atom(names)}(?:-${atom(names)})?)(?:/\\d{1,2})?)*$`,
+    'i',
+  );
 
 const FIELD = {
   second: fieldPattern(),
@@ -57,11 +61,20 @@ const unrestricted = (field: string) => field === '*' || field === '?';
 export function normalizeCron(expression: string): CronCheck {
   const text = expression.trim().replace(/\s+/g, ' ');
   if (!text) return { ok: false, reason: 'the cron expression is empty' };
-  if (/^(CRON_)?TZ=/i.test(text)) return { ok: false, reason: 'give the time zone with --timezone (or `timezone`), not as CRON_TZ= in the expression' };
+  if (/^(CRON_)?TZ=/i.test(text))
+    return {
+      ok: false,
+      reason: 'give the time zone with --timezone (or `timezone`), not as CRON_TZ= in the expression',
+    };
   if (text.startsWith('@')) {
-    if (text.startsWith('@every')) return { ok: false, reason: '@every is an interval: use --every (fixed rate) instead of --cron' };
+    if (text.startsWith('@every'))
+      return { ok: false, reason: '@every is an interval: use --every (fixed rate) instead of --cron' };
     const expanded = MACROS[text.toLowerCase()];
-    if (!expanded) return { ok: false, reason: `"${text}" is not a cron macro Weft knows; use one of ${Object.keys(MACROS).join(', ')}` };
+    if (!expanded)
+      return {
+        ok: false,
+        reason: `"${text}" is not a cron macro Weft knows; use one of ${Object.keys(MACROS).join(', ')}`,
+      };
     return normalizeCron(expanded);
   }
   const fields = text.split(' ');
@@ -70,14 +83,18 @@ export function normalizeCron(expression: string): CronCheck {
   if (fields.length === 5) rest = fields;
   else if (fields.length === 6) [second, ...rest] = fields;
   else if (fields.length === 7) {
-    if (fields[6] !== '*') return { ok: false, reason: `the year field "${fields[6]}" is not supported; use * (or 5 or 6 fields)` };
+    if (fields[6] !== '*')
+      return { ok: false, reason: `the year field "${fields[6]}" is not supported; use * (or 5 or 6 fields)` };
     [second, ...rest] = fields.slice(0, 6);
   } else {
-    return { ok: false, reason: `a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; "${text}" has ${fields.length}` };
+    return {
+      ok: false,
+      reason: `a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; "${text}" has ${fields.length}`,
+    };
   }
   let [minute, hour, dayOfMonth, month, dayOfWeek] = rest;
   const special = /[LW#H]/i;
-  if (special.test(dayOfMonth) || (special.test(dayOfWeek.replace(new RegExp(DAYS, 'gi'), '')))) {
+  if (special.test(dayOfMonth) || special.test(dayOfWeek.replace(new RegExp(DAYS, 'gi'), ''))) {
     return { ok: false, reason: 'L, W, # and H are not supported by Temporal schedules; list the days instead' };
   }
   if (!unrestricted(dayOfMonth) && !unrestricted(dayOfWeek)) {
@@ -92,9 +109,14 @@ export function normalizeCron(expression: string): CronCheck {
   if (dayOfWeek === '?') dayOfWeek = '*';
   const named = { second, minute, hour, dayOfMonth, month, dayOfWeek };
   for (const [name, value] of Object.entries(named) as [keyof typeof FIELD, string][]) {
-    if (!FIELD[name].test(value)) return { ok: false, reason: `the ${fieldName(name)} field "${value}" is not valid cron; use numbers, 3-letter names, *, ranges a-b, steps /n and lists` };
+    if (!FIELD[name].test(value))
+      return {
+        ok: false,
+        reason: `the ${fieldName(name)} field "${value}" is not valid cron; use numbers, 3-letter names, *, ranges a-b, steps /n and lists`,
+      };
   }
-  if (/(^|[,-])7(?=$|[,/-])/.test(dayOfWeek)) return { ok: false, reason: 'write Sunday as 0 or SUN in day-of-week, not 7 (Temporal reads 1-7 without Sunday)' };
+  if (/(^|[,-])7(?=$|[,/-])/.test(dayOfWeek))
+    return { ok: false, reason: 'write Sunday as 0 or SUN in day-of-week, not 7 (Temporal reads 1-7 without Sunday)' };
   const parser = `${second} ${minute} ${hour} ${dayOfMonth} ${month} ${dayOfWeek}`;
   try {
     CronExpressionParser.parse(parser, { tz: 'UTC' });
@@ -120,7 +142,12 @@ export function checkTimezone(timezone: string): string | null {
 }
 
 /** The next `count` fire times after `from`, as Temporal will fire them. */
-export function previewCron(cron: NormalizedCron, timezone: string | undefined, count: number, from: Date = new Date()): Date[] {
+export function previewCron(
+  cron: NormalizedCron,
+  timezone: string | undefined,
+  count: number,
+  from: Date = new Date(),
+): Date[] {
   const expression = CronExpressionParser.parse(cron.parser, { currentDate: from, tz: timezone ?? 'UTC' });
   const times: Date[] = [];
   for (let i = 0; i < count && expression.hasNext(); i++) times.push(expression.next().toDate());

@@ -19,7 +19,12 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { WeftValidationError } from '../../dsl/issues';
-import { DAG_WORKFLOW_TYPE, FIXED_DELAY_WORKFLOW_TYPE, TRIGGER_DESCRIBE_QUERY, TRIGGER_UPDATES } from '../../dsl/protocol';
+import {
+  DAG_WORKFLOW_TYPE,
+  FIXED_DELAY_WORKFLOW_TYPE,
+  TRIGGER_DESCRIBE_QUERY,
+  TRIGGER_UPDATES,
+} from '../../dsl/protocol';
 import { validateDocument } from '../../dsl/validate';
 import { WeftUsageError } from '../../errors';
 import type { WeftDagInput } from '../../workflows/dag-api';
@@ -27,7 +32,16 @@ import type { FixedDelayInput, FixedDelayView } from '../../workflows/fixed-dela
 import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../workflows/search-attributes';
 import type { WeftClient } from '../weft-client';
 import { sendUpdate } from '../updates';
-import { formatMs, OVERLAP_POLICIES, resolveTrigger, type OverlapPolicy, type ResolvedTrigger, type TriggerKind, type TriggerPolicies, type TriggerTiming } from './spec';
+import {
+  formatMs,
+  OVERLAP_POLICIES,
+  resolveTrigger,
+  type OverlapPolicy,
+  type ResolvedTrigger,
+  type TriggerKind,
+  type TriggerPolicies,
+  type TriggerTiming,
+} from './spec';
 
 export interface CreateTriggerOptions extends TriggerPolicies {
   /** The trigger's id; default the document's name. Runs get workflow ids `<id>-<fire time>`. */
@@ -77,12 +91,17 @@ const TO_TEMPORAL_OVERLAP: Record<OverlapPolicy, ScheduleOverlapPolicy> = {
   'terminate-other': ScheduleOverlapPolicy.TERMINATE_OTHER,
   'allow-all': ScheduleOverlapPolicy.ALLOW_ALL,
 };
-const FROM_TEMPORAL_OVERLAP = Object.fromEntries(Object.entries(TO_TEMPORAL_OVERLAP).map(([k, v]) => [v, k])) as Record<string, OverlapPolicy>;
+const FROM_TEMPORAL_OVERLAP = Object.fromEntries(Object.entries(TO_TEMPORAL_OVERLAP).map(([k, v]) => [v, k])) as Record<
+  string,
+  OverlapPolicy
+>;
 
 /** After an outage, fire times missed by more than this are not made up (xxl-job's "do nothing" misfire). */
 export const DEFAULT_CATCHUP_WINDOW_MS = 60_000;
 
-type Located = { kind: 'schedule'; handle: ScheduleHandle; description: ScheduleDescription } | { kind: 'driver'; handle: WorkflowHandle };
+type Located =
+  | { kind: 'schedule'; handle: ScheduleHandle; description: ScheduleDescription }
+  | { kind: 'driver'; handle: WorkflowHandle };
 
 export class WeftSchedules {
   constructor(private readonly weft: WeftClient) {}
@@ -98,15 +117,25 @@ export class WeftSchedules {
     const trigger = resolveTrigger(timing, options);
     const dag = checked.document.name;
     const id = options.id ?? dag;
-    if (!/^[A-Za-z0-9._-]{1,200}$/.test(id)) throw new WeftUsageError(`The trigger id "${id}" may hold only letters, digits, ".", "_" and "-".`);
-    if (await this.exists(id)) throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(id))
+      throw new WeftUsageError(`The trigger id "${id}" may hold only letters, digits, ".", "_" and "-".`);
+    if (await this.exists(id))
+      throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
     const searchAttributes = (await this.weft.missingSearchAttributes()).length === 0;
-    if (trigger.kind === 'fixed-delay') await this.startDriver(id, dag, document, trigger, options.input, searchAttributes);
+    if (trigger.kind === 'fixed-delay')
+      await this.startDriver(id, dag, document, trigger, options.input, searchAttributes);
     else await this.createSchedule(id, dag, document, trigger, options.input, searchAttributes);
     return this.describe(id);
   }
 
-  private async createSchedule(id: string, dag: string, document: unknown, t: ResolvedTrigger, input: Record<string, unknown> | undefined, sa: boolean) {
+  private async createSchedule(
+    id: string,
+    dag: string,
+    document: unknown,
+    t: ResolvedTrigger,
+    input: Record<string, unknown> | undefined,
+    sa: boolean,
+  ) {
     const args: WeftDagInput = { document, input, searchAttributes: sa };
     const bounds = { jitter: t.jitterMs, startAt: t.startAt, endAt: t.endAt };
     const memo: TriggerMemo = { kind: t.kind, dag, spec: t.describe };
@@ -132,17 +161,28 @@ export class WeftSchedules {
               ]
             : undefined,
         },
-        policies: { overlap: TO_TEMPORAL_OVERLAP[t.overlap], catchupWindow: t.catchupWindowMs ?? DEFAULT_CATCHUP_WINDOW_MS },
+        policies: {
+          overlap: TO_TEMPORAL_OVERLAP[t.overlap],
+          catchupWindow: t.catchupWindowMs ?? DEFAULT_CATCHUP_WINDOW_MS,
+        },
         state: { paused: t.paused, note: t.note },
         memo: { weft: memo },
       });
     } catch (err) {
-      if (err instanceof ScheduleAlreadyRunning) throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
+      if (err instanceof ScheduleAlreadyRunning)
+        throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
       throw err;
     }
   }
 
-  private async startDriver(id: string, dag: string, document: unknown, t: ResolvedTrigger, input: Record<string, unknown> | undefined, sa: boolean) {
+  private async startDriver(
+    id: string,
+    dag: string,
+    document: unknown,
+    t: ResolvedTrigger,
+    input: Record<string, unknown> | undefined,
+    sa: boolean,
+  ) {
     const args: FixedDelayInput = {
       triggerId: id,
       dag,
@@ -164,10 +204,16 @@ export class WeftSchedules {
         args: [args],
         staticSummary: `Trigger ${id}: ${dag}, ${t.describe} (fixed delay)`,
         staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs!)} after the previous one ended. Manage it with \`weft schedule describe|pause|unpause|trigger|delete ${id}\`.`,
-        typedSearchAttributes: sa ? [{ key: WeftDagKey, value: dag }, { key: WeftTriggerKey, value: id }] : undefined,
+        typedSearchAttributes: sa
+          ? [
+              { key: WeftDagKey, value: dag },
+              { key: WeftTriggerKey, value: id },
+            ]
+          : undefined,
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new WeftUsageError(`A workflow "${id}" is already running; choose another --id.`);
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw new WeftUsageError(`A workflow "${id}" is already running; choose another --id.`);
       throw err;
     }
   }
@@ -192,16 +238,20 @@ export class WeftSchedules {
     const driver = this.temporal.workflow.getHandle(id);
     try {
       const d = await driver.describe();
-      if (d.type === FIXED_DELAY_WORKFLOW_TYPE && d.status.name === 'RUNNING') return { kind: 'driver', handle: driver };
+      if (d.type === FIXED_DELAY_WORKFLOW_TYPE && d.status.name === 'RUNNING')
+        return { kind: 'driver', handle: driver };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    throw new WeftUsageError(`There is no trigger "${id}" in namespace "${this.weft.config.namespace}"; \`weft schedule list\` shows them.`);
+    throw new WeftUsageError(
+      `There is no trigger "${id}" in namespace "${this.weft.config.namespace}"; \`weft schedule list\` shows them.`,
+    );
   }
 
   async describe(id: string): Promise<TriggerView> {
     const found = await this.locate(id);
-    if (found.kind === 'driver') return viewOfDriver((await found.handle.query(TRIGGER_DESCRIBE_QUERY)) as FixedDelayView);
+    if (found.kind === 'driver')
+      return viewOfDriver((await found.handle.query(TRIGGER_DESCRIBE_QUERY)) as FixedDelayView);
     return viewOfSchedule(id, found.description);
   }
 
@@ -215,7 +265,11 @@ export class WeftSchedules {
     }
     const query = `WorkflowType = '${FIXED_DELAY_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
     for await (const wf of this.temporal.workflow.list({ query })) {
-      views.push(viewOfDriver((await this.temporal.workflow.getHandle(wf.workflowId).query(TRIGGER_DESCRIBE_QUERY)) as FixedDelayView));
+      views.push(
+        viewOfDriver(
+          (await this.temporal.workflow.getHandle(wf.workflowId).query(TRIGGER_DESCRIBE_QUERY)) as FixedDelayView,
+        ),
+      );
     }
     return views.sort((a, b) => a.id.localeCompare(b.id));
   }
@@ -256,15 +310,23 @@ export class WeftSchedules {
    * the runs go one after another, in order.
    */
   async backfill(id: string, from: Date, to: Date, overlap: OverlapPolicy = 'buffer-all'): Promise<string> {
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new WeftUsageError('--from and --to must be times, e.g. 2026-11-20T00:00:00Z.');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+      throw new WeftUsageError('--from and --to must be times, e.g. 2026-11-20T00:00:00Z.');
     if (to <= from) throw new WeftUsageError('--to must be after --from.');
-    if (!OVERLAP_POLICIES.includes(overlap)) throw new WeftUsageError(`--overlap "${overlap}" is not a policy; use one of ${OVERLAP_POLICIES.join(', ')}.`);
+    if (!OVERLAP_POLICIES.includes(overlap))
+      throw new WeftUsageError(`--overlap "${overlap}" is not a policy; use one of ${OVERLAP_POLICIES.join(', ')}.`);
     const found = await this.locate(id);
     if (found.kind === 'driver') {
-      throw new WeftUsageError(`"${id}" is a fixed-delay trigger: it has no fire times to backfill (each run starts a delay after the previous one ends).`);
+      throw new WeftUsageError(
+        `"${id}" is a fixed-delay trigger: it has no fire times to backfill (each run starts a delay after the previous one ends).`,
+      );
     }
     // Temporal's backfill range is inclusive at both ends; Weft's is half-open, like Airflow's data intervals.
-    await found.handle.backfill({ start: from, end: new Date(to.getTime() - 1), overlap: TO_TEMPORAL_OVERLAP[overlap] });
+    await found.handle.backfill({
+      start: from,
+      end: new Date(to.getTime() - 1),
+      overlap: TO_TEMPORAL_OVERLAP[overlap],
+    });
     return `backfilling the fire times from ${from.toISOString()} up to (not including) ${to.toISOString()} (overlap ${overlap})`;
   }
 }
@@ -301,7 +363,9 @@ function viewOfDriver(v: FixedDelayView): TriggerView {
     note: v.note,
     overlap: v.overlap,
     nextRunTimes: v.nextAt ? [v.nextAt] : [],
-    recentRuns: [...v.recent].reverse().map((r) => ({ workflowId: r.workflowId, scheduledAt: r.scheduledAt, startedAt: r.startedAt, status: r.status })),
+    recentRuns: [...v.recent]
+      .reverse()
+      .map((r) => ({ workflowId: r.workflowId, scheduledAt: r.scheduledAt, startedAt: r.startedAt, status: r.status })),
     runningRuns: v.running ? [v.running.workflowId] : [],
     runs: v.runs,
     skippedOverlap: v.skipped,

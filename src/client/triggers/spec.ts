@@ -8,7 +8,14 @@ import { checkTimezone, normalizeCron, previewCron, type NormalizedCron } from '
 
 export type TriggerKind = 'cron' | 'every' | 'fixed-delay';
 
-export const OVERLAP_POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
+export const OVERLAP_POLICIES = [
+  'skip',
+  'buffer-one',
+  'buffer-all',
+  'cancel-other',
+  'terminate-other',
+  'allow-all',
+] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
 /** What fixed-delay honours: only one run at a time exists by construction; see docs/triggers.md. */
@@ -64,12 +71,18 @@ function duration(value: string | number | undefined, what: string, allowZero = 
 function instant(value: string | Date | undefined, what: string): Date | undefined {
   if (value === undefined) return undefined;
   const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new WeftUsageError(`${what} "${String(value)}" is not a time; use ISO 8601, e.g. 2026-11-21T09:00:00Z.`);
+  if (Number.isNaN(date.getTime()))
+    throw new WeftUsageError(`${what} "${String(value)}" is not a time; use ISO 8601, e.g. 2026-11-21T09:00:00Z.`);
   return date;
 }
 
 export function formatMs(ms: number): string {
-  const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']];
+  const units: Array<[number, string]> = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+    [1000, 's'],
+  ];
   for (const [size, unit] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }
@@ -89,7 +102,8 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
     paused: policies.paused ?? false,
     note: policies.note,
   };
-  if (base.startAt && base.endAt && base.endAt <= base.startAt) throw new WeftUsageError('--end-at must be after --start-at.');
+  if (base.startAt && base.endAt && base.endAt <= base.startAt)
+    throw new WeftUsageError('--end-at must be after --start-at.');
 
   if ('cron' in timing) {
     const checked = normalizeCron(timing.cron);
@@ -110,8 +124,12 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
   if ('every' in timing) {
     const everyMs = duration(timing.every, '--every')!;
     const offsetMs = duration(timing.offset, '--offset', true);
-    if (offsetMs !== undefined && offsetMs >= everyMs) throw new WeftUsageError(`--offset (${formatMs(offsetMs)}) must be shorter than --every (${formatMs(everyMs)}).`);
-    if (everyMs < 1000) throw new WeftUsageError(`--every ${formatMs(everyMs)} is too short; Temporal schedules fire at most once a second.`);
+    if (offsetMs !== undefined && offsetMs >= everyMs)
+      throw new WeftUsageError(`--offset (${formatMs(offsetMs)}) must be shorter than --every (${formatMs(everyMs)}).`);
+    if (everyMs < 1000)
+      throw new WeftUsageError(
+        `--every ${formatMs(everyMs)} is too short; Temporal schedules fire at most once a second.`,
+      );
     return {
       kind: 'every',
       ...base,
@@ -129,7 +147,9 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
     );
   }
   if (policies.catchupWindow !== undefined) {
-    throw new WeftUsageError('--catchup-window does not apply to --fixed-delay: after an outage it runs once, then keeps its delay.');
+    throw new WeftUsageError(
+      '--catchup-window does not apply to --fixed-delay: after an outage it runs once, then keeps its delay.',
+    );
   }
   return { kind: 'fixed-delay', ...base, delayMs, describe: `${formatMs(delayMs)} after each run ends` };
 }
@@ -145,5 +165,7 @@ export function previewTrigger(trigger: ResolvedTrigger, count: number, from: Da
     if (next <= from.getTime()) next += every;
     return Array.from({ length: count }, (_, k) => new Date(next + k * every));
   }
-  throw new WeftUsageError('A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.');
+  throw new WeftUsageError(
+    'A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.',
+  );
 }

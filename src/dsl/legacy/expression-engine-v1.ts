@@ -34,13 +34,21 @@ interface Budget {
 const BUDGET = 'weft.budget';
 const ENTRY = Symbol.for('jsonata.__evaluate_entry');
 const EXIT = Symbol.for('jsonata.__evaluate_exit');
-const INTRINSIC_PROTOTYPES: readonly unknown[] = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype];
+const INTRINSIC_PROTOTYPES: readonly unknown[] = [
+  Object.prototype,
+  Array.prototype,
+  Function.prototype,
+  String.prototype,
+  Number.prototype,
+];
 
 function onEntry(_expr: Ast, _input: unknown, environment: jsonata.Environment): void {
   const budget = environment.lookup(BUDGET) as Budget | undefined;
   if (budget === undefined) return;
-  if (++budget.steps > LIMITS.maxSteps) throw new LimitExceeded(`evaluation took more than ${LIMITS.maxSteps} steps (unbounded recursion?)`);
-  if (++budget.depth > LIMITS.maxDepth) throw new LimitExceeded(`evaluation nested more than ${LIMITS.maxDepth} levels deep (unbounded recursion?)`);
+  if (++budget.steps > LIMITS.maxSteps)
+    throw new LimitExceeded(`evaluation took more than ${LIMITS.maxSteps} steps (unbounded recursion?)`);
+  if (++budget.depth > LIMITS.maxDepth)
+    throw new LimitExceeded(`evaluation nested more than ${LIMITS.maxDepth} levels deep (unbounded recursion?)`);
 }
 
 function onExit(expr: Ast, input: unknown, environment: jsonata.Environment, result: unknown): void {
@@ -53,8 +61,10 @@ function onExit(expr: Ast, input: unknown, environment: jsonata.Environment, res
     throw new LimitExceeded(`"${String(expr.value)}" is inherited JavaScript behaviour, not a data field`);
   }
   if (budget === undefined) return;
-  if (typeof result === 'string' && result.length > LIMITS.maxStringLength) throw new LimitExceeded(`a string grew longer than ${LIMITS.maxStringLength} characters`);
-  if (Array.isArray(result) && result.length > LIMITS.maxArrayLength) throw new LimitExceeded(`an array grew longer than ${LIMITS.maxArrayLength} items`);
+  if (typeof result === 'string' && result.length > LIMITS.maxStringLength)
+    throw new LimitExceeded(`a string grew longer than ${LIMITS.maxStringLength} characters`);
+  if (Array.isArray(result) && result.length > LIMITS.maxArrayLength)
+    throw new LimitExceeded(`an array grew longer than ${LIMITS.maxArrayLength} items`);
 }
 
 export interface CompiledExpressionV1 {
@@ -70,7 +80,11 @@ export function compileExpressionV1(source: string): CompiledExpressionV1 {
     expression = jsonata(source);
     references = collectReferences(expression.ast() as unknown as Ast);
   } catch (err) {
-    throw new WeftExpressionError(source, err instanceof AnalysisProblem ? err.message : describeJsonataError(err), 'is invalid');
+    throw new WeftExpressionError(
+      source,
+      err instanceof AnalysisProblem ? err.message : describeJsonataError(err),
+      'is invalid',
+    );
   }
   expression.assign(ENTRY as unknown as string, onEntry);
   expression.assign(EXIT as unknown as string, onExit);

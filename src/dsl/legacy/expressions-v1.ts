@@ -21,7 +21,8 @@ function plan(value: unknown, depth: number): Plan {
     if (!parsed.ok) throw new WeftExpressionError(value, parsed.reason, 'is invalid', 'template');
     const parts = parsed.parts.map((part) => ('text' in part ? part.text : compileExpressionV1(part.expression)));
     const only = parts[0];
-    if (parts.length === 1 && typeof only !== 'string' && only !== undefined) return { kind: 'whole', expression: only };
+    if (parts.length === 1 && typeof only !== 'string' && only !== undefined)
+      return { kind: 'whole', expression: only };
     if (parts.every((part) => typeof part === 'string')) return { kind: 'literal', value: parts.join('') };
     return { kind: 'text', parts };
   }
@@ -32,7 +33,9 @@ function plan(value: unknown, depth: number): Plan {
   }
   if (isPlainObject(value)) {
     const entries = Object.entries(value).map(([key, item]) => [key, plan(item, depth + 1)] as const);
-    return entries.every(([, item]) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+    return entries.every(([, item]) => item.kind === 'literal')
+      ? { kind: 'literal', value }
+      : { kind: 'object', entries };
   }
   return { kind: 'literal', value };
 }

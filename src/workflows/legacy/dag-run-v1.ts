@@ -34,9 +34,20 @@ import { compileActivityOptions } from '../../dsl/activity-options';
 import { releaseCommands } from '../../dsl/intervention';
 import { durationToMs } from '../../dsl/duration';
 import type { ExpressionContext, NodeView } from '../../dsl/expressions';
-import { evaluateConditionV1 as evaluateCondition, evaluateTemplateV1 as evaluateTemplate } from '../../dsl/legacy/expressions-v1';
+import {
+  evaluateConditionV1 as evaluateCondition,
+  evaluateTemplateV1 as evaluateTemplate,
+} from '../../dsl/legacy/expressions-v1';
 import { unwrapAttempt } from '../../dsl/protocol';
-import { fitRunResult, MAX_PAYLOAD_CHARS, nodeResults, renderRunMarkdown, summarizeRun, type CompensationSummary, type WeftRunResult } from '../../dsl/run-result';
+import {
+  fitRunResult,
+  MAX_PAYLOAD_CHARS,
+  nodeResults,
+  renderRunMarkdown,
+  summarizeRun,
+  type CompensationSummary,
+  type WeftRunResult,
+} from '../../dsl/run-result';
 import {
   addAttempts,
   compensationOrder,
@@ -65,15 +76,15 @@ import {
 import type { ActivityNode, ApprovalNode, WeftDocument, WeftNode, WorkflowNode } from '../../dsl/schema';
 import { attemptsFromFailure, describeFailure } from '../failures';
 import { registerInterventions, takeDecision, type Decision, type InterventionHost } from '../interventions';
-import {
-  stateQuery,
-  type CarriedRun,
-  type WaitingNode,
-  type WeftDagInput,
-  type WeftRunView,
-} from '../dag-api';
+import { stateQuery, type CarriedRun, type WaitingNode, type WeftDagInput, type WeftRunView } from '../dag-api';
 import { HANDOVER_PATCH } from '../handover';
-import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey, WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../search-attributes';
+import {
+  TemporalScheduledByIdKey,
+  TemporalScheduledStartTimeKey,
+  WeftDagKey,
+  WeftStatusKey,
+  WeftTriggerKey,
+} from '../search-attributes';
 
 type Outcome = { output: unknown; attempt: number | null; skippedByOperator?: boolean };
 
@@ -83,7 +94,6 @@ class FailedByOperator extends Error {
     super(nodeError.message);
   }
 }
-
 
 const now = () => new Date().toISOString(); // the sandbox's Date is Temporal's deterministic clock
 
@@ -151,7 +161,10 @@ export class LegacyDagRun {
       try {
         output = await evaluateTemplate(this.doc.output, this.context());
       } catch (err) {
-        outputError = { message: `the document's output could not be evaluated: ${(err as Error).message}`, type: 'WeftExpressionError' };
+        outputError = {
+          message: `the document's output could not be evaluated: ${(err as Error).message}`,
+          type: 'WeftExpressionError',
+        };
       }
     }
     this.status = outputError ? 'FAILED' : outcome;
@@ -204,7 +217,9 @@ export class LegacyDagRun {
   private historyIsLong(): boolean {
     if (this.state.seq === this.seqAtStart) return false;
     const info = workflowInfo();
-    return this.args.historyLimit !== undefined ? info.historyLength >= this.args.historyLimit : info.continueAsNewSuggested;
+    return this.args.historyLimit !== undefined
+      ? info.historyLength >= this.args.historyLimit
+      : info.continueAsNewSuggested;
   }
 
   private canHandOver(): boolean {
@@ -281,7 +296,11 @@ export class LegacyDagRun {
           try {
             holds = await evaluateCondition(node.when, this.context());
           } catch (err) {
-            this.fail(node, { message: `"when" could not be evaluated: ${(err as Error).message}`, type: 'WeftExpressionError' }, 0);
+            this.fail(
+              node,
+              { message: `"when" could not be evaluated: ${(err as Error).message}`, type: 'WeftExpressionError' },
+              0,
+            );
             continue;
           }
           if (!holds) {
@@ -347,7 +366,10 @@ export class LegacyDagRun {
       if (decision.action === 'skip') return { output: decision.output, attempt: 0, skippedByOperator: true };
       if (decision.action === 'fail') {
         const error = this.state.nodes[node.id].error ?? { message: 'failed', type: null };
-        throw new FailedByOperator({ ...error, message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message });
+        throw new FailedByOperator({
+          ...error,
+          message: decision.reason ? `failed by an operator: ${decision.reason}` : error.message,
+        });
       }
       this.rounds.set(node.id, (this.rounds.get(node.id) ?? 1) + 1);
       markRetrying(this.state, node.id);
@@ -356,7 +378,8 @@ export class LegacyDagRun {
   }
 
   private attemptsOf(node: WeftNode, err: unknown): number {
-    const maxAttempts = node.type === 'activity' ? compileActivityOptions(node, this.doc.defaults).retry.maximumAttempts : 1;
+    const maxAttempts =
+      node.type === 'activity' ? compileActivityOptions(node, this.doc.defaults).retry.maximumAttempts : 1;
     return attemptsFromFailure(err, maxAttempts);
   }
 
@@ -414,16 +437,26 @@ export class LegacyDagRun {
     }
     if (node.timeout !== undefined) {
       const timeout = this.remaining(node.timeout, this.state.nodes[node.id].waiting?.since);
-      const decided = await condition(() => this.decisions.has(node.id), timeout, { summary: `${node.id}: approval timeout` });
+      const decided = await condition(() => this.decisions.has(node.id), timeout, {
+        summary: `${node.id}: approval timeout`,
+      });
       if (!decided) {
         if (node.onTimeout === 'approve') return { output: null, attempt: 1 };
-        throw ApplicationFailure.create({ type: 'ApprovalTimeout', message: `no approval within ${node.timeout}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'ApprovalTimeout',
+          message: `no approval within ${node.timeout}`,
+          nonRetryable: true,
+        });
       }
     }
     const decision = await takeDecision(this.decisions, node.id);
     if (decision.action === 'approve') return { output: decision.data, attempt: 1 };
     const reason = decision.action === 'reject' || decision.action === 'fail' ? decision.reason : undefined;
-    throw ApplicationFailure.create({ type: 'Rejected', message: reason ? `rejected: ${reason}` : 'rejected', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: 'Rejected',
+      message: reason ? `rejected: ${reason}` : 'rejected',
+      nonRetryable: true,
+    });
   }
 
   /** What is left of `duration` since `since` (the whole of it on a fresh start; at least 1 ms for a timer). */
@@ -455,10 +488,9 @@ export class LegacyDagRun {
       taskQueue: node.taskQueue ?? this.doc.defaults?.taskQueue ?? this.info.taskQueue,
       staticSummary: `${this.doc.name} / ${node.id}`,
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry: retry
-        ? compileActivityOptions({ retry }).retry
-        : { maximumAttempts: 1 },
-      workflowExecutionTimeout: node.timeout?.execution !== undefined ? durationToMs(node.timeout.execution) : undefined,
+      retry: retry ? compileActivityOptions({ retry }).retry : { maximumAttempts: 1 },
+      workflowExecutionTimeout:
+        node.timeout?.execution !== undefined ? durationToMs(node.timeout.execution) : undefined,
       workflowRunTimeout: node.timeout?.run !== undefined ? durationToMs(node.timeout.run) : undefined,
       workflowTaskTimeout: node.timeout?.task !== undefined ? durationToMs(node.timeout.task) : undefined,
     });
@@ -470,7 +502,9 @@ export class LegacyDagRun {
     try {
       input = node.input === undefined ? undefined : await evaluateTemplate(node.input, this.context());
     } catch (err) {
-      throw Object.assign(new Error(`the input could not be evaluated: ${(err as Error).message}`), { name: 'WeftExpressionError' });
+      throw Object.assign(new Error(`the input could not be evaluated: ${(err as Error).message}`), {
+        name: 'WeftExpressionError',
+      });
     }
     this.inputs.set(node.id, input);
     return input;
@@ -491,7 +525,10 @@ export class LegacyDagRun {
           step.input === undefined
             ? { input: this.inputs.get(id) ?? null, output: this.state.nodes[id].output ?? null }
             : await evaluateTemplate(step.input, this.context());
-        const options = compileActivityOptions({ retry: step.retry, timeout: step.timeout, taskQueue: node.taskQueue }, this.doc.defaults);
+        const options = compileActivityOptions(
+          { retry: step.retry, timeout: step.timeout, taskQueue: node.taskQueue },
+          this.doc.defaults,
+        );
         const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
           ...options,
           activityId: `${id}.compensate`,
@@ -530,7 +567,13 @@ export class LegacyDagRun {
     return waitingNodes(this.state).map((nodeId) => {
       const node = this.state.nodes[nodeId];
       const kind = node.waiting!.kind;
-      return { nodeId, kind, since: node.waiting!.since, reason: node.reason ?? '', release: releaseCommands(this.info.workflowId, nodeId, kind) };
+      return {
+        nodeId,
+        kind,
+        since: node.waiting!.since,
+        reason: node.reason ?? '',
+        release: releaseCommands(this.info.workflowId, nodeId, kind),
+      };
     });
   }
 
@@ -558,19 +601,33 @@ export class LegacyDagRun {
   private publish(): void {
     if (this.status === 'RUNNING' || this.status === 'PAUSED') this.status = this.state.paused ? 'PAUSED' : 'RUNNING';
     const notes: string[] = [];
-    if (this.state.paused) notes.push(`Paused: no new node starts until \`weft resume ${this.info.workflowId}\` (or the update "resume").`);
+    if (this.state.paused)
+      notes.push(`Paused: no new node starts until \`weft resume ${this.info.workflowId}\` (or the update "resume").`);
     for (const w of this.waiting()) {
       const commands = w.release.slice(0, -1); // the last entry names the update instead of a command
       const update = w.release[w.release.length - 1];
-      notes.push(`✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`);
+      notes.push(
+        `✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`,
+      );
     }
-    if (this.handover === 'draining') notes.push('Handing over to a new run (the history is long): no new node starts until the running ones finish.');
-    if (this.handover === 'too-large') notes.push('Too large to hand over to a new run (the document and node outputs exceed one payload): the run goes on in this history.');
-    if (this.args.carried) notes.push(`Continued from ${this.args.carried.handovers} earlier run${this.args.carried.handovers === 1 ? '' : 's'} of this workflow (continue-as-new).`);
+    if (this.handover === 'draining')
+      notes.push('Handing over to a new run (the history is long): no new node starts until the running ones finish.');
+    if (this.handover === 'too-large')
+      notes.push(
+        'Too large to hand over to a new run (the document and node outputs exceed one payload): the run goes on in this history.',
+      );
+    if (this.args.carried)
+      notes.push(
+        `Continued from ${this.args.carried.handovers} earlier run${this.args.carried.handovers === 1 ? '' : 's'} of this workflow (continue-as-new).`,
+      );
     if (this.state.stopping?.cause === 'failed') notes.push(`Failing: node "${this.state.stopping.nodeId}" failed.`);
     if (this.state.stopping?.cause === 'cancelled') notes.push('Cancelling: running nodes are being stopped.');
-    if (this.state.stopping?.cause === 'timedOut') notes.push(`Timed out: the DAG did not end within ${this.doc.timeout}; running nodes are being stopped.`);
-    if (this.compensation) notes.push(`Compensating (saga): ${this.compensation.compensated.length} undone, ${this.compensation.failed.length} failed.`);
+    if (this.state.stopping?.cause === 'timedOut')
+      notes.push(`Timed out: the DAG did not end within ${this.doc.timeout}; running nodes are being stopped.`);
+    if (this.compensation)
+      notes.push(
+        `Compensating (saga): ${this.compensation.compensated.length} undone, ${this.compensation.failed.length} failed.`,
+      );
     setCurrentDetails(renderRunMarkdown(this.doc.name, this.status, summarizeRun(this.state, notes)));
     // WAITING is a search status only (the run itself is RUNNING): `WeftStatus = "WAITING"` finds runs that need a person.
     const searchStatus = this.status === 'RUNNING' && waitingNodes(this.state).length > 0 ? 'WAITING' : this.status;
@@ -589,7 +646,8 @@ export class LegacyDagRun {
     else if (this.status === 'FAILED' && failedNode) {
       const e = this.state.nodes[failedNode].error;
       result.error = { nodeId: failedNode, message: e?.message ?? 'failed', type: e?.type ?? null };
-    } else if (this.state.stopping?.cause === 'timedOut') result.error = { message: `the DAG did not end within ${this.doc.timeout}`, type: 'DagTimeout' };
+    } else if (this.state.stopping?.cause === 'timedOut')
+      result.error = { message: `the DAG did not end within ${this.doc.timeout}`, type: 'DagTimeout' };
     else if (this.status === 'CANCELLED') result.error = { message: 'the run was cancelled', type: 'Cancelled' };
     return fitRunResult(result); // a result over Temporal's payload limit would get the finished run terminated
   }

@@ -41,7 +41,11 @@ export const activityHandler: NodeHandler<ActivityNode> = {
     }
     const id = run.executionId(node);
     // The node id as activity id: the history reads as the DAG, and replay checks the order of nodes.
-    return scheduleActivity<unknown>(node.activity, [input], { ...optionsOf(node, run), activityId: id, summary: node.id });
+    return scheduleActivity<unknown>(node.activity, [input], {
+      ...optionsOf(node, run),
+      activityId: id,
+      summary: node.id,
+    });
   },
   outcome: unwrapAttempt,
 };

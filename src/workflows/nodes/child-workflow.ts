@@ -37,7 +37,11 @@ export const childWorkflowHandler: NodeHandler<WorkflowNode> = {
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       retry: node.retry ? compileActivityOptions({ retry: node.retry }).retry : { maximumAttempts: 1 },
       workflowExecutionTimeout:
-        timeout.execution !== undefined ? durationToMs(timeout.execution) : timeout.run === undefined ? durationToMs(DEFAULT_CHILD_EXECUTION_TIMEOUT) : undefined,
+        timeout.execution !== undefined
+          ? durationToMs(timeout.execution)
+          : timeout.run === undefined
+            ? durationToMs(DEFAULT_CHILD_EXECUTION_TIMEOUT)
+            : undefined,
       workflowRunTimeout: timeout.run !== undefined ? durationToMs(timeout.run) : undefined,
       workflowTaskTimeout: timeout.task !== undefined ? durationToMs(timeout.task) : undefined,
     });
