@@ -102,6 +102,30 @@ export default tseslint.config(
     },
   },
   {
+    // The wire protocol: names and message shapes both sides import; the SDK's definitions and the pure core only.
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: NODE_BUILTINS, message: 'src/protocol is imported by workflow code: no Node modules.' },
+            {
+              group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'],
+              message: "src/protocol uses only the SDK's definitions (@temporalio/workflow, common).",
+              allowTypeImports: true,
+            },
+            {
+              group: ['**/activities/*', '**/client/*', '**/worker/*', '**/server/*', '**/codec/*', '**/workflows/*'],
+              message: 'src/protocol imports only src/dsl.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The CLI is the entry point: no room imports it (the package root re-exports its main as runCli); and
     // only the CLI starts servers (the package root re-exports the dev server, for users' own tests).
     // Core no-restricted-imports here, typescript-eslint's above: one rule name per concern, so blocks do not override each other.

@@ -34,4 +34,4 @@ export type { TriggerTiming, TriggerPolicies, OverlapPolicy } from './client/tri
 // The typed builder is pure: usable from Node code and (through `weft/workflow`) from workflow code.
 export { dag, DagBuilder, workflowRef, type TypedDag, type ActivityInterface } from './dsl/builder';
 export { expr, jsonata, text, type Ref } from './dsl/refs';
-export type { WeftDagInput, WeftRunView } from './workflows/dag-api';
+export type { WeftDagInput, WeftRunView } from './protocol/dag';

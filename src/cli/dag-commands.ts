@@ -4,7 +4,7 @@ import { formatIssue } from '../dsl/issues';
 import type { WeftRunResult } from '../dsl/run-result';
 import { guessUiUrl } from '../connection';
 import { WeftExit, WeftUsageError } from '../errors';
-import type { WeftRunView } from '../workflows/dag-api';
+import type { WeftRunView } from '../protocol/dag';
 import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../client/documents';
 import { renderNodeTable, renderSummary } from '../client/render';
 import { WeftClient, type WeftRun } from '../client/weft-client';

@@ -1,6 +1,6 @@
 /** Plain-text views of runs for the terminal: the node table and the one-line summary. */
 import type { NodeResult, WeftRunResult } from '../dsl/run-result';
-import type { WeftRunView } from '../workflows/dag-api';
+import type { WeftRunView } from '../protocol/dag';
 
 function duration(node: NodeResult): string {
   if (!node.startedAt) return '';

@@ -16,14 +16,14 @@ import {
 import { ApplicationFailure, CancelledFailure, type Payload } from '@temporalio/common';
 import { decodeArrayFromPayloads, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { WeftValidationError } from '../dsl/issues';
-import { DAG_WORKFLOW_TYPE, UPDATES, WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
+import { DAG_WORKFLOW_TYPE, UPDATES, WEFT_SEARCH_ATTRIBUTES } from '../protocol/names';
 import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
 import { WeftPayloadTooLargeError, WeftSetupError, WeftUsageError } from '../errors';
-import type { NodeActionInput, WeftDagInput, WeftRunView } from '../workflows/dag-api';
-import { WeftDagKey, WeftStatusKey } from '../workflows/search-attributes';
+import type { NodeActionInput, WeftDagInput, WeftRunView } from '../protocol/dag';
+import { WeftDagKey, WeftStatusKey } from '../protocol/search-attributes';
 import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PAYLOAD_LIMIT_BYTES } from './connect';
 import { WeftSchedules } from './triggers/schedules';
 import { sendUpdate } from './updates';

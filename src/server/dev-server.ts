@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { WeftSetupError } from '../errors';
 import { isPortFree, freePort } from './ports';
-import { WEFT_SEARCH_ATTRIBUTES } from '../dsl/protocol';
+import { WEFT_SEARCH_ATTRIBUTES } from '../protocol/names';
 import { locateTemporal } from './temporal-binary';
 
 export interface DevServerOptions {

@@ -9,7 +9,7 @@ import type {
   ActivityInterceptors,
   Next,
 } from '@temporalio/worker';
-import { ATTEMPT_KEY, DAG_WORKFLOW_TYPE } from '../dsl/protocol';
+import { ATTEMPT_KEY, DAG_WORKFLOW_TYPE } from '../protocol/names';
 
 class AttemptInterceptor implements ActivityInboundCallsInterceptor {
   constructor(private readonly ctx: Context) {}

@@ -37,7 +37,7 @@ import { fitRunResult, nodeResults, type CompensationSummary, type WeftRunResult
 import { markRunCancelled, markRunTimedOut, runOutcome, type NodeError, type RunStatus } from '../dsl/run-state';
 import { RunTracker } from '../dsl/run-tracker';
 import type { ActivityNode, WeftDocument, WeftNode } from '../dsl/schema';
-import { stateQuery, type CarriedRun, type WeftDagInput, type WeftRunView } from './dag-api';
+import { stateQuery, type CarriedRun, type WeftDagInput, type WeftRunView } from '../protocol/dag';
 import { runCompensation } from './compensation';
 import { attemptsFromFailure, describeFailure } from './failures';
 import { Handover } from './handover';

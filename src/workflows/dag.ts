@@ -3,7 +3,7 @@ import { ApplicationFailure, CancelledFailure, patched } from '@temporalio/workf
 import { formatIssues } from '../dsl/issues';
 import type { WeftRunResult } from '../dsl/run-result';
 import { validateDocument } from '../dsl/validate';
-import type { WeftDagInput } from './dag-api';
+import type { WeftDagInput } from '../protocol/dag';
 import { DagRun } from './dag-run';
 import { LegacyDagRun } from './legacy/dag-run-v1';
 

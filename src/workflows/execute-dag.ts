@@ -9,10 +9,10 @@
  */
 import { ChildWorkflowFailure, ApplicationFailure, executeChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { TypedDag } from '../dsl/builder';
-import { DAG_WORKFLOW_TYPE } from '../dsl/protocol';
+import { DAG_WORKFLOW_TYPE } from '../protocol/names';
 import { asRunResult, type WeftRunResult } from '../dsl/run-result';
-import type { WeftDagInput } from './dag-api';
-import { WeftDagKey, WeftStatusKey } from './search-attributes';
+import type { WeftDagInput } from '../protocol/dag';
+import { WeftDagKey, WeftStatusKey } from '../protocol/search-attributes';
 
 export interface ExecuteDagOptions<In> {
   input?: In;

@@ -21,8 +21,8 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { DAG_WORKFLOW_TYPE } from '../dsl/protocol';
-import type { WeftDagInput } from './dag-api';
+import { DAG_WORKFLOW_TYPE } from '../protocol/names';
+import type { WeftDagInput } from '../protocol/dag';
 import {
   deleteTriggerUpdate,
   describeQuery,
@@ -34,8 +34,8 @@ import {
   type FixedDelayRun,
   type FixedDelayView,
   type NoteInput,
-} from './fixed-delay-api';
-import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from './search-attributes';
+} from '../protocol/fixed-delay';
+import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../protocol/search-attributes';
 
 /** Runs per workflow run before continue-as-new; each run costs about a dozen events. */
 const RUNS_PER_HISTORY = 100;

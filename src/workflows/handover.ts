@@ -15,14 +15,14 @@ import {
 import { MAX_PAYLOAD_CHARS, type WeftRunResult } from '../dsl/run-result';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
-import type { CarriedRun, WeftDagInput } from './dag-api';
+import type { CarriedRun, WeftDagInput } from '../protocol/dag';
 import {
   TemporalScheduledByIdKey,
   TemporalScheduledStartTimeKey,
   WeftDagKey,
   WeftStatusKey,
   WeftTriggerKey,
-} from './search-attributes';
+} from '../protocol/search-attributes';
 
 /** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
 export const HANDOVER_PATCH = 'weft-continue-as-new';

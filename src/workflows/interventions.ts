@@ -16,7 +16,7 @@ import {
   retryUpdate,
   skipUpdate,
   type NodeActionInput,
-} from './dag-api';
+} from '../protocol/dag';
 
 /** What an operator decided for a waiting node. */
 export type Decision =

@@ -9,8 +9,8 @@ import { MARKDOWN_MAX_ROWS, renderRunMarkdown, type CompensationSummary } from '
 import type { RunStatus } from '../dsl/run-state';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
-import type { WaitingNode, WeftDagInput } from './dag-api';
-import { WeftStatusKey } from './search-attributes';
+import type { WaitingNode, WeftDagInput } from '../protocol/dag';
+import { WeftStatusKey } from '../protocol/search-attributes';
 
 export class RunPublisher {
   private publishedStatus: string | undefined;

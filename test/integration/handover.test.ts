@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WeftClient, WeftRun } from '../../src/client/weft-client';
-import type { WeftRunView } from '../../src/workflows/dag-api';
-import { WeftDagKey, WeftStatusKey } from '../../src/workflows/search-attributes';
+import type { WeftRunView } from '../../src/protocol/dag';
+import { WeftDagKey, WeftStatusKey } from '../../src/protocol/search-attributes';
 import type { TestEnv } from './env';
 import { doc, useWeft } from './dag-helpers';
 

@@ -1,6 +1,6 @@
 /** Manual intervention (approvals, retry/skip/fail, pause/resume, cancel) on the real server, via the CLI. */
 import { type WeftClient, type WeftRun } from '../../src/client/weft-client';
-import type { WeftRunView } from '../../src/workflows/dag-api';
+import type { WeftRunView } from '../../src/protocol/dag';
 import { weft } from '../cli-harness';
 import { doc, weftFor } from './dag-helpers';
 import { createTestEnv, testAddress, type TestEnv } from './env';

@@ -1,7 +1,9 @@
 /**
  * The determinism boundary, enforced: src/dsl is imported by the client, the CLI and the Temporal workflow sandbox,
- * so it may use only its own modules and three pure libraries; src/workflows is bundled into the sandbox, so it may
- * use only the Temporal workflow SDK and src/dsl (type-only imports are erased at compile time and always allowed).
+ * so it may use only its own modules and a few pure libraries; src/protocol (the names and message shapes on the
+ * wire) is imported by both sides too, so it may use only the SDK's definitions and src/dsl; src/workflows is
+ * bundled into the sandbox, so it may use only the Temporal workflow SDK, src/protocol and src/dsl (type-only
+ * imports are erased at compile time and always allowed). ESLint holds the same arrows (eslint.config.mjs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -105,29 +107,48 @@ describe('src/dsl imports', () => {
   });
 });
 
+// Both are bundled into the sandbox by the SDK itself; deep imports (e.g. internal-non-workflow) are not.
+const SANDBOX_PACKAGES = new Set(['@temporalio/workflow', '@temporalio/common']);
+
+/** The imports of `files` (but type-only ones) that leave `rooms` or use a package not in `packages`. */
+function leaving(files: string[], rooms: string[], packages: ReadonlySet<string>): string[] {
+  return files
+    .flatMap(importsOf)
+    .filter(({ typeOnly }) => !typeOnly)
+    .filter(({ file, specifier }) =>
+      specifier.startsWith('.')
+        ? !rooms.some((room) => resolvesInside(file, specifier, room))
+        : !packages.has(specifier),
+    )
+    .map(({ file, specifier }) => `${file} imports "${specifier}"`);
+}
+
+describe('src/protocol imports', () => {
+  const files = sourceFiles(join(ROOT, 'src/protocol'));
+
+  it('has files to check', () => {
+    expect(files.length).toBeGreaterThan(2);
+  });
+
+  it('only the SDK (for its definitions), src/protocol and src/dsl, apart from type-only imports', () => {
+    expect(leaving(files, ['src/protocol', 'src/dsl'], SANDBOX_PACKAGES)).toEqual([]);
+  });
+});
+
 describe('src/workflows imports', () => {
   const files = sourceFiles(join(ROOT, 'src/workflows'));
-  // Both are bundled into the sandbox by the SDK itself; deep imports (e.g. internal-non-workflow) are not.
-  const ALLOWED_PACKAGES = new Set(['@temporalio/workflow', '@temporalio/common']);
 
-  it('only the workflow SDK, src/workflows and src/dsl, apart from type-only imports', () => {
-    const violations = files
-      .flatMap(importsOf)
-      .filter(({ typeOnly }) => !typeOnly)
-      .filter(({ file, specifier }) =>
-        specifier.startsWith('.')
-          ? !resolvesInside(file, specifier, 'src/workflows') && !resolvesInside(file, specifier, 'src/dsl')
-          : !ALLOWED_PACKAGES.has(specifier),
-      )
-      .map(({ file, specifier }) => `${file} imports "${specifier}"`);
-    expect(violations).toEqual([]);
+  it('only the workflow SDK, src/workflows, src/protocol and src/dsl, apart from type-only imports', () => {
+    expect(leaving(files, ['src/workflows', 'src/protocol', 'src/dsl'], SANDBOX_PACKAGES)).toEqual([]);
   });
 });
 
 describe('the weft/workflow entry point', () => {
-  it('imports only workflow-safe modules (src/workflows and src/dsl)', () => {
+  it('imports only workflow-safe modules (src/workflows, src/protocol and src/dsl)', () => {
     const entry = join(ROOT, 'src', 'workflow.ts');
-    const offending = importsOf(entry).filter((i) => !i.typeOnly && !/^\.\/(workflows|dsl)\//.test(i.specifier));
+    const offending = importsOf(entry).filter(
+      (i) => !i.typeOnly && !/^\.\/(workflows|protocol|dsl)\//.test(i.specifier),
+    );
     expect(offending).toEqual([]);
   });
 });

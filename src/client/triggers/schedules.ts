@@ -24,12 +24,12 @@ import {
   FIXED_DELAY_WORKFLOW_TYPE,
   TRIGGER_DESCRIBE_QUERY,
   TRIGGER_UPDATES,
-} from '../../dsl/protocol';
+} from '../../protocol/names';
 import { validateDocument } from '../../dsl/validate';
 import { WeftUsageError } from '../../errors';
-import type { WeftDagInput } from '../../workflows/dag-api';
-import type { FixedDelayInput, FixedDelayView } from '../../workflows/fixed-delay-api';
-import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../workflows/search-attributes';
+import type { WeftDagInput } from '../../protocol/dag';
+import type { FixedDelayInput, FixedDelayView } from '../../protocol/fixed-delay';
+import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../protocol/search-attributes';
 import type { WeftClient } from '../weft-client';
 import { sendUpdate } from '../updates';
 import {

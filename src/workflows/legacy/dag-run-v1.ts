@@ -38,7 +38,7 @@ import {
   evaluateConditionV1 as evaluateCondition,
   evaluateTemplateV1 as evaluateTemplate,
 } from '../../dsl/legacy/expressions-v1';
-import { unwrapAttempt } from '../../dsl/protocol';
+import { unwrapAttempt } from '../../protocol/names';
 import {
   fitRunResult,
   MAX_PAYLOAD_CHARS,
@@ -76,7 +76,7 @@ import {
 import type { ActivityNode, ApprovalNode, WeftDocument, WeftNode, WorkflowNode } from '../../dsl/schema';
 import { attemptsFromFailure, describeFailure } from '../failures';
 import { registerInterventions, takeDecision, type Decision, type InterventionHost } from '../interventions';
-import { stateQuery, type CarriedRun, type WaitingNode, type WeftDagInput, type WeftRunView } from '../dag-api';
+import { stateQuery, type CarriedRun, type WaitingNode, type WeftDagInput, type WeftRunView } from '../../protocol/dag';
 import { HANDOVER_PATCH } from '../handover';
 import {
   TemporalScheduledByIdKey,
@@ -84,7 +84,7 @@ import {
   WeftDagKey,
   WeftStatusKey,
   WeftTriggerKey,
-} from '../search-attributes';
+} from '../../protocol/search-attributes';
 
 type Outcome = { output: unknown; attempt: number | null; skippedByOperator?: boolean };
 

@@ -1,7 +1,7 @@
 /** `activity` nodes: one Temporal activity, with the node's retry and timeouts, its id the node id. */
 import { ActivityCancellationType, scheduleActivity, type ActivityOptions } from '@temporalio/workflow';
 import { compileActivityOptions } from '../../dsl/activity-options';
-import { unwrapAttempt } from '../../dsl/protocol';
+import { unwrapAttempt } from '../../protocol/names';
 import type { ActivityNode } from '../../dsl/schema';
 import type { NodeHandler, NodeRunContext } from './handler';
 

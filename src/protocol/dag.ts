@@ -1,6 +1,6 @@
 /** The interpreter's interface as seen from outside: its input, its query and updates, and their shapes. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { STATE_QUERY, UPDATES } from '../dsl/protocol';
+import { STATE_QUERY, UPDATES } from './names';
 import type { CompensationSummary, NodeResult } from '../dsl/run-result';
 import type { RunState, RunStatus } from '../dsl/run-state';
 

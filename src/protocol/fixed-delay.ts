@@ -1,6 +1,6 @@
 /** The fixed-delay driver's input, query and updates. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { TRIGGER_DESCRIBE_QUERY, TRIGGER_UPDATES } from '../dsl/protocol';
+import { TRIGGER_DESCRIBE_QUERY, TRIGGER_UPDATES } from './names';
 
 export interface FixedDelayRun {
   workflowId: string;
