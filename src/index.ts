@@ -29,7 +29,12 @@ export {
   type WeftIssue,
 } from './dsl';
 export type { WeftRunResult, NodeResult, CompensationSummary } from './dsl/run-result';
-export { WeftSchedules, type TriggerView, type CreateTriggerOptions } from './client/triggers/schedules';
+export {
+  WeftSchedules,
+  type WeftSchedulesOptions,
+  type TriggerView,
+  type CreateTriggerOptions,
+} from './client/triggers/schedules';
 export type { TriggerTiming, TriggerPolicies, OverlapPolicy } from './client/triggers/spec';
 // The typed builder is pure: usable from Node code and (through `weft/workflow`) from workflow code.
 export { dag, DagBuilder, workflowRef, type TypedDag, type ActivityInterface } from './dsl/builder';

@@ -6,17 +6,11 @@
  *   const result = await run.result();                  // never throws for a failed run: see result.status
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type Client,
-  NamespaceNotFoundError,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { type Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, type Payload } from '@temporalio/common';
 import { decodeArrayFromPayloads, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { WeftValidationError } from '../dsl/issues';
-import { DAG_WORKFLOW_TYPE, UPDATES, WEFT_SEARCH_ATTRIBUTES } from '../protocol/names';
+import { DAG_WORKFLOW_TYPE, UPDATES } from '../protocol/names';
 import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
@@ -25,6 +19,7 @@ import { WeftPayloadTooLargeError, WeftSetupError, WeftUsageError } from '../err
 import type { NodeActionInput, WeftDagInput, WeftRunView } from '../protocol/dag';
 import { WeftDagKey, WeftStatusKey } from '../protocol/search-attributes';
 import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PAYLOAD_LIMIT_BYTES } from './connect';
+import { missingSearchAttributesOnce } from './search-attributes';
 import { WeftSchedules } from './triggers/schedules';
 import { sendUpdate } from './updates';
 
@@ -42,14 +37,23 @@ export interface StartOptions {
 }
 
 export class WeftClient {
-  private searchAttributesChecked: Promise<string[]> | undefined;
   /** Triggers (cron, fixed-rate, fixed-delay): see src/client/triggers/schedules.ts. */
-  readonly schedules: WeftSchedules = new WeftSchedules(this);
+  readonly schedules: WeftSchedules;
+  private readonly searchAttributesMissing: () => Promise<string[]>;
 
   constructor(
     readonly temporal: Client,
     readonly config: WeftConnectionConfig,
-  ) {}
+  ) {
+    this.searchAttributesMissing = missingSearchAttributesOnce(temporal, config.namespace);
+    // The triggers get what they use, not this client: the dependency goes one way.
+    this.schedules = new WeftSchedules({
+      temporal,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      missingSearchAttributes: this.searchAttributesMissing,
+    });
+  }
 
   /** Connects with the environment's settings (see cli.md), overridden by `overrides`. */
   static async connect(overrides: Partial<WeftConnectionConfig> = {}): Promise<WeftClient> {
@@ -145,15 +149,7 @@ export class WeftClient {
    * but cannot be listed by DAG in the Web UI.
    */
   missingSearchAttributes(): Promise<string[]> {
-    this.searchAttributesChecked ??= this.temporal.connection.operatorService
-      .listSearchAttributes({ namespace: this.config.namespace })
-      .then((res) => Object.keys(WEFT_SEARCH_ATTRIBUTES).filter((name) => !(name in (res.customAttributes ?? {}))))
-      .catch((err) => {
-        // An unknown namespace is the caller's problem to hear about, not a missing search attribute.
-        if (grpcStatusOf(err)?.code === GRPC_STATUS.NOT_FOUND) throw new NamespaceNotFoundError(this.config.namespace);
-        return Object.keys(WEFT_SEARCH_ATTRIBUTES); // e.g. Temporal Cloud API keys without operator rights
-      });
-    return this.searchAttributesChecked;
+    return this.searchAttributesMissing();
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@
  *   await triggers.trigger('nightly-etl');     // one run now, under the trigger's own overlap policy
  */
 import {
+  type Client,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
@@ -30,7 +31,7 @@ import { WeftUsageError } from '../../errors';
 import type { WeftDagInput } from '../../protocol/dag';
 import type { FixedDelayInput, FixedDelayView } from '../../protocol/fixed-delay';
 import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../protocol/search-attributes';
-import type { WeftClient } from '../weft-client';
+import { missingSearchAttributesOnce } from '../search-attributes';
 import { sendUpdate } from '../updates';
 import {
   formatMs,
@@ -103,11 +104,34 @@ type Located =
   | { kind: 'schedule'; handle: ScheduleHandle; description: ScheduleDescription }
   | { kind: 'driver'; handle: WorkflowHandle };
 
-export class WeftSchedules {
-  constructor(private readonly weft: WeftClient) {}
+/**
+ * What triggers need, given by the WeftClient that owns them (`weft.schedules`); this module knows nothing
+ * of the client itself.
+ */
+export interface WeftSchedulesOptions {
+  temporal: Client;
+  namespace: string;
+  /** The task queue of the runs the triggers start (and of the fixed-delay drivers). */
+  taskQueue: string;
+  /**
+   * Weft's search attributes the server lacks; runs set them only when none is missing. Default: asked of the
+   * server once. The client passes its own check, so client and triggers ask once between them.
+   */
+  missingSearchAttributes?: () => Promise<string[]>;
+}
 
-  private get temporal() {
-    return this.weft.temporal;
+export class WeftSchedules {
+  private readonly temporal: Client;
+  private readonly namespace: string;
+  private readonly taskQueue: string;
+  private readonly missingSearchAttributes: () => Promise<string[]>;
+
+  constructor(options: WeftSchedulesOptions) {
+    this.temporal = options.temporal;
+    this.namespace = options.namespace;
+    this.taskQueue = options.taskQueue;
+    this.missingSearchAttributes =
+      options.missingSearchAttributes ?? missingSearchAttributesOnce(options.temporal, options.namespace);
   }
 
   /** Validates the document and the trigger, then creates it. Throws WeftUsageError / WeftValidationError. */
@@ -121,7 +145,7 @@ export class WeftSchedules {
       throw new WeftUsageError(`The trigger id "${id}" may hold only letters, digits, ".", "_" and "-".`);
     if (await this.exists(id))
       throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
-    const searchAttributes = (await this.weft.missingSearchAttributes()).length === 0;
+    const searchAttributes = (await this.missingSearchAttributes()).length === 0;
     if (trigger.kind === 'fixed-delay')
       await this.startDriver(id, dag, document, trigger, options.input, searchAttributes);
     else await this.createSchedule(id, dag, document, trigger, options.input, searchAttributes);
@@ -150,7 +174,7 @@ export class WeftSchedules {
           type: 'startWorkflow',
           workflowType: DAG_WORKFLOW_TYPE,
           workflowId: id,
-          taskQueue: this.weft.config.taskQueue,
+          taskQueue: this.taskQueue,
           args: [args],
           staticSummary: `${dag} — trigger ${id}: ${t.describe}`,
           typedSearchAttributes: sa
@@ -200,7 +224,7 @@ export class WeftSchedules {
     try {
       await this.temporal.workflow.start(FIXED_DELAY_WORKFLOW_TYPE, {
         workflowId: id,
-        taskQueue: this.weft.config.taskQueue,
+        taskQueue: this.taskQueue,
         args: [args],
         staticSummary: `Trigger ${id}: ${dag}, ${t.describe} (fixed delay)`,
         staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs!)} after the previous one ended. Manage it with \`weft schedule describe|pause|unpause|trigger|delete ${id}\`.`,
@@ -244,7 +268,7 @@ export class WeftSchedules {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     throw new WeftUsageError(
-      `There is no trigger "${id}" in namespace "${this.weft.config.namespace}"; \`weft schedule list\` shows them.`,
+      `There is no trigger "${id}" in namespace "${this.namespace}"; \`weft schedule list\` shows them.`,
     );
   }
 
