@@ -126,11 +126,11 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI is the entry point: no room imports it (the package root re-exports its main as runCli); and
-    // only the CLI starts servers (the package root re-exports the dev server, for users' own tests).
+    // The CLI is the entry point: no room imports it, not even the package root (bin/weft.js loads it); and
+    // only the CLI starts servers.
     // Core no-restricted-imports here, typescript-eslint's above: one rule name per concern, so blocks do not override each other.
     files: ['src/**/*.ts'],
-    ignores: ['src/cli/**', 'src/server/**', 'src/index.ts'],
+    ignores: ['src/cli/**', 'src/server/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_CLI, NOT_THE_SERVER] }] },
   },
   {

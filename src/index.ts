@@ -1,13 +1,11 @@
 /**
- * Weft's public API for Node programs (clients, workers, tooling). Code that runs inside a Temporal
- * workflow imports nothing from here: this entry pulls in Node modules.
+ * Weft's public API for Node programs (clients, workers, the codec). Code that runs inside a Temporal
+ * workflow imports nothing from here: this entry pulls in Node modules. The CLI and the dev server are not
+ * part of it: they are the `weft` command (bin/weft.js runs dist/cli directly), not a library.
  */
 export { WeftClient, WeftRun, type StartOptions } from './client/weft-client';
-export { main as runCli } from './cli';
 export { createWeftWorker, WEFT_WORKFLOWS_PATH, type WeftWorkerOptions } from './worker/create-worker';
 export { buildActivityRegistry, type ActivityMap, type RegistryOptions } from './activities/registry';
-export { startDevServer, type DevServer, type DevServerOptions } from './server/dev-server';
-export { locateTemporal, findTemporal, TEMPORAL_CLI_VERSION } from './server/temporal-binary';
 export { connectionConfigFromEnv, type WeftConnectionConfig } from './connection';
 export { WeftSetupError, WeftUsageError } from './errors';
 export {
