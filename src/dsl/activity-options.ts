@@ -7,29 +7,15 @@
  * (1s, then 2s backoff, capped at 1m); a node with no timeout gets a 10-minute start-to-close.
  */
 import { durationToMs, type Duration } from './duration';
+import type { Defaults, RetryPolicySpec } from './schema';
 
-export interface RetrySpec {
-  maxAttempts?: number;
-  initialInterval?: Duration;
-  backoffCoefficient?: number;
-  maximumInterval?: Duration;
-  nonRetryable?: string[];
-}
+/**
+ * What a node, a compensation or the document's `defaults` say about running an activity: the schema's
+ * `defaults` shape (retry, timeout, task queue), which the nodes' own fields match.
+ */
+export type ExecutionSpec = Defaults;
 
-export interface TimeoutSpec {
-  startToClose?: Duration;
-  scheduleToClose?: Duration;
-  scheduleToStart?: Duration;
-  heartbeat?: Duration;
-}
-
-export interface ExecutionSpec {
-  retry?: RetrySpec;
-  timeout?: TimeoutSpec;
-  taskQueue?: string;
-}
-
-export const DEFAULT_RETRY: Required<Omit<RetrySpec, 'nonRetryable'>> = {
+export const DEFAULT_RETRY: Required<Omit<RetryPolicySpec, 'nonRetryable'>> = {
   maxAttempts: 3,
   initialInterval: '1s',
   backoffCoefficient: 2,

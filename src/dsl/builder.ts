@@ -16,12 +16,20 @@
  *
  * Pure (no Node modules), so it also runs inside workflow code.
  */
-import type { RetrySpec, TimeoutSpec } from './activity-options';
 import type { Duration } from './duration';
 import { WeftValidationError } from './issues';
 import { expressionOf, refTo, serializeTemplated, type Ref, type RefTree, type Resolved, type Templated } from './refs';
-import type { WeftDocumentInput } from './schema';
-import type { NodeStatus, TriggerRule } from './trigger-rules';
+import type {
+  ActivityTimeoutsInput,
+  DefaultsInput,
+  OnApprovalTimeout,
+  OnFailurePolicy,
+  RetryPolicyInput,
+  TriggerRule,
+  WeftDocumentInput,
+  WorkflowTimeoutsInput,
+} from './schema';
+import type { NodeStatus } from './trigger-rules';
 import { validateDocument } from './validate';
 
 type AnyFunction = (...args: any[]) => any;
@@ -81,7 +89,7 @@ interface CommonOptions<Nodes, In> {
   trigger?: TriggerRule;
   /** A JSONata condition, or a boolean reference (see `jsonata`). */
   when?: string | Ref<boolean> | ((ctx: BuildContext<Nodes, In>) => Ref<boolean>);
-  onFailure?: 'fail' | 'continue' | 'wait';
+  onFailure?: OnFailurePolicy;
 }
 
 type ActivityName<A> = keyof A & string;
@@ -91,16 +99,16 @@ export interface ActivityOptions<A extends ActivityInterface, F, Nodes, In, Self
   In
 > {
   input?: Given<InputOf<F>, Nodes, In>;
-  retry?: RetrySpec;
-  timeout?: TimeoutSpec;
+  retry?: RetryPolicyInput;
+  timeout?: ActivityTimeoutsInput;
   taskQueue?: string;
   /** The saga undo step; its input may also read this node's own output. */
   compensate?: {
     [C in ActivityName<A>]: {
       activity: C;
       input?: Given<InputOf<A[C]>, Nodes & Record<Self, OutputOf<F>>, In>;
-      retry?: RetrySpec;
-      timeout?: TimeoutSpec;
+      retry?: RetryPolicyInput;
+      timeout?: ActivityTimeoutsInput;
     };
   }[ActivityName<A>];
 }
@@ -119,8 +127,8 @@ export function workflowRef<W extends AnyFunction>(workflowType: string): Workfl
 export interface WorkflowNodeOptions<W extends AnyFunction, Nodes, In> extends CommonOptions<Nodes, In> {
   input?: Given<Parameters<W>[0], Nodes, In>;
   taskQueue?: string;
-  retry?: RetrySpec;
-  timeout?: { execution?: Duration; run?: Duration; task?: Duration };
+  retry?: RetryPolicyInput;
+  timeout?: WorkflowTimeoutsInput;
 }
 
 /** A built document with the types of its input and output attached (for `executeDag`). */
@@ -135,7 +143,7 @@ export interface DagOptions<In> {
   description?: string;
   /** Default input; its type is the type of `input` in expressions. */
   input?: In;
-  defaults?: { retry?: RetrySpec; timeout?: TimeoutSpec; taskQueue?: string };
+  defaults?: DefaultsInput;
   maxParallelism?: number;
   failFast?: boolean;
   /** The whole DAG must end within this long (see `timeout` in docs/dsl.md). */
@@ -225,7 +233,7 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
   /** A person approves (the data they send is the output, of type Data) or rejects. */
   approval<Id extends string, Data = unknown>(
     id: NewId<Id, Nodes>,
-    options: CommonOptions<Nodes, In> & { timeout?: Duration; onTimeout?: 'reject' | 'approve' } = {},
+    options: CommonOptions<Nodes, In> & { timeout?: Duration; onTimeout?: OnApprovalTimeout } = {},
   ): DagBuilder<A, Nodes & Record<Id, Data>, In, Out> {
     return this.add<Id, Data>(
       { id, type: 'approval', timeout: options.timeout, onTimeout: options.onTimeout },

@@ -289,8 +289,16 @@ export type ActivityTimeouts = z.output<typeof ActivityTimeoutsSchema>;
 export type WorkflowTimeouts = z.output<typeof WorkflowTimeoutsSchema>;
 export type Compensation = z.output<typeof CompensationSchema>;
 export type Defaults = z.output<typeof DefaultsSchema>;
+// As written, for the typed builder: the same as the parsed forms today, but a default added inside one of
+// these schemas would make its field required in the output, and a builder's caller must still be free to omit it.
+export type RetryPolicyInput = z.input<typeof RetryPolicySchema>;
+export type ActivityTimeoutsInput = z.input<typeof ActivityTimeoutsSchema>;
+export type WorkflowTimeoutsInput = z.input<typeof WorkflowTimeoutsSchema>;
+export type DefaultsInput = z.input<typeof DefaultsSchema>;
+// The string unions are the const arrays the schema's enums are made of (one list each, here).
 export type TriggerRule = (typeof TRIGGER_RULES)[number];
 export type OnFailurePolicy = (typeof ON_FAILURE_POLICIES)[number];
+export type OnApprovalTimeout = (typeof ON_APPROVAL_TIMEOUT)[number];
 
 /** Field names per object kind, for "unknown field" hints (which node type a stray field belongs to). */
 export const NODE_FIELDS: Readonly<Record<NodeType, readonly string[]>> = {

@@ -5,6 +5,8 @@
  * "Done" means SUCCEEDED, FAILED, SKIPPED or CANCELLED. Rules that look for one success or one failure
  * fire as soon as it happens, without waiting for the other upstream nodes, as Airflow's do.
  */
+import type { TriggerRule } from './schema';
+
 export type NodeStatus =
   | 'PENDING'
   | 'RUNNING'
@@ -16,7 +18,8 @@ export type NodeStatus =
   | 'COMPENSATED'
   | 'COMPENSATION_FAILED';
 
-export type TriggerRule = 'allSuccess' | 'allDone' | 'oneSuccess' | 'oneFailed' | 'allFailed' | 'noneFailed';
+/** The rules are the document schema's list (TRIGGER_RULES); re-exported for the modules that decide with them. */
+export type { TriggerRule };
 
 export type TriggerDecision = 'run' | 'wait' | 'skip';
 
