@@ -27,11 +27,11 @@ function timingOf(flags: TimingFlags, allowFixedDelay = true): TriggerTiming {
   if (flags.offset !== undefined && flags.every === undefined) throw new WeftUsageError('--offset goes with --every.');
   if (flags.cron !== undefined) return { cron: flags.cron, timezone: flags.timezone };
   if (flags.every !== undefined) return { every: flags.every, offset: flags.offset };
-  if (!allowFixedDelay)
-    throw new WeftUsageError(
-      'A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.',
-    );
-  return { fixedDelay: flags.fixedDelay! };
+  if (flags.fixedDelay !== undefined && allowFixedDelay) return { fixedDelay: flags.fixedDelay };
+  // Exactly one kind was given (checked above), so this is --fixed-delay where it has no meaning.
+  throw new WeftUsageError(
+    'A fixed-delay trigger has no fire times to preview: each run starts a delay after the previous one ends.',
+  );
 }
 
 export function renderTrigger(v: TriggerView): string {

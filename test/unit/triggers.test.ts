@@ -77,6 +77,9 @@ describe('resolveTrigger', () => {
       /--end-at must be after --start-at/,
     ],
     [{ cron: '* * * * *' }, { startAt: 'tomorrow' }, /not a time/],
+    // A kind named without its value (e.g. from JavaScript) is refused, not resolved without a period.
+    [{ every: undefined }, {}, /--every: .* not a duration/],
+    [{ fixedDelay: undefined }, {}, /--fixed-delay: .* not a duration/],
   ] as const)('refuses %j %j', (timing, policies, message) => {
     expect(() => resolveTrigger(timing as never, policies as never)).toThrow(message);
   });

@@ -37,8 +37,9 @@ import {
   formatMs,
   OVERLAP_POLICIES,
   resolveTrigger,
+  type FixedDelayTrigger,
   type OverlapPolicy,
-  type ResolvedTrigger,
+  type ScheduledTrigger,
   type TriggerKind,
   type TriggerPolicies,
   type TriggerTiming,
@@ -156,7 +157,7 @@ export class WeftSchedules {
     id: string,
     dag: string,
     document: unknown,
-    t: ResolvedTrigger,
+    t: ScheduledTrigger,
     input: Record<string, unknown> | undefined,
     sa: boolean,
   ) {
@@ -168,8 +169,8 @@ export class WeftSchedules {
         scheduleId: id,
         spec:
           t.kind === 'cron'
-            ? { cronExpressions: [t.cron!.temporal], timezone: t.timezone, ...bounds }
-            : { intervals: [{ every: t.everyMs!, offset: t.offsetMs ?? 0 }], ...bounds },
+            ? { cronExpressions: [t.cron.temporal], timezone: t.timezone, ...bounds }
+            : { intervals: [{ every: t.everyMs, offset: t.offsetMs ?? 0 }], ...bounds },
         action: {
           type: 'startWorkflow',
           workflowType: DAG_WORKFLOW_TYPE,
@@ -203,7 +204,7 @@ export class WeftSchedules {
     id: string,
     dag: string,
     document: unknown,
-    t: ResolvedTrigger,
+    t: FixedDelayTrigger,
     input: Record<string, unknown> | undefined,
     sa: boolean,
   ) {
@@ -212,11 +213,11 @@ export class WeftSchedules {
       dag,
       document,
       input,
-      delayMs: t.delayMs!,
+      delayMs: t.delayMs,
       jitterMs: t.jitterMs,
       startAt: t.startAt?.toISOString(),
       endAt: t.endAt?.toISOString(),
-      overlap: t.overlap as FixedDelayInput['overlap'],
+      overlap: t.overlap,
       paused: t.paused,
       note: t.note,
       searchAttributes: sa,
@@ -227,7 +228,7 @@ export class WeftSchedules {
         taskQueue: this.taskQueue,
         args: [args],
         staticSummary: `Trigger ${id}: ${dag}, ${t.describe} (fixed delay)`,
-        staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs!)} after the previous one ended. Manage it with \`weft schedule describe|pause|unpause|trigger|delete ${id}\`.`,
+        staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs)} after the previous one ended. Manage it with \`weft schedule describe|pause|unpause|trigger|delete ${id}\`.`,
         typedSearchAttributes: sa
           ? [
               { key: WeftDagKey, value: dag },

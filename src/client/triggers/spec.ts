@@ -4,9 +4,8 @@
  */
 import { parseDuration } from '../../dsl/duration';
 import { WeftUsageError } from '../../errors';
+import type { FixedDelayInput } from '../../protocol/fixed-delay';
 import { checkTimezone, normalizeCron, previewCron, type NormalizedCron } from './cron';
-
-export type TriggerKind = 'cron' | 'every' | 'fixed-delay';
 
 export const OVERLAP_POLICIES = [
   'skip',
@@ -19,7 +18,12 @@ export const OVERLAP_POLICIES = [
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
 /** What fixed-delay honours: only one run at a time exists by construction; see docs/triggers.md. */
-export const FIXED_DELAY_OVERLAP: readonly OverlapPolicy[] = ['skip', 'buffer-one'];
+export type FixedDelayOverlap = FixedDelayInput['overlap'];
+export const FIXED_DELAY_OVERLAP: readonly FixedDelayOverlap[] = ['skip', 'buffer-one'];
+
+function isFixedDelayOverlap(policy: OverlapPolicy): policy is FixedDelayOverlap {
+  return (FIXED_DELAY_OVERLAP as readonly OverlapPolicy[]).includes(policy);
+}
 
 export type TriggerTiming =
   | { cron: string; timezone?: string }
@@ -42,15 +46,9 @@ export interface TriggerPolicies {
   note?: string;
 }
 
-export interface ResolvedTrigger {
-  kind: TriggerKind;
-  cron?: NormalizedCron & { expression: string };
-  timezone?: string;
-  everyMs?: number;
-  offsetMs?: number;
-  delayMs?: number;
+/** What every kind of trigger has. */
+interface TriggerCommon {
   overlap: OverlapPolicy;
-  catchupWindowMs?: number;
   jitterMs?: number;
   startAt?: Date;
   endAt?: Date;
@@ -60,12 +58,43 @@ export interface ResolvedTrigger {
   describe: string;
 }
 
-function duration(value: string | number | undefined, what: string, allowZero = false): number | undefined {
-  if (value === undefined) return undefined;
+export interface CronTrigger extends TriggerCommon {
+  kind: 'cron';
+  cron: NormalizedCron & { expression: string };
+  timezone?: string;
+  catchupWindowMs?: number;
+}
+
+/** Fixed rate (`every`): fire times are offset + k * every since the Unix epoch. */
+export interface FixedRateTrigger extends TriggerCommon {
+  kind: 'every';
+  everyMs: number;
+  offsetMs?: number;
+  catchupWindowMs?: number;
+}
+
+export interface FixedDelayTrigger extends TriggerCommon {
+  kind: 'fixed-delay';
+  delayMs: number;
+  overlap: FixedDelayOverlap;
+}
+
+/** A validated trigger, one shape per kind: each carries exactly the fields its kind has. */
+export type ResolvedTrigger = CronTrigger | FixedRateTrigger | FixedDelayTrigger;
+/** "cron", "every" (fixed rate) or "fixed-delay"; kept in Schedules' memos, so renaming one breaks existing triggers. */
+export type TriggerKind = ResolvedTrigger['kind'];
+/** The kinds that are Temporal Schedules (fixed-delay is a driver workflow). */
+export type ScheduledTrigger = CronTrigger | FixedRateTrigger;
+
+function duration(value: string | number, what: string, allowZero = false): number {
   if (allowZero && (value === 0 || value === '0' || value === '0s')) return 0;
   const parsed = parseDuration(value);
   if (!parsed.ok) throw new WeftUsageError(`${what}: ${parsed.reason}.`);
   return parsed.ms;
+}
+
+function optionalDuration(value: string | number | undefined, what: string, allowZero = false): number | undefined {
+  return value === undefined ? undefined : duration(value, what, allowZero);
 }
 
 function instant(value: string | Date | undefined, what: string): Date | undefined {
@@ -96,7 +125,7 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
   }
   const base = {
     overlap,
-    jitterMs: duration(policies.jitter, '--jitter'),
+    jitterMs: optionalDuration(policies.jitter, '--jitter'),
     startAt: instant(policies.startAt, '--start-at'),
     endAt: instant(policies.endAt, '--end-at'),
     paused: policies.paused ?? false,
@@ -117,13 +146,13 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
       ...base,
       cron: { ...checked.cron, expression: timing.cron },
       timezone: timing.timezone,
-      catchupWindowMs: duration(policies.catchupWindow, '--catchup-window'),
+      catchupWindowMs: optionalDuration(policies.catchupWindow, '--catchup-window'),
       describe: `cron ${timing.cron} (${timing.timezone ?? 'UTC'})`,
     };
   }
   if ('every' in timing) {
-    const everyMs = duration(timing.every, '--every')!;
-    const offsetMs = duration(timing.offset, '--offset', true);
+    const everyMs = duration(timing.every, '--every');
+    const offsetMs = optionalDuration(timing.offset, '--offset', true);
     if (offsetMs !== undefined && offsetMs >= everyMs)
       throw new WeftUsageError(`--offset (${formatMs(offsetMs)}) must be shorter than --every (${formatMs(everyMs)}).`);
     if (everyMs < 1000)
@@ -135,12 +164,12 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
       ...base,
       everyMs,
       offsetMs,
-      catchupWindowMs: duration(policies.catchupWindow, '--catchup-window'),
+      catchupWindowMs: optionalDuration(policies.catchupWindow, '--catchup-window'),
       describe: `every ${formatMs(everyMs)}${offsetMs ? ` offset ${formatMs(offsetMs)}` : ''}`,
     };
   }
-  const delayMs = duration(timing.fixedDelay, '--fixed-delay')!;
-  if (!FIXED_DELAY_OVERLAP.includes(overlap)) {
+  const delayMs = duration(timing.fixedDelay, '--fixed-delay');
+  if (!isFixedDelayOverlap(overlap)) {
     throw new WeftUsageError(
       `--overlap ${overlap} does not apply to --fixed-delay: its runs never overlap (the next starts ${formatMs(delayMs)} after the previous ends). ` +
         'Only a trigger-now during a run can meet one: skip ignores it, buffer-one runs it as soon as the current run ends.',
@@ -151,15 +180,15 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
       '--catchup-window does not apply to --fixed-delay: after an outage it runs once, then keeps its delay.',
     );
   }
-  return { kind: 'fixed-delay', ...base, delayMs, describe: `${formatMs(delayMs)} after each run ends` };
+  return { kind: 'fixed-delay', ...base, overlap, delayMs, describe: `${formatMs(delayMs)} after each run ends` };
 }
 
 /** The next fire times of a cron or fixed-rate trigger after `from`. Fixed-delay has none to tell in advance. */
 export function previewTrigger(trigger: ResolvedTrigger, count: number, from: Date = new Date()): Date[] {
-  if (trigger.kind === 'cron') return previewCron(trigger.cron!, trigger.timezone, count, from);
+  if (trigger.kind === 'cron') return previewCron(trigger.cron, trigger.timezone, count, from);
   if (trigger.kind === 'every') {
     // Temporal's intervals count from the Unix epoch: fire times are offset + k * every.
-    const every = trigger.everyMs!;
+    const every = trigger.everyMs;
     const offset = trigger.offsetMs ?? 0;
     let next = Math.floor((from.getTime() - offset) / every) * every + offset;
     if (next <= from.getTime()) next += every;
