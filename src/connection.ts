@@ -30,7 +30,9 @@ function readPemOrData(env: NodeJS.ProcessEnv, pathVar: string, dataVar: string)
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new WeftSetupError(`${pathVar} points at "${path}", which cannot be read: ${(err as Error).message}.`);
+    throw new WeftSetupError(`${pathVar} points at "${path}", which cannot be read: ${(err as Error).message}.`, {
+      cause: err,
+    });
   }
 }
 

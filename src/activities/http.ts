@@ -108,7 +108,7 @@ export function createHttpActivity(policy: HttpPolicy) {
   try {
     rules = parseAllowRules(policy.allow ?? []);
   } catch (err) {
-    if (err instanceof AllowRuleError) throw new WeftSetupError(err.message);
+    if (err instanceof AllowRuleError) throw new WeftSetupError(err.message, { cause: err });
     throw err;
   }
   const resolveHost = policy.resolve ?? systemResolve;

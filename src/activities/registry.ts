@@ -30,7 +30,9 @@ export function loadActivityModule(spec: string, cwd = process.cwd()): ActivityM
   try {
     exports = require(path);
   } catch (err) {
-    throw new WeftSetupError(`Cannot load the activities module "${spec}": ${(err as Error).message.split('\n')[0]}`);
+    throw new WeftSetupError(`Cannot load the activities module "${spec}": ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+    });
   }
   return functionsOf(exports, spec);
 }

@@ -81,7 +81,9 @@ async function startCodec(port: number, origins: string[], io: Output): Promise<
       'weft codec-server needs WEFT_ENCRYPTION_KEY (the key the workers and clients encrypt with).',
     );
   const server = await startCodecServer({ codec: new EncryptionCodec(keys), port, origins }).catch((err: Error) => {
-    throw new WeftSetupError(`The codec server cannot listen on port ${port} (${err.message}); choose another port.`);
+    throw new WeftSetupError(`The codec server cannot listen on port ${port} (${err.message}); choose another port.`, {
+      cause: err,
+    });
   });
   io.err(`Codec server for the Web UI on http://127.0.0.1:${port} (key "${keys.current.id}").`);
   return server;

@@ -13,6 +13,7 @@ export function readText(path: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     throw new WeftUsageError(
       code === 'ENOENT' ? `There is no file "${path}".` : `Cannot read "${path}": ${(err as Error).message}`,
+      { cause: err },
     );
   }
 }
@@ -36,7 +37,12 @@ export function parseJsonArgument(value: string, flag: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new WeftUsageError(`${flag} is not valid JSON (${(err as Error).message}); pass a JSON value or @file.json.`);
+    throw new WeftUsageError(
+      `${flag} is not valid JSON (${(err as Error).message}); pass a JSON value or @file.json.`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

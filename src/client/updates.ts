@@ -24,7 +24,7 @@ export async function sendUpdate(handle: WorkflowHandle, name: string, arg?: obj
         : handle.executeUpdate(name, { updateId }))) as string;
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError)
-        throw new WeftUsageError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`);
+        throw new WeftUsageError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`, { cause: err });
       if (attempt >= ATTEMPTS || !isAbortedUpdate(err)) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }

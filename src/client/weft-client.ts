@@ -6,7 +6,13 @@
  *   const result = await run.result();                  // never throws for a failed run: see result.status
  */
 import { randomBytes } from 'node:crypto';
-import { type Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, type Payload } from '@temporalio/common';
 import { decodeArrayFromPayloads, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { WeftValidationError } from '../dsl/issues';
@@ -96,9 +102,10 @@ export class WeftClient {
       });
       return new WeftRun(this, handle, handle.firstExecutionRunId);
     } catch (err) {
-      if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
         throw new WeftUsageError(
           `A run with workflow id "${workflowId}" is already running; choose another --id or wait for it to end.`,
+          { cause: err },
         );
       }
       throw explainError(err, this.config) ?? err;
@@ -184,12 +191,14 @@ export class WeftRun {
     } catch (err) {
       const fromFailure = resultFromFailure(err);
       if (fromFailure) return fromFailure;
-      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace);
+      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace, err);
       if (err instanceof WorkflowFailedError) {
         const cause = err.cause;
         if (cause instanceof ApplicationFailure && cause.type === 'WeftInvalidDocument') {
           const issues = (cause.details?.[0] as { issues?: WeftValidationError['issues'] })?.issues;
-          throw issues ? new WeftValidationError(issues) : new WeftUsageError(cause.message);
+          throw issues
+            ? new WeftValidationError(issues, undefined, { cause: err })
+            : new WeftUsageError(cause.message, { cause: err });
         }
         const { runId } = await this.handle.describe();
         if (cause instanceof CancelledFailure) {
@@ -370,7 +379,7 @@ export class WeftRun {
     try {
       description = await this.handle.describe();
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace);
+      if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace, err);
       throw err;
     }
     if (description.type !== DAG_WORKFLOW_TYPE) {
@@ -425,8 +434,8 @@ function payloadBytes(payload: Payload): number {
   return bytes;
 }
 
-function unknownRun(workflowId: string, namespace: string): WeftUsageError {
-  return new WeftUsageError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`);
+function unknownRun(workflowId: string, namespace: string, cause: WorkflowNotFoundError): WeftUsageError {
+  return new WeftUsageError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`, { cause });
 }
 
 /** A failed or cancelled DAG carries its result object in the failure's details. */

@@ -135,7 +135,8 @@ export class WeftValidationError extends Error {
   override readonly name = 'WeftValidationError';
   readonly issues: readonly WeftIssue[];
 
-  constructor(issues: readonly WeftIssue[], source?: string) {
+  /** `options.cause`: what carried the issues here, e.g. the failure of a run the workflow refused. */
+  constructor(issues: readonly WeftIssue[], source?: string, options?: ErrorOptions) {
     const what = source === undefined ? 'invalid Weft document' : `invalid Weft document ${source}`;
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
     super(
@@ -143,6 +144,7 @@ export class WeftValidationError extends Error {
         .split('\n')
         .map((line) => `  ${line}`)
         .join('\n')}`,
+      options,
     );
     this.issues = issues;
   }

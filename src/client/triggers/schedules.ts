@@ -195,7 +195,9 @@ export class WeftSchedules {
       });
     } catch (err) {
       if (err instanceof ScheduleAlreadyRunning)
-        throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
+        throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`, {
+          cause: err,
+        });
       throw err;
     }
   }
@@ -238,7 +240,7 @@ export class WeftSchedules {
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
-        throw new WeftUsageError(`A workflow "${id}" is already running; choose another --id.`);
+        throw new WeftUsageError(`A workflow "${id}" is already running; choose another --id.`, { cause: err });
       throw err;
     }
   }
