@@ -31,6 +31,13 @@ export interface CompensationSummary {
   failed: string[];
 }
 
+/** Why a run failed or was cancelled: the node that failed it, if one did, and its error. */
+export interface RunResultError {
+  nodeId?: string;
+  message: string;
+  type: string | null;
+}
+
 export interface WeftRunResult {
   workflowId: string;
   runId: string;
@@ -41,7 +48,7 @@ export interface WeftRunResult {
   outputOmitted?: number;
   nodes: Record<string, NodeResult>;
   /** Present when the run failed or was cancelled: the node that failed the run and why. */
-  error?: { nodeId?: string; message: string; type: string | null } | null;
+  error?: RunResultError | null;
   compensation?: CompensationSummary;
 }
 

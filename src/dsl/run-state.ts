@@ -52,6 +52,10 @@ export interface NodeState {
   /** Order of completion among nodes (1, 2, ...), which fixes the compensation order. */
   completedSeq?: number;
   compensation?: { status: 'COMPENSATED' | 'COMPENSATION_FAILED'; error: NodeError | null; endedAt: string };
+  /** The operator's retry round the node is in, once it is past its first (2, 3, ...). */
+  round?: number;
+  /** The evaluated input of a node that declares `compensate`: its compensation's default input. */
+  compensationInput?: unknown;
 }
 
 export interface RunState {
@@ -204,9 +208,29 @@ export function markWaiting(
   Object.assign(state.nodes[id], { status: 'WAITING', waiting: { kind, since: at }, reason });
 }
 
-/** An operator's retry: WAITING -> RUNNING for a fresh set of attempts; the failure stays until it succeeds. */
+/** An operator's retry: WAITING -> RUNNING for a fresh round of attempts; the failure stays until it succeeds. */
 export function markRetrying(state: RunState, id: string): void {
-  Object.assign(state.nodes[id], { status: 'RUNNING', waiting: undefined, reason: undefined });
+  const node = state.nodes[id];
+  Object.assign(node, { status: 'RUNNING', waiting: undefined, reason: undefined, round: (node.round ?? 1) + 1 });
+}
+
+/**
+ * A run handed over by the interpreter of Weft 0.1 carried each node's retry round and compensation input
+ * beside the state; the current one keeps them in it.
+ */
+export function adoptLegacyCarried(
+  state: RunState,
+  carried: { rounds?: Record<string, number>; inputs?: Record<string, unknown> },
+): void {
+  for (const [id, round] of Object.entries(carried.rounds ?? {}))
+    if (round > 1 && state.nodes[id]) state.nodes[id].round = round;
+  for (const [id, input] of Object.entries(carried.inputs ?? {}))
+    if (state.nodes[id]) state.nodes[id].compensationInput = input;
+}
+
+/** Keeps a node's evaluated input for its compensation (S4), which by default receives it. */
+export function recordCompensationInput(state: RunState, id: string, input: unknown): void {
+  state.nodes[id].compensationInput = input;
 }
 
 export function markSkippedByOperator(state: RunState, id: string, output: unknown, at: string): void {

@@ -27,11 +27,12 @@ export interface WeftDagInput {
 
 /** What a DAG run hands to its continuation: everything its decisions and its result still need. */
 export interface CarriedRun {
+  /** The run state; each node's retry round and compensation input are in it. */
   state: RunState;
-  /** Evaluated inputs of nodes that declare `compensate` (a compensation's default input). */
-  inputs: Record<string, unknown>;
-  /** Operator retry rounds per node (1 = its first round). */
-  rounds: Record<string, number>;
+  /** Written by the interpreter of Weft 0.1 (legacy/), which kept them apart: evaluated inputs of nodes that declare `compensate`. */
+  inputs?: Record<string, unknown>;
+  /** Written by the interpreter of Weft 0.1: operator retry rounds per node (1 = its first round). */
+  rounds?: Record<string, number>;
   /** When the first run of the chain started (expressions read it as `run.startedAt`). */
   startedAt: string;
   /** Which trigger started the chain and when it was due (a schedule's search attributes do not carry over). */

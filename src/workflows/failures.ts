@@ -10,7 +10,9 @@ import {
   TimeoutFailure,
   TerminatedFailure,
 } from '@temporalio/workflow';
+import { compileActivityOptions } from '../dsl/activity-options';
 import type { NodeError } from '../dsl/run-state';
+import type { WeftDocument, WeftNode } from '../dsl/schema';
 
 const TIMEOUT_TYPE_NAMES: Record<string, string> = {
   START_TO_CLOSE: 'StartToCloseTimeout',
@@ -64,4 +66,10 @@ export function describeFailure(err: unknown, subject: string): NodeError {
 export function attemptsFromFailure(err: unknown, maximumAttempts: number): number {
   if (err instanceof ActivityFailure && err.retryState === 'MAXIMUM_ATTEMPTS_REACHED') return maximumAttempts;
   return 1;
+}
+
+/** Attempts a failed node took: for an activity, up to its retry policy's maximum; one for other node types. */
+export function attemptsOfNode(node: WeftNode, defaults: WeftDocument['defaults'], err: unknown): number {
+  const maxAttempts = node.type === 'activity' ? compileActivityOptions(node, defaults).retry.maximumAttempts : 1;
+  return attemptsFromFailure(err, maxAttempts);
 }

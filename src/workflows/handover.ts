@@ -4,25 +4,13 @@
  * continues as new with its state. Waiting nodes (approvals, failures waiting for an operator) and sleep
  * nodes are carried over as they are, with their timers counted from when they began.
  */
-import {
-  allHandlersFinished,
-  condition,
-  makeContinueAsNewFunc,
-  patched,
-  workflowInfo,
-  type WorkflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, patched, workflowInfo } from '@temporalio/workflow';
+import { liveStatus, mayHandOver, searchStatus } from '../dsl/run-decisions';
 import { MAX_PAYLOAD_CHARS, type WeftRunResult } from '../dsl/run-result';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
 import type { CarriedRun, WeftDagInput } from '../protocol/dag';
-import {
-  TemporalScheduledByIdKey,
-  TemporalScheduledStartTimeKey,
-  WeftDagKey,
-  WeftStatusKey,
-  WeftTriggerKey,
-} from '../protocol/search-attributes';
+import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../protocol/search-attributes';
 
 /** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
 export const HANDOVER_PATCH = 'weft-continue-as-new';
@@ -47,14 +35,6 @@ export class Handover {
     this.seqAtStart = tracker.state.seq;
   }
 
-  /** For runs a trigger started: which one, and the time the run was due (its logical date). */
-  static triggerOf(args: WeftDagInput, info: WorkflowInfo): CarriedRun['trigger'] {
-    if (args.trigger) return { trigger: args.trigger.id, scheduledAt: args.trigger.scheduledAt };
-    const attributes = info.typedSearchAttributes;
-    const due = attributes.get(TemporalScheduledStartTimeKey);
-    return { trigger: attributes.get(TemporalScheduledByIdKey) ?? null, scheduledAt: due ? due.toISOString() : null };
-  }
-
   get draining(): boolean {
     return this.mode === 'draining';
   }
@@ -68,14 +48,19 @@ export class Handover {
 
   /** Draining, and nothing runs that the next run could not pick up: sleeps and waits carry over, activities do not. */
   ready(pendingDecisions: number): boolean {
-    if (this.mode !== 'draining' || pendingDecisions > 0 || this.tracker.state.stopping) return false;
-    return this.tracker.running === 0 || !this.busy();
+    return mayHandOver({
+      draining: this.mode === 'draining',
+      pendingDecisions,
+      stopping: this.tracker.state.stopping !== null,
+      running: this.tracker.running,
+      runsUncarried: this.busy,
+    });
   }
 
   async handOver(): Promise<never> {
     await condition(allHandlersFinished);
     const state = this.tracker.state;
-    const status = state.paused ? 'PAUSED' : this.tracker.waitingCount > 0 ? 'WAITING' : 'RUNNING';
+    const status = searchStatus(liveStatus('RUNNING', state), this.tracker.waitingCount);
     const carried = this.carried();
     const continueAsNew = makeContinueAsNewFunc<(input: WeftDagInput) => Promise<WeftRunResult>>({
       typedSearchAttributes: this.args.searchAttributes

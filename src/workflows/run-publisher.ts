@@ -1,15 +1,25 @@
 /**
- * What a person sees of a running DAG outside its result: the live markdown of the Web UI's "current
- * details" and the WeftStatus search attribute. Built from the tracker's counts and its short list of
- * nodes worth a look, so publishing costs the same for 10 nodes as for 10,000.
+ * What a person sees of a DAG run: its view (the state query), its final result, and while it runs the live
+ * markdown of the Web UI's "current details" and the WeftStatus search attribute. The markdown is built from
+ * the tracker's counts and its short list of nodes worth a look, so publishing costs the same for 10 nodes
+ * as for 10,000.
  */
 import { setCurrentDetails, upsertSearchAttributes, type WorkflowInfo } from '@temporalio/workflow';
 import { releaseCommands } from '../dsl/intervention';
-import { MARKDOWN_MAX_ROWS, renderRunMarkdown, type CompensationSummary } from '../dsl/run-result';
+import { searchStatus } from '../dsl/run-decisions';
+import {
+  fitRunResult,
+  MARKDOWN_MAX_ROWS,
+  nodeResults,
+  renderRunMarkdown,
+  type CompensationSummary,
+  type RunResultError,
+  type WeftRunResult,
+} from '../dsl/run-result';
 import type { RunStatus } from '../dsl/run-state';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
-import type { WaitingNode, WeftDagInput } from '../protocol/dag';
+import type { WaitingNode, WeftDagInput, WeftRunView } from '../protocol/dag';
 import { WeftStatusKey } from '../protocol/search-attributes';
 
 export class RunPublisher {
@@ -34,6 +44,33 @@ export class RunPublisher {
         release: releaseCommands(this.info.workflowId, nodeId, kind),
       };
     });
+  }
+
+  /** The run as the state query answers it. */
+  view(status: RunStatus, compensation: CompensationSummary | undefined): WeftRunView {
+    return {
+      workflowId: this.info.workflowId,
+      runId: this.info.runId,
+      dag: this.doc.name,
+      status,
+      nodes: nodeResults(this.tracker.state),
+      waiting: this.waiting(),
+      compensation,
+    };
+  }
+
+  /** The finished run's result, within one payload (a larger one would get the finished run terminated). */
+  result(
+    status: RunStatus,
+    compensation: CompensationSummary | undefined,
+    output: unknown,
+    error: RunResultError | undefined,
+  ): WeftRunResult {
+    const { waiting: _waiting, compensation: _compensation, ...base } = this.view(status, undefined); // nothing waits once the run ended
+    const result: WeftRunResult = { ...base, output };
+    if (compensation) result.compensation = compensation;
+    if (error) result.error = error;
+    return fitRunResult(result);
   }
 
   publish(status: RunStatus, handoverNote: string | undefined, compensation: CompensationSummary | undefined): void {
@@ -73,11 +110,10 @@ export class RunPublisher {
         notes,
       }),
     );
-    // WAITING is a search status only (the run itself is RUNNING): `WeftStatus = "WAITING"` finds runs that need a person.
-    const searchStatus = status === 'RUNNING' && this.tracker.waitingCount > 0 ? 'WAITING' : status;
-    if (this.args.searchAttributes && this.publishedStatus !== searchStatus) {
-      this.publishedStatus = searchStatus;
-      upsertSearchAttributes([{ key: WeftStatusKey, value: searchStatus }]);
+    const attribute = searchStatus(status, this.tracker.waitingCount);
+    if (this.args.searchAttributes && this.publishedStatus !== attribute) {
+      this.publishedStatus = attribute;
+      upsertSearchAttributes([{ key: WeftStatusKey, value: attribute }]);
     }
   }
 }
