@@ -1,9 +1,12 @@
 /**
- * Connection settings from the environment, following the Temporal CLI's own conventions so the same
- * commands run against the dev server, a self-hosted cluster or Temporal Cloud.
+ * Connection settings: a profile of a `temporal.toml` file (read by Temporal's own @temporalio/envconfig, so
+ * the file the Temporal CLI and SDKs share works here too), overridden by the environment variables Weft has
+ * always read, which follow the Temporal CLI's names. The same commands then run against the dev server, a
+ * self-hosted cluster or Temporal Cloud.
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions, DataConverter } from '@temporalio/client';
+import { loadClientConfigProfile, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
 import { dataConverterFromEnv } from './codec/encryption-codec';
 import { WeftSetupError } from './errors';
 
@@ -13,6 +16,8 @@ export interface WeftConnectionConfig {
   taskQueue: string;
   tls?: ConnectionOptions['tls'];
   apiKey?: string;
+  /** gRPC metadata sent with every request (a profile's `grpc_meta`). */
+  metadata?: Record<string, string>;
   /** Web UI base URL used to print links to runs. */
   uiUrl?: string;
   /** Payload encryption (WEFT_ENCRYPTION_KEY); see src/codec/encryption-codec.ts. */
@@ -23,8 +28,33 @@ export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TASK_QUEUE = 'weft';
 
-function readPemOrData(env: NodeJS.ProcessEnv, pathVar: string, dataVar: string): Buffer | undefined {
-  if (env[dataVar]) return Buffer.from(env[dataVar]!);
+/** Empty variables count as unset, as they always have here (envconfig would let `TEMPORAL_ADDRESS=` win). */
+function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+/**
+ * The profile of the Temporal config file: the one TEMPORAL_PROFILE names (else "default") in
+ * TEMPORAL_CONFIG_FILE (else the platform's default, ~/.config/temporalio/temporal.toml on Linux). No file is
+ * no profile. Only the file is read here: the variables are Weft's to read (below), with their documented
+ * meaning (envconfig reads TEMPORAL_TLS differently: any value but 1 or true turns TLS off).
+ */
+function fileProfile(env: Record<string, string>): ClientConfigProfile {
+  try {
+    return loadClientConfigProfile({ disableEnv: true, overrideEnvVars: env });
+  } catch (err) {
+    const file = env.TEMPORAL_CONFIG_FILE ?? 'the Temporal config file (temporal.toml)';
+    const what = env.TEMPORAL_PROFILE ? `profile "${env.TEMPORAL_PROFILE}" of ${file}` : file;
+    const reason = (err as Error).message.split('\n')[0]; // a TOML error goes on to draw the line it failed at
+    throw new WeftSetupError(
+      `Cannot use ${what} (${reason}); fix the file, or set TEMPORAL_CONFIG_FILE and TEMPORAL_PROFILE to a file and profile that exist.`,
+      { cause: err },
+    );
+  }
+}
+
+function readPemOrData(env: Record<string, string>, pathVar: string, dataVar: string): Buffer | undefined {
+  if (env[dataVar]) return Buffer.from(env[dataVar]);
   const path = env[pathVar];
   if (!path) return undefined;
   try {
@@ -36,48 +66,89 @@ function readPemOrData(env: NodeJS.ProcessEnv, pathVar: string, dataVar: string)
   }
 }
 
-export function connectionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WeftConnectionConfig {
-  const cert = readPemOrData(env, 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CERT_DATA');
-  const key = readPemOrData(env, 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_KEY_DATA');
-  const ca = readPemOrData(env, 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CA_DATA');
-  if (Boolean(cert) !== Boolean(key)) {
-    throw new WeftSetupError('Set both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY for mutual TLS, or neither.');
+function readProfileData(source: ConfigDataSource | undefined, field: string): Buffer | undefined {
+  if (!source) return undefined;
+  if ('data' in source) return Buffer.from(source.data);
+  try {
+    return readFileSync(source.path);
+  } catch (err) {
+    throw new WeftSetupError(
+      `The profile's tls.${field}_path points at "${source.path}", which cannot be read: ${(err as Error).message}.`,
+      { cause: err },
+    );
   }
-  const apiKey = env.TEMPORAL_API_KEY || undefined;
+}
+
+/** TEMPORAL_TLS as Weft reads it: true/1 on, false/0 off (any case); anything else says nothing. */
+function tlsSwitch(value: string | undefined): boolean | undefined {
+  if (/^(1|true)$/i.test(value ?? '')) return true;
+  if (/^(0|false)$/i.test(value ?? '')) return false;
+  return undefined;
+}
+
+/** Each setting from the variable when it is set, else from the profile. */
+export function connectionConfigFromEnv(processEnv: NodeJS.ProcessEnv = process.env): WeftConnectionConfig {
+  const env = setVariables(processEnv);
+  const profile = fileProfile(env);
+  const fileTls = profile.tls;
+  const cert =
+    readPemOrData(env, 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CERT_DATA') ??
+    readProfileData(fileTls?.clientCert, 'client_cert');
+  const key =
+    readPemOrData(env, 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_KEY_DATA') ??
+    readProfileData(fileTls?.clientKey, 'client_key');
+  const ca =
+    readPemOrData(env, 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CA_DATA') ??
+    readProfileData(fileTls?.serverCACert, 'server_ca_cert');
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new WeftSetupError(
+      'Set both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY for mutual TLS, or neither' +
+        (fileTls?.clientCert || fileTls?.clientKey
+          ? " (or both in the profile's tls: client_cert and client_key)."
+          : '.'),
+    );
+  }
+  const apiKey = env.TEMPORAL_API_KEY || profile.apiKey || undefined;
   // As Temporal's CLI: TLS is on with an API key or any TLS setting, unless TEMPORAL_TLS=false says otherwise.
-  const tlsOff = /^(0|false)$/i.test(env.TEMPORAL_TLS ?? '');
+  // A profile's `tls` table turns it on too (`disabled = true` off), as it does for Temporal's own clients.
+  const switchedByEnv = tlsSwitch(env.TEMPORAL_TLS);
+  const switched = switchedByEnv ?? (fileTls ? !fileTls.disabled : undefined);
+  const tlsOff = switched === false;
   if (tlsOff && (cert || ca))
     throw new WeftSetupError(
-      'TEMPORAL_TLS=false contradicts the TLS certificates set in TEMPORAL_TLS_*; unset one or the other.',
+      `${switchedByEnv === false ? 'TEMPORAL_TLS=false' : "The profile's tls.disabled"} contradicts the TLS certificates ` +
+        "set in TEMPORAL_TLS_* (or the profile's tls); unset one or the other.",
     );
-  const tlsWanted = !tlsOff && (cert || ca || apiKey || /^(1|true)$/i.test(env.TEMPORAL_TLS ?? ''));
+  const tlsWanted = !tlsOff && (cert || ca || apiKey || switched === true);
+  const serverName = env.TEMPORAL_TLS_SERVER_NAME || fileTls?.serverName;
   const tls: ConnectionOptions['tls'] = tlsOff
     ? false
     : tlsWanted
       ? {
           ...(cert && key ? { clientCertPair: { crt: cert, key } } : {}),
           ...(ca ? { serverRootCACertificate: ca } : {}),
-          ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+          ...(serverName ? { serverNameOverride: serverName } : {}),
         }
       : undefined;
-  const address = env.TEMPORAL_ADDRESS || DEFAULT_ADDRESS;
-  checkAddress(address);
+  const address = env.TEMPORAL_ADDRESS || profile.address || DEFAULT_ADDRESS;
+  checkAddress(address, env.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : "The profile's address");
   return {
     address,
-    namespace: env.TEMPORAL_NAMESPACE || DEFAULT_NAMESPACE,
+    namespace: env.TEMPORAL_NAMESPACE || profile.namespace || DEFAULT_NAMESPACE,
     taskQueue: env.WEFT_TASK_QUEUE || DEFAULT_TASK_QUEUE,
     tls,
     apiKey,
+    ...(profile.grpcMeta && Object.keys(profile.grpcMeta).length ? { metadata: profile.grpcMeta } : {}),
     uiUrl: env.WEFT_UI_URL || undefined,
-    dataConverter: dataConverterFromEnv(env),
+    dataConverter: dataConverterFromEnv(processEnv),
   };
 }
 
 /** Refuses an address that is not host:port (a URL with a scheme or a path), which gRPC cannot dial. */
-export function checkAddress(address: string): void {
+export function checkAddress(address: string, source = 'TEMPORAL_ADDRESS'): void {
   if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+)(:\d{1,5})?$/.test(address)) {
     throw new WeftSetupError(
-      `TEMPORAL_ADDRESS is "${address}", which is not host:port; write it as e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233 (no scheme, no path).`,
+      `${source} is "${address}", which is not host:port; write it as e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233 (no scheme, no path).`,
     );
   }
 }

@@ -145,6 +145,7 @@ export async function connectClient(config: WeftConnectionConfig): Promise<Clien
       address: config.address,
       tls: config.tls,
       apiKey: config.apiKey,
+      metadata: config.metadata,
       connectTimeout: '5s',
     });
   } catch (err) {
@@ -156,7 +157,12 @@ export async function connectClient(config: WeftConnectionConfig): Promise<Clien
 export async function connectWorker(config: WeftConnectionConfig): Promise<NativeConnection> {
   let connection: NativeConnection;
   try {
-    connection = await NativeConnection.connect({ address: config.address, tls: config.tls, apiKey: config.apiKey });
+    connection = await NativeConnection.connect({
+      address: config.address,
+      tls: config.tls,
+      apiKey: config.apiKey,
+      metadata: config.metadata,
+    });
     // NativeConnection connects lazily on some paths; one call proves the server answers.
     await connection.workflowService.getSystemInfo({});
   } catch (err) {
