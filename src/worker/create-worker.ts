@@ -26,7 +26,7 @@ export interface WeftWorkerOptions extends RegistryOptions {
   temporal?: Partial<WorkerOptions>;
 }
 
-/** The module holding Weft's workflows, as .ts under ts-jest and as .js in the built package. */
+/** The module holding Weft's workflows, as .ts under jest and as .js in the built package. */
 export const WEFT_WORKFLOWS_PATH = require.resolve('../workflows');
 
 export async function createWeftWorker(options: WeftWorkerOptions): Promise<Worker> {

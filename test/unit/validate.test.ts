@@ -658,7 +658,7 @@ describe('hostile documents get a short list of issues, fast', () => {
     }
   });
 
-  // Each case below is a bug test/unit/validate-fuzz.test.ts found, reduced to its cause.
+  // Each case below is a bug test/fuzz/validate.test.ts found, reduced to its cause.
 
   it('quotes keys, ids and file names that hold quotes or line breaks, so each issue stays on one line', () => {
     const odd = 'two\nlines';

@@ -1906,7 +1906,7 @@ function describeCase(testCase: Case): string {
   return [
     `case ${testCase.index} (seed ${SEED_TEXT}, ${testCase.mode} mode, from ${testCase.seedName})`,
     ...testCase.steps.map((step) => `    - ${step.length > 300 ? `${step.slice(0, 300)}...` : step}`),
-    `    reproduce: WEFT_FUZZ_SEED=${SEED_TEXT} WEFT_FUZZ_CASE=${testCase.index} npx jest test/unit/validate-fuzz.test.ts`,
+    `    reproduce: WEFT_FUZZ_SEED=${SEED_TEXT} WEFT_FUZZ_CASE=${testCase.index} npx jest test/fuzz/validate.test.ts`,
   ].join('\n');
 }
 
