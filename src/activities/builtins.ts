@@ -5,6 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHttpActivity, type HttpPolicy } from './http';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 /** Heartbeat often enough that cancellation arrives within about a second. */
 const HEARTBEAT_EVERY_MS = 1000;
@@ -30,7 +31,7 @@ export async function sleep(input: SleepInput): Promise<{ sleptMs: number }> {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
     throw ApplicationFailure.nonRetryable(
       `weft.sleep needs { ms: <non-negative number> }, got ${JSON.stringify(input)}`,
-      'WeftBadInput',
+      FAILURE_TYPES.badInput,
     );
   }
   const ctx = Context.current();

@@ -23,6 +23,7 @@ import {
   type AllowRule,
   type Target,
 } from './address-rules';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 export interface ResolvedAddress {
   address: string;
@@ -71,8 +72,8 @@ export function hostAllowed(url: URL, allow: string[]): boolean {
   return rulesForHost(parseAllowRules(allow), targetOf(url)).length > 0;
 }
 
-const bad = (message: string) => ApplicationFailure.nonRetryable(message, 'WeftBadInput');
-const refused = (message: string) => ApplicationFailure.nonRetryable(message, 'WeftHostNotAllowed');
+const bad = (message: string) => ApplicationFailure.nonRetryable(message, FAILURE_TYPES.badInput);
+const refused = (message: string) => ApplicationFailure.nonRetryable(message, FAILURE_TYPES.hostNotAllowed);
 
 async function systemResolve(hostname: string): Promise<ResolvedAddress[]> {
   const found = await dnsLookup(hostname, { all: true, verbatim: true });

@@ -28,6 +28,7 @@ import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PA
 import { missingSearchAttributesOnce } from './search-attributes';
 import { WeftSchedules } from './triggers/schedules';
 import { sendUpdate } from './updates';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 export interface StartOptions {
   /** The run's input, merged over the document's `input`. */
@@ -194,7 +195,7 @@ export class WeftRun {
       if (err instanceof WorkflowNotFoundError) throw unknownRun(this.workflowId, this.weft.config.namespace, err);
       if (err instanceof WorkflowFailedError) {
         const cause = err.cause;
-        if (cause instanceof ApplicationFailure && cause.type === 'WeftInvalidDocument') {
+        if (cause instanceof ApplicationFailure && cause.type === FAILURE_TYPES.invalidDocument) {
           const issues = (cause.details?.[0] as { issues?: WeftValidationError['issues'] })?.issues;
           throw issues
             ? new WeftValidationError(issues, undefined, { cause: err })
@@ -204,7 +205,12 @@ export class WeftRun {
         if (cause instanceof CancelledFailure) {
           // Temporal's cancel command carries no details, so the closed run's own query tells its nodes.
           const view = await this.closedState();
-          if (view) return { ...view, output: null, error: { message: 'the run was cancelled', type: 'Cancelled' } };
+          if (view)
+            return {
+              ...view,
+              output: null,
+              error: { message: 'the run was cancelled', type: FAILURE_TYPES.cancelled },
+            };
         }
         return {
           workflowId: this.workflowId,

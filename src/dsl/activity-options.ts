@@ -8,6 +8,7 @@
  */
 import { durationToMs, type Duration } from './duration';
 import type { Defaults, RetryPolicySpec } from './schema';
+import { FAILURE_TYPES } from './failure-types';
 
 /**
  * What a node, a compensation or the document's `defaults` say about running an activity: the schema's
@@ -28,7 +29,7 @@ export const DEFAULT_START_TO_CLOSE: Duration = '10m';
  * Error types that no retry can fix, added to every node: a worker that does not register the activity
  * (Temporal reports `NotFoundError` as retryable) and Weft's own input errors.
  */
-export const ALWAYS_NON_RETRYABLE = ['NotFoundError', 'WeftBadInput', 'WeftHostNotAllowed'];
+export const ALWAYS_NON_RETRYABLE = [FAILURE_TYPES.notFound, FAILURE_TYPES.badInput, FAILURE_TYPES.hostNotAllowed];
 
 export interface CompiledActivityOptions {
   taskQueue?: string;

@@ -26,6 +26,7 @@ import { guardedBuiltins } from './expression-builtins';
 import { isPlainObject, MAX_JSON_DEPTH, setOwn } from './json';
 import { compileJsonata, type JsonataExpression } from './jsonata';
 import { linearRegexProblem } from './linear-regex';
+import { FAILURE_TYPES } from './failure-types';
 
 export { DEFAULT_EVALUATION_LIMITS, Budget, type EvaluationLimits } from './expression-budget';
 
@@ -54,7 +55,7 @@ export interface ExpressionContext {
 
 /** An expression that cannot be compiled or whose evaluation failed; `reason` is JSONata's or Weft's explanation. */
 export class WeftExpressionError extends Error {
-  override readonly name = 'WeftExpressionError';
+  override readonly name = FAILURE_TYPES.expression;
   constructor(
     /** The expression, or for a malformed `${` the whole template string. */
     readonly expression: string,

@@ -6,6 +6,7 @@
 import type { Duration } from './duration';
 import type { RunResultError } from './run-result';
 import type { NodeError, NodeStatus, RunState, RunStatus } from './run-state';
+import { FAILURE_TYPES } from './failure-types';
 
 /**
  * The nodes to stop once a node failed the run. Nodes waiting for a person are stopped always: nobody may
@@ -54,8 +55,8 @@ export function runError(
     return { nodeId: failedNode, message: error?.message ?? 'failed', type: error?.type ?? null };
   }
   if (state.stopping?.cause === 'timedOut')
-    return { message: `the DAG did not end within ${timeout}`, type: 'DagTimeout' };
-  if (status === 'CANCELLED') return { message: 'the run was cancelled', type: 'Cancelled' };
+    return { message: `the DAG did not end within ${timeout}`, type: FAILURE_TYPES.dagTimeout };
+  if (status === 'CANCELLED') return { message: 'the run was cancelled', type: FAILURE_TYPES.cancelled };
   return undefined;
 }
 

@@ -13,7 +13,9 @@
  * - S4 every SUCCEEDED node with `compensate` is compensated exactly once when the run fails or is
  *      cancelled, in reverse order of completion.
  */
+import type { OnFailurePolicy } from './schema';
 import { decideTrigger, isDone, skipReason, type NodeStatus, type TriggerRule } from './trigger-rules';
+import { FAILURE_TYPES } from './failure-types';
 
 export type { NodeStatus, TriggerRule } from './trigger-rules';
 
@@ -24,7 +26,7 @@ export interface SchedulableNode {
   id: string;
   dependsOn?: readonly string[];
   trigger?: TriggerRule;
-  onFailure?: 'fail' | 'continue' | 'wait';
+  onFailure?: OnFailurePolicy;
   compensate?: unknown;
 }
 
@@ -247,7 +249,7 @@ export function waitingNodes(state: RunState): string[] {
 }
 
 export function markCancelled(state: RunState, id: string, at: string): void {
-  complete(state, id, { status: 'CANCELLED', error: { message: 'cancelled', type: 'Cancelled' } }, at);
+  complete(state, id, { status: 'CANCELLED', error: { message: 'cancelled', type: FAILURE_TYPES.cancelled } }, at);
 }
 
 export function markRunCancelled(state: RunState): void {

@@ -6,6 +6,7 @@ import { validateDocument } from '../dsl/validate';
 import type { WeftDagInput } from '../protocol/dag';
 import { DagRun } from './dag-run';
 import { LegacyDagRun } from './legacy/dag-run-v1';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 /**
  * Runs recorded before this patch replay on the interpreter of Weft 0.1 (legacy/dag-run-v1.ts), whose
@@ -18,7 +19,7 @@ export async function weftDag(args: WeftDagInput): Promise<WeftRunResult> {
   if (!checked.ok) {
     // Non-retryable: no retry makes an invalid document valid; the details carry the issues as data.
     throw ApplicationFailure.create({
-      type: 'WeftInvalidDocument',
+      type: FAILURE_TYPES.invalidDocument,
       nonRetryable: true,
       message: `The DAG document is invalid:\n${formatIssues(checked.issues)}`,
       details: [{ issues: checked.issues }],
@@ -31,7 +32,7 @@ export async function weftDag(args: WeftDagInput): Promise<WeftRunResult> {
   if (result.status === 'SUCCEEDED') return result;
   if (result.status === 'CANCELLED') throw new CancelledFailure('The DAG run was cancelled', [result]);
   throw ApplicationFailure.create({
-    type: 'WeftDagFailed',
+    type: FAILURE_TYPES.dagFailed,
     nonRetryable: true,
     message: result.error?.nodeId
       ? `node "${result.error.nodeId}" failed: ${result.error.message}`

@@ -13,13 +13,7 @@ import {
 import { compileActivityOptions } from '../dsl/activity-options';
 import type { NodeError } from '../dsl/run-state';
 import type { WeftDocument, WeftNode } from '../dsl/schema';
-
-const TIMEOUT_TYPE_NAMES: Record<string, string> = {
-  START_TO_CLOSE: 'StartToCloseTimeout',
-  SCHEDULE_TO_START: 'ScheduleToStartTimeout',
-  SCHEDULE_TO_CLOSE: 'ScheduleToCloseTimeout',
-  HEARTBEAT: 'HeartbeatTimeout',
-};
+import { FAILURE_TYPES, TIMEOUT_FAILURE_TYPES } from '../dsl/failure-types';
 
 function innermost(err: unknown): unknown {
   let current = err;
@@ -36,23 +30,24 @@ export function describeFailure(err: unknown, subject: string): NodeError {
     // The server reports a child's execution or run timeout as START_TO_CLOSE; it is the child's own deadline.
     return {
       message: `${subject}: the child workflow did not finish within its timeout`,
-      type: 'WorkflowTimeout',
+      type: FAILURE_TYPES.workflowTimeout,
       retryState,
     };
   }
   if (cause instanceof TimeoutFailure) {
     const kind = cause.timeoutType ?? 'UNKNOWN';
-    const type = TIMEOUT_TYPE_NAMES[kind] ?? 'Timeout';
+    const type = TIMEOUT_FAILURE_TYPES[kind] ?? 'Timeout';
     return { message: `${subject} timed out (${kind.toLowerCase().replace(/_/g, '-')})`, type, retryState };
   }
-  if (cause instanceof CancelledFailure) return { message: `${subject} was cancelled`, type: 'Cancelled', retryState };
+  if (cause instanceof CancelledFailure)
+    return { message: `${subject} was cancelled`, type: FAILURE_TYPES.cancelled, retryState };
   if (cause instanceof TerminatedFailure)
-    return { message: `${subject} was terminated`, type: 'Terminated', retryState };
+    return { message: `${subject} was terminated`, type: FAILURE_TYPES.terminated, retryState };
   if (cause instanceof ApplicationFailure) {
-    if (cause.type === 'NotFoundError') {
+    if (cause.type === FAILURE_TYPES.notFound) {
       return {
         message: `${subject}: ${cause.message.split(', available activities')[0]}; no worker on its task queue registers it`,
-        type: 'NotFoundError',
+        type: FAILURE_TYPES.notFound,
         retryState,
       };
     }

@@ -36,6 +36,7 @@ import {
   type NoteInput,
 } from '../protocol/fixed-delay';
 import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../protocol/search-attributes';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 /** Runs per workflow run before continue-as-new; each run costs about a dozen events. */
 const RUNS_PER_HISTORY = 100;
@@ -80,7 +81,7 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
   const refuseIfDeleted = (..._args: unknown[]) => {
     if (deleted)
       throw ApplicationFailure.create({
-        type: 'WeftActionRefused',
+        type: FAILURE_TYPES.actionRefused,
         message: 'the trigger is being deleted',
         nonRetryable: true,
       });

@@ -17,6 +17,7 @@ import {
   skipUpdate,
   type NodeActionInput,
 } from '../protocol/dag';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 /** What an operator decided for a waiting node. */
 export type Decision =
@@ -39,7 +40,7 @@ export interface InterventionHost {
 }
 
 function refuse(message: string): never {
-  throw ApplicationFailure.create({ type: 'WeftActionRefused', message, nonRetryable: true });
+  throw ApplicationFailure.create({ type: FAILURE_TYPES.actionRefused, message, nonRetryable: true });
 }
 
 export function registerInterventions(host: InterventionHost): void {

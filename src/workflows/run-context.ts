@@ -14,6 +14,7 @@ import type { CarriedRun, WeftDagInput } from '../protocol/dag';
 import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey } from '../protocol/search-attributes';
 import { takeDecision, type Decision } from './interventions';
 import type { NodeRunContext } from './nodes';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 /** Now, as an ISO string: the sandbox's Date is Temporal's deterministic clock. */
 export const now = (): string => new Date().toISOString();
@@ -87,7 +88,7 @@ export class RunContext {
       return { output: evaluateTemplate(this.doc.output, this.expressions()) };
     } catch (err) {
       const message = `the document's output could not be evaluated: ${(err as Error).message}`;
-      return { output: null, outputError: { message, type: 'WeftExpressionError' } };
+      return { output: null, outputError: { message, type: FAILURE_TYPES.expression } };
     }
   }
 
@@ -112,7 +113,7 @@ export class RunContext {
               : this.evaluate((budget) => evaluateTemplate(node.input, this.expressions(), budget));
         } catch (err) {
           throw ApplicationFailure.create({
-            type: 'WeftExpressionError',
+            type: FAILURE_TYPES.expression,
             message: `the input could not be evaluated: ${(err as Error).message}`,
             nonRetryable: true,
             cause: err as Error,

@@ -14,6 +14,7 @@
  * compensation that fails does not stop the others and is reported.
  */
 import { ApplicationFailure, CancellationScope, isCancellation, log } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 export interface SagaOptions {
   /** Undo all steps at once instead of newest first. */
@@ -88,7 +89,7 @@ export async function withSaga<T>(body: (saga: Saga) => Promise<T>, options: Sag
       throw err;
     }
     throw ApplicationFailure.create({
-      type: 'SagaCompensated',
+      type: FAILURE_TYPES.sagaCompensated,
       message: rootMessage(err),
       cause: err instanceof Error ? err : undefined,
       details: [report],

@@ -11,6 +11,7 @@ import type { NodeError } from '../dsl/run-state';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument, WeftNode } from '../dsl/schema';
 import { now, type RunContext } from './run-context';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 /** Guards the engine limits E1 and E2. */
 export const LIMITS_PATCH = 'weft-engine-limits';
@@ -65,7 +66,7 @@ function whenHolds(host: StartHost, node: WeftNode, when: string): boolean {
     holds = host.run.evaluate((budget) => evaluateCondition(when, host.run.expressions(), budget));
   } catch (err) {
     const message = `"when" could not be evaluated: ${(err as Error).message}`;
-    host.fail(node, { message, type: 'WeftExpressionError' }, 0);
+    host.fail(node, { message, type: FAILURE_TYPES.expression }, 0);
     return false;
   }
   if (!holds) host.tracker.skip(node.id, `"when" is false: ${when}`, now());

@@ -4,11 +4,12 @@
  * sentence, instead of its first workflow task failing and retrying forever while the DAG waits.
  */
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../dsl/failure-types';
 
 export async function weftUnknownWorkflow(): Promise<never> {
   const { workflowType, taskQueue } = workflowInfo();
   throw ApplicationFailure.create({
-    type: 'WeftUnknownWorkflowType',
+    type: FAILURE_TYPES.unknownWorkflowType,
     nonRetryable: true,
     message: `workflow type "${workflowType}" is not registered by the workers on task queue "${taskQueue}": register it (createWeftWorker({ workflowsPath })) or set the node's taskQueue to one whose workers do`,
   });

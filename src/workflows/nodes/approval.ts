@@ -2,6 +2,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { ApprovalNode } from '../../dsl/schema';
 import type { NodeHandler } from './handler';
+import { FAILURE_TYPES } from '../../dsl/failure-types';
 
 export const approvalHandler: NodeHandler<ApprovalNode> = {
   async run(node, run) {
@@ -13,7 +14,7 @@ export const approvalHandler: NodeHandler<ApprovalNode> = {
     if (decision === undefined) {
       if (node.onTimeout === 'approve') return { output: null, attempt: 1 };
       throw ApplicationFailure.create({
-        type: 'ApprovalTimeout',
+        type: FAILURE_TYPES.approvalTimeout,
         message: `no approval within ${node.timeout}`,
         nonRetryable: true,
       });
@@ -21,7 +22,7 @@ export const approvalHandler: NodeHandler<ApprovalNode> = {
     if (decision.action === 'approve') return { output: decision.data, attempt: 1 };
     const reason = decision.action === 'reject' || decision.action === 'fail' ? decision.reason : undefined;
     throw ApplicationFailure.create({
-      type: 'Rejected',
+      type: FAILURE_TYPES.rejected,
       message: reason ? `rejected: ${reason}` : 'rejected',
       nonRetryable: true,
     });
