@@ -12,6 +12,9 @@ const transform = {
   ],
 };
 
+// Jest 29 cannot format inline snapshots with Prettier 3: it writes them as they are (npm run format tidies).
+const prettierPath = null;
+
 module.exports = {
   // Integration tests wait on real timers and retries; a hang still ends, with the test's name.
   testTimeout: 60000,
@@ -21,18 +24,21 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       transform,
+      prettierPath,
     },
     {
       displayName: 'fuzz',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'],
       transform,
+      prettierPath,
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform,
+      prettierPath,
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },

@@ -464,7 +464,13 @@ function describeDocument(doc: WeftDocument): string {
   const lines = [doc.description ?? '', '', `**${doc.nodes.length} nodes**`, ''];
   for (const node of doc.nodes) {
     const what =
-      node.type === 'activity' ? node.activity : node.type === 'workflow' ? `workflow ${node.workflow}` : node.type;
+      node.type === 'activity'
+        ? node.activity
+        : node.type === 'workflow'
+          ? `workflow ${node.workflow}`
+          : node.type === 'dag'
+            ? `sub-DAG of ${node.dag.nodes.length} nodes`
+            : node.type;
     const deps = node.dependsOn.length ? ` ← ${node.dependsOn.join(', ')}` : '';
     lines.push(`- \`${node.id}\` (${what})${deps}`);
   }

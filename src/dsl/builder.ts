@@ -131,6 +131,14 @@ export interface WorkflowNodeOptions<W extends AnyFunction, Nodes, In> extends C
   timeout?: WorkflowTimeoutsInput;
 }
 
+export interface SubDagNodeOptions<SubIn, Nodes, In> extends CommonOptions<Nodes, In> {
+  /** The sub-DAG's input, merged over its own `input` defaults. */
+  input?: Given<Partial<SubIn>, Nodes, In>;
+  taskQueue?: string;
+  retry?: RetryPolicyInput;
+  timeout?: WorkflowTimeoutsInput;
+}
+
 /** A built document with the types of its input and output attached (for `executeDag`). */
 export type TypedDag<Out = unknown, In = Record<string, unknown>> = WeftDocumentInput & {
   readonly __output?: Out;
@@ -253,6 +261,30 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
         id,
         type: 'workflow',
         workflow: workflowType,
+        input: options.input === undefined ? undefined : this.given(options.input),
+        taskQueue: options.taskQueue,
+        retry: options.retry,
+        timeout: options.timeout,
+      },
+      options,
+    );
+  }
+
+  /**
+   * An inline sub-DAG, built with `dag()`: it runs as a child run of its own (its node ids and expressions are
+   * its own), and its output, typed, is this node's output.
+   */
+  dag<Id extends string, SubOut, SubIn>(
+    id: NewId<Id, Nodes>,
+    subDag: TypedDag<SubOut, SubIn>,
+    options: SubDagNodeOptions<SubIn, Nodes, In> = {},
+  ): DagBuilder<A, Nodes & Record<Id, SubOut>, In, Out> {
+    const { dsl: _dsl, name: _name, description: _description, $schema: _schema, __output, __input, ...body } = subDag;
+    return this.add<Id, SubOut>(
+      {
+        id,
+        type: 'dag',
+        dag: body,
         input: options.input === undefined ? undefined : this.given(options.input),
         taskQueue: options.taskQueue,
         retry: options.retry,

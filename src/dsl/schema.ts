@@ -25,7 +25,7 @@ export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 export const DOCUMENT_NAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 export const DSL_VERSION = 'weft/v1';
 
-export const NODE_TYPES = ['activity', 'sleep', 'approval', 'workflow'] as const;
+export const NODE_TYPES = ['activity', 'sleep', 'approval', 'workflow', 'dag'] as const;
 export const TRIGGER_RULES = ['allSuccess', 'allDone', 'oneSuccess', 'oneFailed', 'allFailed', 'noneFailed'] as const;
 export const ON_FAILURE_POLICIES = ['fail', 'continue', 'wait'] as const;
 export const ON_APPROVAL_TIMEOUT = ['reject', 'approve'] as const;
@@ -235,11 +235,31 @@ export const WorkflowNodeSchema = z.strictObject({
   timeout: WorkflowTimeoutsSchema.optional(),
 });
 
+/** The most levels of sub-DAGs inside one another: each is a child workflow of the one around it. */
+export const MAX_DAG_DEPTH = 8;
+
+/**
+ * A `dag` node: an inline DAG, run as a child `weftDag`. Its body has a document's fields but `dsl` and
+ * `name`; its node ids and expressions are its own (they read only its `input`, `nodes` and `run`).
+ */
+export const DagNodeSchema = z.strictObject({
+  ...commonNodeFields,
+  type: z.literal('dag'),
+  get dag() {
+    return SubDagSchema;
+  },
+  input: JsonValueSchema.optional().meta({ description: "The sub-DAG's input, merged over dag.input." }),
+  taskQueue: TaskQueueSchema.optional(),
+  retry: RetryPolicySchema.optional(),
+  timeout: WorkflowTimeoutsSchema.optional(),
+});
+
 export const NodeSchema = z.discriminatedUnion('type', [
   ActivityNodeSchema,
   SleepNodeSchema,
   ApprovalNodeSchema,
   WorkflowNodeSchema,
+  DagNodeSchema,
 ]);
 
 export const DefaultsSchema = z
@@ -250,6 +270,29 @@ export const DefaultsSchema = z
   })
   .meta({ description: 'Applied to every activity node that does not set its own.' });
 
+/** What a DAG is made of: the fields a document and an inline sub-DAG (`dag` nodes) share. */
+const dagBodyFields = {
+  input: JsonObjectSchema.optional().meta({ description: "Default input; the run's own input is merged over it." }),
+  defaults: DefaultsSchema.optional(),
+  maxParallelism: z.int().min(1).optional().meta({ description: 'At most this many nodes run at the same time.' }),
+  timeout: DurationSchema.optional().meta({
+    description:
+      'The DAG must end within this long of its start: then nodes still running or waiting are cancelled, the saga compensates, and the run fails with error type DagTimeout.',
+  }),
+  failFast: z.boolean().default(true).meta({
+    description:
+      'When a node fails with onFailure "fail": true (the default) cancels the nodes still running, then compensates; false lets them finish first.',
+  }),
+  get nodes() {
+    return z.array(NodeSchema).min(1);
+  },
+  output: JsonValueSchema.optional(),
+};
+
+export const SubDagSchema = z
+  .strictObject(dagBodyFields)
+  .meta({ description: 'An inline DAG: the fields of a document but dsl and name; its node ids are its own.' });
+
 export const WeftDocumentSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Where editors find this JSON Schema; ignored by Weft.' }),
@@ -258,19 +301,7 @@ export const WeftDocumentSchema = z
       error: 'names contain only letters, digits, ".", "_" and "-" (1 to 100 characters)',
     }),
     description: z.string().optional(),
-    input: JsonObjectSchema.optional().meta({ description: "Default input; the run's own input is merged over it." }),
-    defaults: DefaultsSchema.optional(),
-    maxParallelism: z.int().min(1).optional().meta({ description: 'At most this many nodes run at the same time.' }),
-    timeout: DurationSchema.optional().meta({
-      description:
-        'The DAG must end within this long of its start: then nodes still running or waiting are cancelled, the saga compensates, and the run fails with error type DagTimeout.',
-    }),
-    failFast: z.boolean().default(true).meta({
-      description:
-        'When a node fails with onFailure "fail": true (the default) cancels the nodes still running, then compensates; false lets them finish first.',
-    }),
-    nodes: z.array(NodeSchema).min(1),
-    output: JsonValueSchema.optional(),
+    ...dagBodyFields,
   })
   .meta({ title: 'Weft DAG document (weft/v1)' });
 
@@ -284,6 +315,8 @@ export type ActivityNode = Extract<WeftNode, { type: 'activity' }>;
 export type SleepNode = Extract<WeftNode, { type: 'sleep' }>;
 export type ApprovalNode = Extract<WeftNode, { type: 'approval' }>;
 export type WorkflowNode = Extract<WeftNode, { type: 'workflow' }>;
+export type DagNode = Extract<WeftNode, { type: 'dag' }>;
+export type SubDag = z.output<typeof SubDagSchema>;
 export type RetryPolicySpec = z.output<typeof RetryPolicySchema>;
 export type ActivityTimeouts = z.output<typeof ActivityTimeoutsSchema>;
 export type WorkflowTimeouts = z.output<typeof WorkflowTimeoutsSchema>;
@@ -306,6 +339,7 @@ export const NODE_FIELDS: Readonly<Record<NodeType, readonly string[]>> = {
   sleep: Object.keys(SleepNodeSchema.shape),
   approval: Object.keys(ApprovalNodeSchema.shape),
   workflow: Object.keys(WorkflowNodeSchema.shape),
+  dag: Object.keys(DagNodeSchema.shape),
 };
 
 /** Every field name the DSL defines anywhere, for "did you mean" suggestions. */
@@ -318,6 +352,7 @@ export const KNOWN_FIELDS: readonly string[] = [
     ...Object.keys(WorkflowTimeoutsSchema.shape),
     ...Object.keys(CompensationSchema.shape),
     ...Object.keys(DefaultsSchema.shape),
+    ...Object.keys(SubDagSchema.shape),
   ]),
 ];
 
@@ -351,9 +386,22 @@ function replaceSubtrees(value: unknown, key: string, ref: Record<string, string
  * global registry as a side effect of importing this module.
  */
 export function documentJsonSchema(): Record<string, unknown> {
-  const { $schema, ...document } = z.toJSONSchema(WeftDocumentSchema, JSON_SCHEMA_OPTIONS) as Record<string, unknown>;
+  const {
+    $schema,
+    $defs: recursive,
+    ...document
+  } = z.toJSONSchema(WeftDocumentSchema, JSON_SCHEMA_OPTIONS) as Record<string, unknown>;
+  // zod writes what recurses (a node, since `dag` nodes hold nodes) under generated names; name it for people.
   let body: unknown = document;
   const defs: Record<string, unknown> = {};
+  for (const [generated, definition] of Object.entries((recursive ?? {}) as Record<string, unknown>)) {
+    const name = Object.keys(defs).length === 0 ? 'Node' : `Node${Object.keys(defs).length}`;
+    const rename = (value: unknown) =>
+      JSON.parse(JSON.stringify(value).split(`"#/$defs/${generated}"`).join(`"#/$defs/${name}"`)) as unknown;
+    body = rename(body);
+    for (const [other, value] of Object.entries(defs)) defs[other] = rename(value);
+    defs[name] = rename(definition);
+  }
   for (const [name, schema] of SHARED_DEFINITIONS) {
     const { $schema: _ignored, ...definition } = z.toJSONSchema(schema, JSON_SCHEMA_OPTIONS) as Record<string, unknown>;
     const key = JSON.stringify(definition);

@@ -53,7 +53,7 @@ import {
 } from './issues';
 import { isPlainObject } from './json';
 import { parseJsonText } from './json-text';
-import { NODE_ID_PATTERN, WeftDocumentSchema, type WeftDocument } from './schema';
+import { MAX_DAG_DEPTH, NODE_ID_PATTERN, WeftDocumentSchema, type WeftDocument } from './schema';
 import { schemaIssues } from './schema-issues';
 
 export type ValidationResult =
@@ -112,22 +112,31 @@ function nodesRef(id: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(id) ? `nodes.${id}` : `nodes.\`${id}\``;
 }
 
-class Checker {
+/** What the checkers of a document and of its sub-DAGs share: one list of issues, one parse cache, one count. */
+class Shared {
   readonly issues: WeftIssue[] = [];
+  /** Issues found past MAX_ISSUES. */
+  dropped = 0;
+  comparisons = 0;
+  /** Each distinct expression is parsed once: a generated document may repeat one in every node. */
+  readonly analyses = new Map<string, ExpressionAnalysis>();
+  readonly parsed = { count: 0, chars: 0 };
+}
+
+/** A document's DAG, or a `dag` node's: its node ids, dependencies and expressions are its own. */
+class Checker {
   private readonly ids = new Set<string>();
   /** Positions of the first node with each id; later duplicates are left out of the graph. */
   private readonly first = new Map<string, RawNode>();
   private graph: GraphNode[] = [];
   private ancestry: Ancestry | undefined;
-  private comparisons = 0;
-  /** Each distinct expression is parsed once: a generated document may repeat one in every node. */
-  private readonly analyses = new Map<string, ExpressionAnalysis>();
-  /** Issues found past MAX_ISSUES. */
-  dropped = 0;
 
   constructor(
     private readonly raw: unknown,
     private readonly nodes: readonly RawNode[],
+    /** Where this DAG is: [] for the document, `['nodes', 3, 'dag']` for a sub-DAG. */
+    private readonly prefix: IssuePath,
+    private readonly shared: Shared,
   ) {
     for (const node of nodes) if (node.id !== undefined) this.ids.add(node.id);
   }
@@ -137,50 +146,40 @@ class Checker {
    * So the list shows the first issues found, ordered; a document with more has them fixed in rounds.
    */
   private report(code: WeftIssueCode, path: IssuePath, message: string | (() => string)): void {
-    if (this.issues.length >= MAX_ISSUES) {
-      this.dropped++;
+    if (this.shared.issues.length >= MAX_ISSUES) {
+      this.shared.dropped++;
       return;
     }
-    this.issues.push({ code, path, message: typeof message === 'string' ? message : message() });
+    const text = typeof message === 'string' ? message : message();
+    this.shared.issues.push({ code, path: [...this.prefix, ...path], message: text });
   }
 
   /** Offered while the comparisons last, so a document with thousands of unknown names among thousands of ids stays fast. */
   private suggest(word: string): string {
-    this.comparisons += this.ids.size;
-    return this.comparisons > SUGGESTION_COMPARISONS ? '' : didYouMean(word, this.ids);
+    this.shared.comparisons += this.ids.size;
+    return this.shared.comparisons > SUGGESTION_COMPARISONS ? '' : didYouMean(word, this.ids);
   }
 
-  private parsed = { count: 0, chars: 0 };
-
   private readonly analyze = (source: string): ExpressionAnalysis => {
-    let analysis = this.analyses.get(source);
+    const { analyses, parsed } = this.shared;
+    let analysis = analyses.get(source);
     if (analysis === undefined) {
       if (needsParser(source)) {
-        this.parsed.count++;
-        this.parsed.chars += source.length;
+        parsed.count++;
+        parsed.chars += source.length;
       }
-      // Past the bounds nothing more is parsed: the document is refused anyway (checkSize).
-      const over = this.parsed.count > MAX_PARSED_EXPRESSIONS || this.parsed.chars > MAX_PARSED_EXPRESSION_CHARS;
+      // Past the bounds nothing more is parsed: the document is refused anyway (checkParsedExpressions).
+      const over = parsed.count > MAX_PARSED_EXPRESSIONS || parsed.chars > MAX_PARSED_EXPRESSION_CHARS;
       analysis = over ? { ok: true, references: [] } : analyzeExpression(source);
-      this.analyses.set(source, analysis);
+      analyses.set(source, analysis);
     }
     return analysis;
   };
 
-  /** MAX_NODES, as one issue at `nodes`. */
-  private checkSize(): void {
-    if (this.nodes.length > MAX_NODES) {
-      this.report(
-        'WEFT_TOO_LARGE',
-        ['nodes'],
-        `${this.nodes.length.toLocaleString('en-US')} nodes, over the limit of ${MAX_NODES.toLocaleString('en-US')} for one document (one run's history holds about 15,000); split the DAG into sub-DAGs run by workflow nodes`,
-      );
-    }
-  }
-
   /** The parsed-expression bounds, as one issue at the document. */
-  private checkParsedExpressions(): void {
-    if (this.parsed.count > MAX_PARSED_EXPRESSIONS || this.parsed.chars > MAX_PARSED_EXPRESSION_CHARS) {
+  checkParsedExpressions(): void {
+    const { parsed } = this.shared;
+    if (parsed.count > MAX_PARSED_EXPRESSIONS || parsed.chars > MAX_PARSED_EXPRESSION_CHARS) {
       this.report(
         'WEFT_TOO_LARGE',
         [],
@@ -189,16 +188,20 @@ class Checker {
     }
   }
 
-  run(): WeftIssue[] {
-    this.checkSize();
-    if (this.nodes.length > MAX_NODES) return this.issues; // the rest would cost seconds, to tell of a document that cannot run
+  /** This DAG's cross-node rules, then each sub-DAG's, in document order. */
+  run(): void {
     this.checkIdsAndDependencies();
     this.checkCycles();
     this.ancestry = new Ancestry(this.graph);
     for (const node of this.nodes) this.checkNodeExpressions(node);
     this.checkOutput();
-    this.checkParsedExpressions();
-    return this.issues;
+    for (const node of this.nodes) {
+      const body = node.fields['dag'];
+      if (node.fields['type'] === 'dag' && isPlainObject(body)) {
+        const at = ['nodes', node.position, 'dag'];
+        new Checker(body, readNodes(body), [...this.prefix, ...at], this.shared).run();
+      }
+    }
   }
 
   private checkIdsAndDependencies(): void {
@@ -283,7 +286,7 @@ class Checker {
         );
       else for (const ref of analysis.references) this.checkReference([...at, 'when'], when, ref, node, false);
     }
-    if ((type === 'activity' || type === 'workflow') && input !== undefined)
+    if ((type === 'activity' || type === 'workflow' || type === 'dag') && input !== undefined)
       this.checkTemplate([...at, 'input'], input, node, false);
     const undo = isPlainObject(compensate) ? compensate['input'] : undefined;
     if (undo !== undefined) this.checkTemplate([...at, 'compensate', 'input'], undo, node, true);
@@ -401,16 +404,64 @@ function describeThrown(err: unknown): string {
   }
 }
 
+/**
+ * How many nodes a document holds, its sub-DAGs' included, and how deep they nest. Walked before anything
+ * else, without recursion, so a hostile nesting is refused before the schema (which recurses) sees it.
+ */
+function measure(raw: unknown): { nodes: number; depth: number } {
+  // Stops at a nesting past MAX_DAG_DEPTH: the document is refused for it alone.
+  let nodes = 0;
+  let depth = 0;
+  const pending: Array<{ dag: unknown; depth: number }> = [{ dag: raw, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const list = isPlainObject(next.dag) ? next.dag['nodes'] : undefined;
+    if (!Array.isArray(list)) continue;
+    nodes += list.length;
+    depth = Math.max(depth, next.depth);
+    if (depth > MAX_DAG_DEPTH) break;
+    for (const node of list) {
+      if (isPlainObject(node) && node['type'] === 'dag') pending.push({ dag: node['dag'], depth: next.depth + 1 });
+    }
+  }
+  return { nodes, depth };
+}
+
+/** MAX_DAG_DEPTH: past it nothing else is checked (the schema recurses into sub-DAGs). */
+function depthIssue(depth: number): WeftIssue {
+  return {
+    code: 'WEFT_TOO_LARGE',
+    path: ['nodes'],
+    message: `sub-DAGs nest more than ${MAX_DAG_DEPTH} levels deep (each level is a child workflow of the one around it); flatten the nesting`,
+  };
+}
+
+/** MAX_NODES, sub-DAGs included: past it the cross-node checks are skipped (they would cost seconds). */
+function sizeIssue(nodes: number, nested: boolean): WeftIssue {
+  return {
+    code: 'WEFT_TOO_LARGE',
+    path: ['nodes'],
+    message: `${nodes.toLocaleString('en-US')} nodes${nested ? ' (sub-DAGs included)' : ''}, over the limit of ${MAX_NODES.toLocaleString('en-US')} for one document (the run validates it in one workflow task); split the DAG into documents run by workflow nodes`,
+  };
+}
+
 function validate(raw: unknown): ValidationResult {
+  const size = measure(raw);
+  if (size.depth > MAX_DAG_DEPTH) return { ok: false, issues: [depthIssue(size.depth)] };
   // No `reportInput`: zod would serialise the input into its error message, which overflows on deep values.
   const parsed = WeftDocumentSchema.safeParse(raw);
-  const checker = new Checker(raw, readNodes(raw));
+  const shared = new Shared();
+  if (size.nodes > MAX_NODES) shared.issues.push(sizeIssue(size.nodes, size.depth > 0));
+  else {
+    const checker = new Checker(raw, readNodes(raw), [], shared);
+    checker.run();
+    checker.checkParsedExpressions();
+  }
   const schema = parsed.success ? [] : schemaIssues(parsed.error.issues.slice(0, MAX_ISSUES + 1), raw);
-  const issues = [...schema, ...checker.run()];
+  const issues = [...schema, ...shared.issues];
   if (parsed.success && issues.length === 0) return { ok: true, document: parsed.data };
   const found = orderIssues(issues);
   // capIssues counts what it cuts; add what the checker only counted, and what zod found past the first ones.
-  const uncounted = checker.dropped + (parsed.success ? 0 : Math.max(0, parsed.error.issues.length - MAX_ISSUES - 1));
+  const uncounted = shared.dropped + (parsed.success ? 0 : Math.max(0, parsed.error.issues.length - MAX_ISSUES - 1));
   return { ok: false, issues: capIssues(found, uncounted) };
 }
 

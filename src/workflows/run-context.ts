@@ -43,7 +43,7 @@ export class RunContext {
 
   constructor(
     private readonly doc: WeftDocument,
-    args: WeftDagInput,
+    private readonly args: WeftDagInput,
     private readonly tracker: RunTracker,
   ) {
     this.runInput = { ...(doc.input ?? {}), ...(args.input ?? {}) };
@@ -103,6 +103,7 @@ export class RunContext {
     return {
       doc: this.doc,
       info: this.info,
+      searchAttributes: this.args.searchAttributes === true,
       nodeState: (id) => state.nodes[id]!,
       evaluateInput: (node) => {
         let input: unknown;

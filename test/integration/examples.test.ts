@@ -23,11 +23,12 @@ async function runAndMaybeRecord(
   input?: Record<string, unknown>,
   operate?: (run: WeftRun) => Promise<void>,
 ) {
-  const workflowId = `example-${name}-${Date.now()}`;
+  const label = process.env.WEFT_RECORD_HISTORIES;
+  // Recorded under the id the replay gives it (the file's name): children's ids are derived from it.
+  const workflowId = label ? `${name}@${label}` : `example-${name}-${Date.now()}`;
   const run = await weft.start(example(file), { workflowId, input });
   await operate?.(run);
   const result = await run.result();
-  const label = process.env.WEFT_RECORD_HISTORIES;
   if (label) {
     const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
     writeFileSync(join(__dirname, '../histories', `${name}@${label}.json`), historyToJSON(history));
@@ -60,6 +61,18 @@ it('fan-out-fan-in merges the shards and takes the branch of its region', async 
   expect(eu.nodes.publish_us.status).toBe('SKIPPED');
   const us = await runAndMaybeRecord('fan-out-us', 'fan-out-fan-in.json', { region: 'us' });
   expect(us.output).toEqual({ merged: { sleptMs: 600 }, report: { published: ['us'] } });
+});
+
+it('nightly-load loads in a sub-DAG, a child run of its own, whose output the report reads', async () => {
+  const result = await runAndMaybeRecord('nightly-load', 'nightly-load.json');
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toEqual({ loaded: 1176, report: 'loaded 1176 rows into orders on 2026-11-20' });
+  const child = await weft.getRun(`${result.workflowId}.load`).result();
+  expect(child).toMatchObject({ dag: 'nightly-load.load', status: 'SUCCEEDED', output: { loaded: 1176 } });
+  if (process.env.WEFT_RECORD_HISTORIES) {
+    const history = await weft.temporal.workflow.getHandle(child.workflowId).fetchHistory();
+    writeFileSync(join(__dirname, '../histories', `${child.workflowId}.json`), historyToJSON(history));
+  }
 });
 
 it('release-approval waits for a person, then deploys what was built', async () => {

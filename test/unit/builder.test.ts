@@ -17,6 +17,31 @@ describe('the typed builder', () => {
     expect(validateDocument(again).ok).toBe(true);
   });
 
+  it('inlines a sub-DAG built with dag(): its body without dsl and name, its output typed downstream', () => {
+    const load = dag<{}, { rows: number[] }>('load', { input: { rows: [] } })
+      .activity('count', 'weft.echo', { input: ({ input }) => ({ n: input.rows }) })
+      .output(({ nodes }) => nodes.count.output)
+      .build();
+    const parent = dag('etl')
+      .activity('extract', 'weft.echo', { input: { rows: [1, 2] } })
+      .dag('load', load, {
+        dependsOn: ['extract'],
+        input: ({ nodes }) => ({ rows: nodes.extract.output.rows }),
+        timeout: { execution: '10m' },
+      })
+      .activity('report', 'weft.echo', { dependsOn: ['load'], input: ({ nodes }) => ({ loaded: nodes.load.output }) })
+      .build();
+    expect(parent.nodes[1]).toEqual({
+      id: 'load',
+      type: 'dag',
+      dependsOn: ['extract'],
+      dag: { input: { rows: [] }, nodes: load.nodes, output: load.output },
+      input: { rows: '${ nodes.extract.output.rows }' },
+      timeout: { execution: '10m' },
+    });
+    expect(validateDocument(parent).ok).toBe(true);
+  });
+
   it('refuses, with the validator’s messages, a reference to a node that is not upstream', () => {
     const build = () =>
       dag('bad')

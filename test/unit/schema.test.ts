@@ -131,20 +131,25 @@ describe('the JSON Schema for editors', () => {
     const schema = documentJsonSchema() as {
       required: string[];
       additionalProperties: boolean;
-      properties: Record<string, { default?: unknown; minItems?: number; items?: { anyOf: { required: string[] }[] } }>;
-      $defs: Record<string, unknown>;
+      properties: Record<string, { default?: unknown; minItems?: number; items?: { $ref: string } }>;
+      $defs: Record<string, { anyOf?: { required: string[]; properties: Record<string, unknown> }[] }>;
     };
     expect(schema.required).toEqual(['dsl', 'name', 'nodes']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties['failFast']!.default).toBe(true);
     expect(schema.properties['nodes']!.minItems).toBe(1);
-    expect(schema.properties['nodes']!.items!.anyOf.map((node) => node.required)).toEqual([
+    // A node is a definition of its own: `dag` nodes hold nodes.
+    expect(schema.properties['nodes']!.items).toEqual({ $ref: '#/$defs/Node' });
+    const nodeTypes = schema.$defs['Node']!.anyOf!;
+    expect(nodeTypes.map((node) => node.required)).toEqual([
       ['id', 'activity'],
       ['id', 'type', 'duration'],
       ['id', 'type'],
       ['id', 'type', 'workflow'],
+      ['id', 'type', 'dag'],
     ]);
-    expect(Object.keys(schema.$defs)).toEqual(['RetryPolicy', 'ActivityTimeouts', 'Duration', 'JsonValue']);
+    expect(JSON.stringify(nodeTypes[4]!.properties['dag'])).toContain('"$ref":"#/$defs/Node"');
+    expect(Object.keys(schema.$defs)).toEqual(['Node', 'RetryPolicy', 'ActivityTimeouts', 'Duration', 'JsonValue']);
     expect(JSON.stringify(schema)).not.toContain('"id":"Duration"');
   });
 });

@@ -425,6 +425,9 @@ export class LegacyDagRun {
         return this.runChild(node);
       case 'approval':
         return this.awaitApproval(node);
+      case 'dag':
+        // Newer than this interpreter: the runs it replays cannot hold one.
+        throw ApplicationFailure.nonRetryable('dag nodes need the current interpreter', 'WeftInvalidDocument');
     }
   }
 

@@ -21,6 +21,8 @@ export interface Outcome {
 export interface NodeRunContext {
   readonly doc: WeftDocument;
   readonly info: WorkflowInfo;
+  /** The server registers Weft's search attributes: children may set them. */
+  readonly searchAttributes: boolean;
   nodeState(id: string): NodeState;
   /** The node's templated `input` evaluated against the run; throws an error typed WeftExpressionError. */
   evaluateInput(node: Extract<WeftNode, { input?: unknown }>): unknown;

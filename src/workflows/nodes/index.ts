@@ -5,6 +5,7 @@ import { approvalHandler } from './approval';
 import { childWorkflowHandler } from './child-workflow';
 import type { NodeHandler, NodeRunContext, Outcome } from './handler';
 import { sleepHandler } from './sleep';
+import { subDagHandler } from './sub-dag';
 
 export type { NodeHandler, NodeRunContext, Outcome } from './handler';
 
@@ -13,6 +14,7 @@ export const NODE_HANDLERS: { readonly [T in WeftNode['type']]: NodeHandler<Extr
   sleep: sleepHandler,
   approval: approvalHandler,
   workflow: childWorkflowHandler,
+  dag: subDagHandler,
 };
 
 export function handlerOf<N extends WeftNode>(node: N): NodeHandler<N> {
