@@ -51,6 +51,8 @@ export interface ExpressionContext {
    */
   readonly nodes?: Readonly<Record<string, NodeView | undefined>> | ((id: string) => NodeView | undefined);
   readonly run?: { readonly workflowId?: string; readonly startedAt?: string } & Readonly<Record<string, unknown>>;
+  /** In a map's template: the item (or, with batchSize, the batch as `items`) and its index. */
+  readonly map?: { readonly item?: unknown; readonly items?: unknown; readonly index: number };
 }
 
 /** An expression that cannot be compiled or whose evaluation failed; `reason` is JSONata's or Weft's explanation. */
@@ -526,6 +528,11 @@ function sandboxContext(context: ExpressionContext, references: readonly string[
   root['input'] = context.input;
   root['run'] = context.run;
   root['nodes'] = nodes;
+  if (context.map) {
+    if ('item' in context.map) root['item'] = context.map.item;
+    if ('items' in context.map) root['items'] = context.map.items;
+    root['index'] = context.map.index;
+  }
   return root;
 }
 

@@ -26,6 +26,8 @@ export const FAILURE_TYPES = {
   badInput: 'WeftBadInput',
   /** `weft.http` was asked for an address its rules do not allow. */
   hostNotAllowed: 'WeftHostNotAllowed',
+  /** More items of a map failed than it tolerates. */
+  mapFailed: 'WeftMapFailed',
   /** The run's failure: the node that failed it and the result are in its details. */
   dagFailed: 'WeftDagFailed',
   /** The document is invalid; the issues are in its details. */

@@ -8,7 +8,7 @@ import type { NodeStatus } from './trigger-rules';
 /** A node as the run's result shows it: its state without the scheduler's bookkeeping. */
 export type NodeResult = Pick<
   NodeState,
-  'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation'
+  'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation' | 'map'
 > & {
   /**
    * Set when the node's output was left out of the run's result to keep it within one payload: the
@@ -100,6 +100,7 @@ export function nodeResults(state: RunState): Record<string, NodeResult> {
     };
     if (n.reason) result.reason = n.reason;
     if (n.compensation) result.compensation = n.compensation;
+    if (n.map) result.map = n.map;
     out[id] = result;
   }
   return out;

@@ -54,10 +54,19 @@ export interface NodeState {
   /** Order of completion among nodes (1, 2, ...), which fixes the compensation order. */
   completedSeq?: number;
   compensation?: { status: 'COMPENSATED' | 'COMPENSATION_FAILED'; error: NodeError | null; endedAt: string };
+  /** A map node's items: how many, and how many succeeded, failed and run now. */
+  map?: MapProgress;
   /** The operator's retry round the node is in, once it is past its first (2, 3, ...). */
   round?: number;
   /** The evaluated input of a node that declares `compensate`: its compensation's default input. */
   compensationInput?: unknown;
+}
+
+export interface MapProgress {
+  items: number;
+  succeeded: number;
+  failed: number;
+  running: number;
 }
 
 export interface RunState {

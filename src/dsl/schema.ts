@@ -25,7 +25,7 @@ export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 export const DOCUMENT_NAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 export const DSL_VERSION = 'weft/v1';
 
-export const NODE_TYPES = ['activity', 'sleep', 'approval', 'workflow', 'dag'] as const;
+export const NODE_TYPES = ['activity', 'sleep', 'approval', 'workflow', 'dag', 'map'] as const;
 export const TRIGGER_RULES = ['allSuccess', 'allDone', 'oneSuccess', 'oneFailed', 'allFailed', 'noneFailed'] as const;
 export const ON_FAILURE_POLICIES = ['fail', 'continue', 'wait'] as const;
 export const ON_APPROVAL_TIMEOUT = ['reject', 'approve'] as const;
@@ -254,12 +254,48 @@ export const DagNodeSchema = z.strictObject({
   timeout: WorkflowTimeoutsSchema.optional(),
 });
 
+/** What a map runs per item: an activity, dag or workflow node without the fields that place a node in its DAG. */
+const PLACEMENT_FIELDS = { id: true, dependsOn: true, trigger: true, when: true, onFailure: true } as const;
+export const MapTemplateSchema = z
+  .discriminatedUnion('type', [
+    ActivityNodeSchema.in.omit(PLACEMENT_FIELDS).transform((node) => ({ ...node, type: 'activity' as const })),
+    WorkflowNodeSchema.omit(PLACEMENT_FIELDS),
+    DagNodeSchema.omit(PLACEMENT_FIELDS),
+  ])
+  .meta({
+    description:
+      'Run once per item (or per batch): an activity (the default), dag or workflow node without id, dependsOn, trigger, when and onFailure; its templates also read item and index (items with batchSize).',
+  });
+
+export const TOLERATED_PERCENT_PATTERN = /^(100|[0-9]{1,2})(\.[0-9]+)?%$/;
+
+/** A `map` node: fan-out over a list known only when the node starts. */
+export const MapNodeSchema = z.strictObject({
+  ...commonNodeFields,
+  type: z.literal('map'),
+  items: JsonValueSchema.meta({
+    description: 'The list: an expression such as "${ nodes.list.output.files }", or an array (it may hold templates).',
+  }),
+  node: MapTemplateSchema,
+  maxConcurrency: z.int().min(1).optional().meta({ description: 'Items (or batches) in flight at once; default 100.' }),
+  toleratedFailures: z
+    .union([z.int().min(0), z.string().regex(TOLERATED_PERCENT_PATTERN, { error: 'a percentage such as "5%"' })])
+    .optional()
+    .meta({ description: 'Failed items allowed before the node fails: a count, or "N%" of the items. Default 0.' }),
+  batchSize: z
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'Run the template once per batch of this many items (its templates read items and index).' }),
+});
+
 export const NodeSchema = z.discriminatedUnion('type', [
   ActivityNodeSchema,
   SleepNodeSchema,
   ApprovalNodeSchema,
   WorkflowNodeSchema,
   DagNodeSchema,
+  MapNodeSchema,
 ]);
 
 export const DefaultsSchema = z
@@ -316,6 +352,8 @@ export type SleepNode = Extract<WeftNode, { type: 'sleep' }>;
 export type ApprovalNode = Extract<WeftNode, { type: 'approval' }>;
 export type WorkflowNode = Extract<WeftNode, { type: 'workflow' }>;
 export type DagNode = Extract<WeftNode, { type: 'dag' }>;
+export type MapNode = Extract<WeftNode, { type: 'map' }>;
+export type MapTemplate = MapNode['node'];
 export type SubDag = z.output<typeof SubDagSchema>;
 export type RetryPolicySpec = z.output<typeof RetryPolicySchema>;
 export type ActivityTimeouts = z.output<typeof ActivityTimeoutsSchema>;
@@ -340,6 +378,7 @@ export const NODE_FIELDS: Readonly<Record<NodeType, readonly string[]>> = {
   approval: Object.keys(ApprovalNodeSchema.shape),
   workflow: Object.keys(WorkflowNodeSchema.shape),
   dag: Object.keys(DagNodeSchema.shape),
+  map: Object.keys(MapNodeSchema.shape),
 };
 
 /** Every field name the DSL defines anywhere, for "did you mean" suggestions. */

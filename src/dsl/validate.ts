@@ -196,10 +196,10 @@ class Checker {
     for (const node of this.nodes) this.checkNodeExpressions(node);
     this.checkOutput();
     for (const node of this.nodes) {
-      const body = node.fields['dag'];
-      if (node.fields['type'] === 'dag' && isPlainObject(body)) {
-        const at = ['nodes', node.position, 'dag'];
-        new Checker(body, readNodes(body), [...this.prefix, ...at], this.shared).run();
+      const sub = subDagOf(node.fields);
+      if (sub !== undefined) {
+        const at = ['nodes', node.position, ...sub.path];
+        new Checker(sub.body, readNodes(sub.body), [...this.prefix, ...at], this.shared).run();
       }
     }
   }
@@ -288,8 +288,25 @@ class Checker {
     }
     if ((type === 'activity' || type === 'workflow' || type === 'dag') && input !== undefined)
       this.checkTemplate([...at, 'input'], input, node, false);
+    if (type === 'map') this.checkMap(node);
     const undo = isPlainObject(compensate) ? compensate['input'] : undefined;
     if (undo !== undefined) this.checkTemplate([...at, 'compensate', 'input'], undo, node, true);
+  }
+
+  /** A map's `items` and its template's `input` read the map's upstream nodes (and `item`, `index`, `items`). */
+  private checkMap(node: RawNode): void {
+    const at = ['nodes', node.position];
+    const { items, node: template } = node.fields;
+    if (items !== undefined) this.checkTemplate([...at, 'items'], items, node, false);
+    if (!isPlainObject(template)) return;
+    if (template['input'] !== undefined) this.checkTemplate([...at, 'node', 'input'], template['input'], node, false);
+    if (template['compensate'] !== undefined) {
+      this.report(
+        'WEFT_SCHEMA',
+        [...at, 'node', 'compensate'],
+        "a map's items cannot declare compensate yet; undo them in a node that depends on the map",
+      );
+    }
   }
 
   private checkOutput(): void {
@@ -404,6 +421,22 @@ function describeThrown(err: unknown): string {
   }
 }
 
+/** The inline DAG a node holds: a `dag` node's, or the template's of a map of sub-DAGs. */
+function subDagOf(
+  fields: Readonly<Record<string, unknown>>,
+): { body: Record<string, unknown>; path: string[] } | undefined {
+  if (fields['type'] === 'dag' && isPlainObject(fields['dag'])) return { body: fields['dag'], path: ['dag'] };
+  const template = fields['node'];
+  if (
+    fields['type'] === 'map' &&
+    isPlainObject(template) &&
+    template['type'] === 'dag' &&
+    isPlainObject(template['dag'])
+  )
+    return { body: template['dag'], path: ['node', 'dag'] };
+  return undefined;
+}
+
 /**
  * How many nodes a document holds, its sub-DAGs' included, and how deep they nest. Walked before anything
  * else, without recursion, so a hostile nesting is refused before the schema (which recurses) sees it.
@@ -420,7 +453,8 @@ function measure(raw: unknown): { nodes: number; depth: number } {
     depth = Math.max(depth, next.depth);
     if (depth > MAX_DAG_DEPTH) break;
     for (const node of list) {
-      if (isPlainObject(node) && node['type'] === 'dag') pending.push({ dag: node['dag'], depth: next.depth + 1 });
+      const sub = isPlainObject(node) ? subDagOf(node) : undefined;
+      if (sub !== undefined) pending.push({ dag: sub.body, depth: next.depth + 1 });
     }
   }
   return { nodes, depth };

@@ -72,6 +72,7 @@ export class DagRun {
     this.run = new RunContext(doc, args, this.tracker);
     this.nodes = this.run.forNodes({
       decisions: this.decisions,
+      wake: () => (this.changed = true),
       markWaiting: (id, kind, reason) => this.wait(id, kind, reason),
     });
     this.handover = new Handover(

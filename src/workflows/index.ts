@@ -5,4 +5,6 @@
  */
 export { weftDag } from './dag';
 export { weftFixedDelay } from './fixed-delay';
+
+export { weftMapBatch } from './map/map-batch';
 export { weftUnknownWorkflow, weftUnknownWorkflow as default } from './unknown-workflow';

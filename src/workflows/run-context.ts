@@ -30,6 +30,8 @@ function triggerOf(args: WeftDagInput, info: WorkflowInfo): CarriedRun['trigger'
 /** What the interpreter lends node handlers beyond the run's facts. */
 export interface NodeHost {
   readonly decisions: Map<string, Decision>;
+  /** Tells the run's loop that something changed (it publishes the live view). */
+  wake(): void;
   markWaiting(nodeId: string, kind: 'approval' | 'failure', reason: string): void;
 }
 
@@ -105,6 +107,12 @@ export class RunContext {
       info: this.info,
       searchAttributes: this.args.searchAttributes === true,
       nodeState: (id) => state.nodes[id]!,
+      expressions: () => this.expressions(),
+      evaluate: (evaluate) => this.evaluate(evaluate),
+      recordMap: (id, progress) => {
+        state.nodes[id]!.map = progress;
+        host.wake();
+      },
       evaluateInput: (node) => {
         let input: unknown;
         try {

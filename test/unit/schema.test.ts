@@ -147,6 +147,7 @@ describe('the JSON Schema for editors', () => {
       ['id', 'type'],
       ['id', 'type', 'workflow'],
       ['id', 'type', 'dag'],
+      ['id', 'type', 'items', 'node'],
     ]);
     expect(JSON.stringify(nodeTypes[4]!.properties['dag'])).toContain('"$ref":"#/$defs/Node"');
     expect(Object.keys(schema.$defs)).toEqual(['Node', 'RetryPolicy', 'ActivityTimeouts', 'Duration', 'JsonValue']);

@@ -115,7 +115,7 @@ describe('the document a dag node runs', () => {
     if (!result.ok) throw new Error(formatIssues(result.issues));
     const node = result.document.nodes[0]!;
     if (node.type !== 'dag') throw new Error('expected a dag node');
-    const child = subDagDocument(result.document, node);
+    const child = subDagDocument(result.document, node.id, node.dag);
     expect(child).toMatchObject({
       dsl: 'weft/v1',
       name: 'etl.load',

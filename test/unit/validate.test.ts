@@ -205,7 +205,7 @@ nodes[1].dependsOn[2]: node "b" depends on itself; remove "b" from its dependsOn
 nodes[1].dependsOn[3]: unknown node "zz" (WEFT_UNKNOWN_NODE)
 nodes[2].input.y: expression "nodes.a.output." is invalid: Unexpected end of expression (S0207 at position 15) (WEFT_BAD_EXPRESSION)
 nodes[2].input.x: "nodes.d" is not upstream of "c"; add "d" to dependsOn (WEFT_NOT_UPSTREAM)
-nodes[3].type: unknown node type "teleport"; use one of "activity", "sleep", "approval", "workflow", "dag" (nodes without "type" are activities) (WEFT_SCHEMA)
+nodes[3].type: unknown node type "teleport"; use one of "activity", "sleep", "approval", "workflow", "dag", "map" (nodes without "type" are activities) (WEFT_SCHEMA)
 nodes[4]: expected an object, got "not a node" (WEFT_SCHEMA)
 output: expression "nodes.nope" reads unknown node "nope" (WEFT_UNKNOWN_NODE)"
 `);
@@ -284,7 +284,7 @@ nodes[1].id: "constructor" is reserved (expressions could not read it as nodes.<
     expect(report(document)).toMatchInlineSnapshot(`
 "defaults.retries: unknown field "retries" (WEFT_UNKNOWN_FIELD)
 node: unknown field "node"; did you mean "nodes"? (WEFT_UNKNOWN_FIELD)
-nodes[0].type: unknown node type "lambda"; use one of "activity", "sleep", "approval", "workflow", "dag" (nodes without "type" are activities) (WEFT_SCHEMA)
+nodes[0].type: unknown node type "lambda"; use one of "activity", "sleep", "approval", "workflow", "dag", "map" (nodes without "type" are activities) (WEFT_SCHEMA)
 nodes[1].retry.maxAttempt: unknown field "maxAttempt"; did you mean "maxAttempts"? (WEFT_UNKNOWN_FIELD)
 nodes[1].timeout.startToClos: unknown field "startToClos"; did you mean "startToClose"? (WEFT_UNKNOWN_FIELD)
 nodes[1].retyr: unknown field "retyr"; did you mean "retry"? (WEFT_UNKNOWN_FIELD)

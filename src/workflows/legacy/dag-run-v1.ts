@@ -426,8 +426,9 @@ export class LegacyDagRun {
       case 'approval':
         return this.awaitApproval(node);
       case 'dag':
+      case 'map':
         // Newer than this interpreter: the runs it replays cannot hold one.
-        throw ApplicationFailure.nonRetryable('dag nodes need the current interpreter', 'WeftInvalidDocument');
+        throw ApplicationFailure.nonRetryable(`${node.type} nodes need the current interpreter`, 'WeftInvalidDocument');
     }
   }
 

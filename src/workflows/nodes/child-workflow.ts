@@ -3,14 +3,16 @@
  * worker registers fails at once (see `weftUnknownWorkflow`).
  */
 import type { WorkflowNode } from '../../dsl/schema';
-import { runChild } from './child';
+import { childSpec, runChild } from './child';
 import type { NodeHandler } from './handler';
 
 export const childWorkflowHandler: NodeHandler<WorkflowNode> = {
   async run(node, run) {
     const input = run.evaluateInput(node);
-    const output = await runChild(node, run, {
+    const output = await runChild(childSpec(node), {
       workflowType: node.workflow,
+      workflowId: `${run.info.workflowId}.${run.executionId(node)}`,
+      taskQueue: node.taskQueue ?? run.doc.defaults?.taskQueue ?? run.info.taskQueue,
       args: input === undefined ? [] : [input],
       summary: `${run.doc.name} / ${node.id}`,
     });

@@ -20,34 +20,45 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import { compileActivityOptions } from '../../dsl/activity-options';
 import { durationToMs } from '../../dsl/duration';
-import type { DagNode, WorkflowNode } from '../../dsl/schema';
-import type { NodeRunContext } from './handler';
+import type { RetryPolicySpec, WorkflowTimeouts } from '../../dsl/schema';
 
 export const DEFAULT_CHILD_EXECUTION_TIMEOUT = '1h';
 export const DEFAULT_CHILD_CANCEL_GRACE = '1m';
 
+/** What a node (or a map's item) says about its child: its timeouts and retry. */
+export interface ChildSpec {
+  /** Names the child in timer summaries (the node id). */
+  label: string;
+  timeout?: WorkflowTimeouts;
+  retry?: RetryPolicySpec;
+  /** Weft's own children (a map's batches) end when their work does: no default execution timeout. */
+  unbounded?: boolean;
+}
+
 export interface ChildStart {
   workflowType: string;
+  workflowId: string;
+  taskQueue: string;
   args: unknown[];
   summary: string;
   searchAttributes?: SearchAttributePair[];
 }
 
-/** Starts the node's child and resolves with its result; see above for timeouts and cancellation. */
-export async function runChild(node: WorkflowNode | DagNode, run: NodeRunContext, start: ChildStart): Promise<unknown> {
-  const timeout = node.timeout ?? {};
+/** Starts a child and resolves with its result; see above for timeouts and cancellation. */
+export async function runChild(spec: ChildSpec, start: ChildStart): Promise<unknown> {
+  const timeout = spec.timeout ?? {};
   const child = await startChild(start.workflowType, {
     args: start.args,
-    workflowId: `${run.info.workflowId}.${run.executionId(node)}`,
-    taskQueue: node.taskQueue ?? run.doc.defaults?.taskQueue ?? run.info.taskQueue,
+    workflowId: start.workflowId,
+    taskQueue: start.taskQueue,
     staticSummary: start.summary,
     typedSearchAttributes: start.searchAttributes,
     cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: node.retry ? compileActivityOptions({ retry: node.retry }).retry : { maximumAttempts: 1 },
+    retry: spec.retry ? compileActivityOptions({ retry: spec.retry }).retry : { maximumAttempts: 1 },
     workflowExecutionTimeout:
       timeout.execution !== undefined
         ? durationToMs(timeout.execution)
-        : timeout.run === undefined
+        : timeout.run === undefined && !spec.unbounded
           ? durationToMs(DEFAULT_CHILD_EXECUTION_TIMEOUT)
           : undefined,
     workflowRunTimeout: timeout.run !== undefined ? durationToMs(timeout.run) : undefined,
@@ -64,7 +75,7 @@ export async function runChild(node: WorkflowNode | DagNode, run: NodeRunContext
         const timer = new CancellationScope();
         const stop = () => timer.cancel();
         result.then(stop, stop);
-        await timer.run(() => sleep(grace, { summary: `${node.id}: waiting for the child to stop` }));
+        await timer.run(() => sleep(grace, { summary: `${spec.label}: waiting for the child to stop` }));
       }).then(
         () => reject(cancellation),
         (err: unknown) => {
@@ -73,4 +84,12 @@ export async function runChild(node: WorkflowNode | DagNode, run: NodeRunContext
       );
     });
   });
+}
+
+/** A node's (or a map template's) child settings, named by `label`. */
+export function childSpec(
+  node: { id?: string; timeout?: WorkflowTimeouts; retry?: RetryPolicySpec },
+  label = node.id ?? '',
+): ChildSpec {
+  return { label, timeout: node.timeout, retry: node.retry };
 }

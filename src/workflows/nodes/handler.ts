@@ -5,7 +5,8 @@
  */
 import type { WorkflowInfo } from '@temporalio/workflow';
 import type { Duration } from '../../dsl/duration';
-import type { NodeState } from '../../dsl/run-state';
+import type { Budget, ExpressionContext } from '../../dsl/expressions';
+import type { MapProgress, NodeState } from '../../dsl/run-state';
 import type { WeftDocument, WeftNode } from '../../dsl/schema';
 import type { Decision } from '../interventions';
 
@@ -24,6 +25,12 @@ export interface NodeRunContext {
   /** The server registers Weft's search attributes: children may set them. */
   readonly searchAttributes: boolean;
   nodeState(id: string): NodeState;
+  /** What the run's expressions read (its input, finished nodes, facts). */
+  expressions(): ExpressionContext;
+  /** Evaluates with a fresh budget, counted in this workflow task's expression work (E2). */
+  evaluate<T>(evaluate: (budget: Budget) => T): T;
+  /** A map node's progress, for the live view and the state query. */
+  recordMap(nodeId: string, progress: MapProgress): void;
   /** The node's templated `input` evaluated against the run; throws an error typed WeftExpressionError. */
   evaluateInput(node: Extract<WeftNode, { input?: unknown }>): unknown;
   /** The id of this round's activity or child: an operator's retry must not reuse one. */

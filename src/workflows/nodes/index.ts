@@ -4,6 +4,7 @@ import { activityHandler } from './activity';
 import { approvalHandler } from './approval';
 import { childWorkflowHandler } from './child-workflow';
 import type { NodeHandler, NodeRunContext, Outcome } from './handler';
+import { mapHandler } from './map';
 import { sleepHandler } from './sleep';
 import { subDagHandler } from './sub-dag';
 
@@ -15,6 +16,7 @@ export const NODE_HANDLERS: { readonly [T in WeftNode['type']]: NodeHandler<Extr
   approval: approvalHandler,
   workflow: childWorkflowHandler,
   dag: subDagHandler,
+  map: mapHandler,
 };
 
 export function handlerOf<N extends WeftNode>(node: N): NodeHandler<N> {

@@ -11,7 +11,7 @@ import type { DagNode } from '../../dsl/schema';
 import type { WeftDagInput } from '../../protocol/dag';
 import { DAG_WORKFLOW_TYPE } from '../../protocol/names';
 import { WeftDagKey, WeftStatusKey } from '../../protocol/search-attributes';
-import { runChild } from './child';
+import { childSpec, runChild } from './child';
 import type { NodeHandler } from './handler';
 
 export const subDagHandler: NodeHandler<DagNode> = {
@@ -24,10 +24,12 @@ export const subDagHandler: NodeHandler<DagNode> = {
         nonRetryable: true,
       });
     }
-    const document = subDagDocument(run.doc, node);
+    const document = subDagDocument(run.doc, node.id, node.dag);
     const args: WeftDagInput = { document, input, searchAttributes: run.searchAttributes };
-    const result = (await runChild(node, run, {
+    const result = (await runChild(childSpec(node), {
       workflowType: DAG_WORKFLOW_TYPE,
+      workflowId: `${run.info.workflowId}.${run.executionId(node)}`,
+      taskQueue: node.taskQueue ?? run.doc.defaults?.taskQueue ?? run.info.taskQueue,
       args: [args],
       summary: `${run.doc.name} / ${node.id} (sub-DAG)`,
       searchAttributes: run.searchAttributes

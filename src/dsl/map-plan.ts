@@ -1,0 +1,128 @@
+/**
+ * How a `map` node fans out, as pure functions: the units the template runs once each (items, or batches of
+ * them with `batchSize`), the failures it tolerates, how units are partitioned into child batches that each
+ * stay within Temporal's per-workflow limits, and how the units' outputs are gathered back in item order.
+ */
+import { analyzeTemplate } from './expressions';
+import { MAX_RUNNING_NODES } from './engine-limits';
+import { MAX_PAYLOAD_CHARS } from './run-result';
+import type { MapNode } from './schema';
+
+/** Items (or batches) in flight at once when the node does not say. */
+export const DEFAULT_MAP_CONCURRENCY = 100;
+/** Up to this many units run in the DAG's own run; more are partitioned into child batches. */
+export const MAX_INLINE_UNITS = 100;
+/**
+ * Units per child batch: each is an activity or child (about 3 to 7 history events), so a batch's history stays
+ * far below Temporal's 51,200 events and it needs no hand-over.
+ */
+export const MAX_UNITS_PER_BATCH = 1000;
+/** A batch's share of the items, as JSON: its input must fit one payload. */
+export const MAX_BATCH_INPUT_CHARS = 1_000_000;
+
+/** What the template runs on once: one item, or (with batchSize) a slice of them. */
+export interface MapUnit {
+  /** `item`, or with batchSize `items`, in the template's expressions. */
+  readonly value: unknown;
+  /** `index`: of the item, or of the batch's first item. */
+  readonly index: number;
+  /** How many items it stands for (1, or the batch's length): failures are counted in items. */
+  readonly size: number;
+}
+
+export function mapUnits(items: readonly unknown[], batchSize: number | undefined): MapUnit[] {
+  if (batchSize === undefined) return items.map((value, index) => ({ value, index, size: 1 }));
+  const units: MapUnit[] = [];
+  for (let index = 0; index < items.length; index += batchSize) {
+    const value = items.slice(index, index + batchSize);
+    units.push({ value, index, size: value.length });
+  }
+  return units;
+}
+
+/** `toleratedFailures` as a count of items: "N%" of `items` rounded down; default none. */
+export function toleratedCount(spec: MapNode['toleratedFailures'], items: number): number {
+  if (spec === undefined) return 0;
+  if (typeof spec === 'number') return spec;
+  return Math.floor((items * Number.parseFloat(spec)) / 100);
+}
+
+/** The expression context a unit's template reads beyond the run's: `item` or `items`, and `index`. */
+export function unitScope(unit: MapUnit, batched: boolean): { item?: unknown; items?: unknown; index: number } {
+  return batched ? { items: unit.value, index: unit.index } : { item: unit.value, index: unit.index };
+}
+
+export interface BatchPlan {
+  /** Consecutive ranges of units, [first, first + count). */
+  readonly batches: ReadonlyArray<{ readonly first: number; readonly count: number }>;
+  /** Units in flight at once inside each batch. */
+  readonly perBatch: number;
+  /** Batches running at once: together they keep `concurrency` units in flight. */
+  readonly parallelBatches: number;
+}
+
+/**
+ * Cuts the units into child batches of at most MAX_UNITS_PER_BATCH units and MAX_BATCH_INPUT_CHARS of input
+ * each, and splits `concurrency` between them so the map as a whole never has more in flight.
+ */
+export function planBatches(units: readonly MapUnit[], concurrency: number): BatchPlan {
+  const batches: Array<{ first: number; count: number }> = [];
+  let first = 0;
+  let chars = 0;
+  units.forEach((unit, i) => {
+    const size = JSON.stringify(unit.value ?? null).length + 1;
+    const count = i - first;
+    if (count > 0 && (count >= MAX_UNITS_PER_BATCH || chars + size > MAX_BATCH_INPUT_CHARS)) {
+      batches.push({ first, count });
+      first = i;
+      chars = 0;
+    }
+    chars += size;
+  });
+  if (units.length > first) batches.push({ first, count: units.length - first });
+  const perBatch = Math.max(1, Math.min(concurrency, MAX_UNITS_PER_BATCH, MAX_RUNNING_NODES));
+  return { batches, perBatch, parallelBatches: Math.max(1, Math.floor(concurrency / perBatch)) };
+}
+
+/**
+ * The node's output: one entry per item in item order (`null` where an item failed and was tolerated). With
+ * batchSize, a batch whose output is an array of its length contributes its entries; if any batch returns
+ * something else the output is one entry per batch.
+ */
+export function gatherOutputs(units: readonly MapUnit[], outputs: readonly unknown[], batched: boolean): unknown[] {
+  if (!batched) return [...outputs];
+  const perItem = units.every((unit, i) => Array.isArray(outputs[i]) && (outputs[i] as unknown[]).length === unit.size);
+  return perItem ? units.flatMap((_, i) => outputs[i] as unknown[]) : [...outputs];
+}
+
+/**
+ * Outputs within one payload: the largest are left out (null) until the rest fits, so a batch's result never
+ * gets its run terminated. Says how many were left out.
+ */
+export function fitOutputs(
+  outputs: readonly unknown[],
+  maxChars = MAX_PAYLOAD_CHARS,
+): { outputs: unknown[]; omitted: number } {
+  const sizes = outputs.map((output) => JSON.stringify(output ?? null).length);
+  let total = sizes.reduce((sum, size) => sum + size + 1, 0);
+  if (total <= maxChars) return { outputs: [...outputs], omitted: 0 };
+  const fitted = [...outputs];
+  let omitted = 0;
+  const bySize = sizes.map((size, i) => ({ size, i })).sort((a, b) => b.size - a.size || a.i - b.i);
+  for (const { size, i } of bySize) {
+    if (total <= maxChars) break;
+    fitted[i] = null;
+    total -= size - 4;
+    omitted++;
+  }
+  return { outputs: fitted, omitted };
+}
+
+/** The upstream nodes the template's input reads: all a child batch needs of the run's node table. */
+export function templateReferences(template: MapNode['node']): string[] {
+  if (template.input === undefined) return [];
+  const refs = new Set<string>();
+  for (const expression of analyzeTemplate(template.input).expressions)
+    for (const ref of expression.references) refs.add(ref);
+  return [...refs].sort();
+}

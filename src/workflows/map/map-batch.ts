@@ -1,0 +1,43 @@
+/**
+ * `weftMapBatch`: one batch of a partitioned map, a child of the DAG's run. It runs its range of the map's
+ * units (at most MAX_UNITS_PER_BATCH, so its history stays short) with its share of the map's concurrency,
+ * stops once more items failed than the map still tolerated when it started, and returns its units'
+ * outputs within one payload. The map node gathers the batches' results in order.
+ */
+import { workflowInfo } from '@temporalio/workflow';
+import { fitOutputs } from '../../dsl/map-plan';
+import type { MapBatchInput, MapBatchResult } from '../../protocol/map';
+import { describeFailure } from '../failures';
+import { runPool } from './pool';
+import { UnitStarter } from './units';
+
+export async function weftMapBatch(input: MapBatchInput): Promise<MapBatchResult> {
+  const info = workflowInfo();
+  const dagWorkflowId = String(input.context.run['workflowId'] ?? info.parent?.workflowId ?? info.workflowId);
+  const starter = new UnitStarter({
+    nodeId: input.nodeId,
+    dag: input.dag,
+    template: input.template,
+    batched: input.batched,
+    context: { input: input.context.input, nodes: input.context.nodes, run: input.context.run },
+    workflowId: dagWorkflowId,
+    taskQueue: info.taskQueue,
+    searchAttributes: input.searchAttributes,
+  });
+  const units = input.units;
+  const outcome = await runPool({
+    count: units.length,
+    concurrency: input.concurrency,
+    tolerated: input.tolerated,
+    sizeOf: (i) => units[i]!.size,
+    start: (i, task) => starter.start(units[i]!, input.firstUnit + i, task),
+    describe: (err, i) => describeFailure(err, `item ${units[i]!.index}`),
+  });
+  const fitted = fitOutputs(outcome.outputs);
+  return {
+    outputs: fitted.outputs,
+    failedItems: outcome.failedItems,
+    errors: outcome.errors.map(({ index, error }) => ({ index: input.firstUnit + index, error })),
+    omitted: fitted.omitted,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Starting one unit of a map (an item, or a batch of items): its template's input evaluated with `item` (or
+ * `items`) and `index`, then its activity, child workflow or sub-DAG, with ids derived from the map node's:
+ * activity `<node>[<index>]`, child `<DAG's workflow id>.<node>[<index>]`.
+ */
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  scheduleActivity,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import { compileActivityOptions } from '../../dsl/activity-options';
+import type { TaskBudget } from '../../dsl/engine-limits';
+import { Budget, evaluateTemplate, type ExpressionContext } from '../../dsl/expressions';
+import { FAILURE_TYPES } from '../../dsl/failure-types';
+import { isPlainObject } from '../../dsl/json';
+import { unitScope, type MapUnit } from '../../dsl/map-plan';
+import type { Defaults, MapTemplate } from '../../dsl/schema';
+import { subDagDocument } from '../../dsl/sub-dag';
+import type { WeftDagInput } from '../../protocol/dag';
+import { DAG_WORKFLOW_TYPE } from '../../protocol/names';
+import { unwrapAttempt } from '../../protocol/names';
+import { childSpec, runChild } from '../nodes/child';
+
+/** Where a map's units run: the map node, its DAG, and what their expressions read. */
+export interface UnitEnvironment {
+  /** The map node's id in this round (an operator's retry gives `<id>#2`). */
+  nodeId: string;
+  dag: { name: string; defaults?: Defaults };
+  template: MapTemplate;
+  batched: boolean;
+  context: ExpressionContext;
+  /** The DAG run's workflow id (children's ids derive from it) and the task queue for children. */
+  workflowId: string;
+  taskQueue: string;
+  searchAttributes: boolean;
+}
+
+export class UnitStarter {
+  private activityOptions: Omit<ActivityOptions, 'activityId' | 'summary'> | undefined;
+
+  constructor(private readonly env: UnitEnvironment) {}
+
+  /** Starts the unit at position `index` among all of the map's units. */
+  start(unit: MapUnit, position: number, task: TaskBudget): Promise<unknown> {
+    const { env } = this;
+    let input: unknown;
+    try {
+      input = this.input(unit, task);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const id = `${env.nodeId}[${position}]`;
+    const template = env.template;
+    if (template.type === 'activity') {
+      return scheduleActivity<unknown>(template.activity, [input], {
+        ...this.optionsOf(template),
+        activityId: id,
+        summary: id,
+      }).then((result) => unwrapAttempt(result).output);
+    }
+    const start = {
+      workflowId: `${env.workflowId}.${id}`,
+      taskQueue: template.taskQueue ?? env.dag.defaults?.taskQueue ?? env.taskQueue,
+      summary: `${env.dag.name} / ${id}`,
+    };
+    if (template.type === 'workflow') {
+      return runChild(childSpec(template, id), {
+        ...start,
+        workflowType: template.workflow,
+        args: input === undefined ? [] : [input],
+      });
+    }
+    if (input !== undefined && !isPlainObject(input)) {
+      return Promise.reject(
+        ApplicationFailure.create({
+          type: FAILURE_TYPES.badInput,
+          message: `the sub-DAG's input must be an object (it is merged over dag.input), not ${Array.isArray(input) ? 'an array' : typeof input}`,
+          nonRetryable: true,
+        }),
+      );
+    }
+    const document = subDagDocument(env.dag, env.nodeId.split('#')[0]!, template.dag);
+    const args: WeftDagInput = { document, input, searchAttributes: env.searchAttributes };
+    return runChild(childSpec(template, id), { ...start, workflowType: DAG_WORKFLOW_TYPE, args: [args] }).then(
+      (result) => (result as { output?: unknown } | null)?.output ?? null,
+    );
+  }
+
+  /** The template's input for this unit; an expression that fails throws an error typed WeftExpressionError. */
+  private input(unit: MapUnit, task: TaskBudget): unknown {
+    const { template, batched, context } = this.env;
+    if (template.input === undefined) return undefined;
+    const budget = new Budget();
+    try {
+      return evaluateTemplate(template.input, { ...context, map: unitScope(unit, batched) }, budget);
+    } catch (err) {
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.expression,
+        message: `the input of item ${unit.index} could not be evaluated: ${(err as Error).message}`,
+        nonRetryable: true,
+        cause: err as Error,
+      });
+    } finally {
+      task.evaluated(budget.steps, budget.work);
+    }
+  }
+
+  private optionsOf(template: Extract<MapTemplate, { type: 'activity' }>) {
+    this.activityOptions ??= {
+      ...compileActivityOptions(template, this.env.dag.defaults),
+      // A unit is CANCELLED only once its work really stopped.
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    };
+    return this.activityOptions;
+  }
+}
