@@ -118,6 +118,14 @@ export function fitOutputs(
   return { outputs: fitted, omitted };
 }
 
+/**
+ * Each batch's share of one payload for its outputs: the map's gathered output must fit the run's result,
+ * and every batch result lands in the DAG run's history, so together they stay within one payload.
+ */
+export function outputCharsPerBatch(batches: number): number {
+  return Math.max(1_000, Math.floor(MAX_PAYLOAD_CHARS / Math.max(1, batches)));
+}
+
 /** The upstream nodes the template's input reads: all a child batch needs of the run's node table. */
 export function templateReferences(template: MapNode['node']): string[] {
   if (template.input === undefined) return [];

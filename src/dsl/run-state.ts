@@ -67,6 +67,8 @@ export interface MapProgress {
   succeeded: number;
   failed: number;
   running: number;
+  /** Outputs left out (null) so the map's output fits one payload; pass large data by reference instead. */
+  outputsOmitted?: number;
 }
 
 export interface RunState {

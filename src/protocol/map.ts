@@ -20,6 +20,8 @@ export interface MapBatchInput {
   concurrency: number;
   /** Failed items this batch may have before it stops (what the map still tolerates when it starts). */
   tolerated: number;
+  /** JSON characters its outputs may take in its result: the map's outputs together fit one payload. */
+  outputChars: number;
   searchAttributes: boolean;
 }
 

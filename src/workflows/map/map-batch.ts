@@ -33,7 +33,7 @@ export async function weftMapBatch(input: MapBatchInput): Promise<MapBatchResult
     start: (i, task) => starter.start(units[i]!, input.firstUnit + i, task),
     describe: (err, i) => describeFailure(err, `item ${units[i]!.index}`),
   });
-  const fitted = fitOutputs(outcome.outputs);
+  const fitted = fitOutputs(outcome.outputs, input.outputChars);
   return {
     outputs: fitted.outputs,
     failedItems: outcome.failedItems,

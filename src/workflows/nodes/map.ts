@@ -12,6 +12,7 @@ import {
   gatherOutputs,
   MAX_INLINE_UNITS,
   mapUnits,
+  outputCharsPerBatch,
   planBatches,
   templateReferences,
   toleratedCount,
@@ -51,7 +52,14 @@ export const mapHandler: NodeHandler<MapNode> = {
         ? await runInline(env, units, Math.min(concurrency, MAX_INLINE_UNITS), tolerated, progress)
         : await runBatches(node, run, env, units, concurrency, tolerated, progress);
     const failed = outcome.failedItems;
-    run.recordMap(node.id, { items: items.length, succeeded: items.length - failed, failed, running: 0 });
+    const omitted = 'omitted' in outcome ? (outcome.omitted as number) : 0;
+    run.recordMap(node.id, {
+      items: items.length,
+      succeeded: items.length - failed,
+      failed,
+      running: 0,
+      ...(omitted > 0 ? { outputsOmitted: omitted } : {}),
+    });
     if (failed > tolerated) {
       const errors = [...outcome.errors].sort((a, b) => a.index - b.index);
       const first = errors[0];
@@ -120,7 +128,7 @@ async function runBatches(
   concurrency: number,
   tolerated: number,
   progress: (p: Omit<MapProgress, 'items'>) => void,
-): Promise<PoolOutcome> {
+): Promise<PoolOutcome & { omitted: number }> {
   const plan = planBatches(units, concurrency);
   const context = run.expressions();
   const nodes: MapBatchInput['context']['nodes'] = {};
@@ -152,6 +160,7 @@ async function runBatches(
         context: { input: context.input, nodes, run: { ...context.run } },
         concurrency: plan.perBatch,
         tolerated: tolerated - failedSoFar,
+        outputChars: outputCharsPerBatch(plan.batches.length),
         searchAttributes: run.searchAttributes,
       };
       return runChild(
@@ -178,14 +187,16 @@ async function runBatches(
     },
   });
   const outputs: unknown[] = [];
+  let omitted = 0;
   // A batch that failed as a whole is reported at its first unit.
   const errors = outcome.errors.map(({ index, error }) => ({ index: plan.batches[index]!.first, error }));
   plan.batches.forEach(({ count }, k) => {
     const result = outcome.outputs[k] as MapBatchResult | null;
     if (result) {
       outputs.push(...result.outputs);
+      omitted += result.omitted;
       errors.push(...result.errors);
     } else outputs.push(...new Array<unknown>(count).fill(null));
   });
-  return { outputs, failedItems: outcome.failedItems, errors };
+  return { outputs, failedItems: outcome.failedItems, errors, omitted };
 }
