@@ -139,6 +139,23 @@ export interface SubDagNodeOptions<SubIn, Nodes, In> extends CommonOptions<Nodes
   timeout?: WorkflowTimeoutsInput;
 }
 
+/** What a map's template reads beyond a node's context: the item and its index. */
+export interface MapItemContext<Nodes, In, Item> extends BuildContext<Nodes, In> {
+  item: RefTree<Item>;
+  index: Ref<number>;
+}
+
+export interface MapOptions<F, Nodes, In, Item> extends CommonOptions<Nodes, In> {
+  /** The activity's input for one item, typed as its parameter; `item` is typed from the items. */
+  input?: Templated<InputOf<F>> | ((ctx: MapItemContext<Nodes, In, Item>) => Templated<InputOf<F>>);
+  retry?: RetryPolicyInput;
+  timeout?: ActivityTimeoutsInput;
+  taskQueue?: string;
+  maxConcurrency?: number;
+  /** Failed items allowed: a count, or a percentage such as `'5%'`. */
+  toleratedFailures?: number | `${number}%`;
+}
+
 /** A built document with the types of its input and output attached (for `executeDag`). */
 export type TypedDag<Out = unknown, In = Record<string, unknown>> = WeftDocumentInput & {
   readonly __output?: Out;
@@ -265,6 +282,47 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
         taskQueue: options.taskQueue,
         retry: options.retry,
         timeout: options.timeout,
+      },
+      options,
+    );
+  }
+
+  /**
+   * A map: `activity` once per item of `items` (an array, or a reference to one, e.g. an upstream output). The
+   * node's output is the array of the items' outputs, in item order; an item that failed within
+   * `toleratedFailures` is `null` there (not in the type, so downstream references stay readable).
+   */
+  map<Id extends string, Item, Name extends ActivityName<A & BuiltinActivities>>(
+    id: NewId<Id, Nodes>,
+    items: readonly Item[] | ((ctx: BuildContext<Nodes, In>) => Ref<readonly Item[]>),
+    activity: Name,
+    options: MapOptions<(A & BuiltinActivities)[Name], Nodes, In, Item> = {},
+  ): DagBuilder<A, Nodes & Record<Id, Array<OutputOf<(A & BuiltinActivities)[Name]>>>, In, Out> {
+    const input = options.input;
+    const itemContext = (): MapItemContext<Nodes, In, Item> => ({
+      ...this.context(),
+      item: refTo<Item>('item'),
+      index: refTo<number>('index'),
+    });
+    return this.add<Id, Array<OutputOf<(A & BuiltinActivities)[Name]>>>(
+      {
+        id,
+        type: 'map',
+        items: this.given(items),
+        maxConcurrency: options.maxConcurrency,
+        toleratedFailures: options.toleratedFailures,
+        node: dropUndefined({
+          activity,
+          input:
+            input === undefined
+              ? undefined
+              : serializeTemplated(
+                  typeof input === 'function' ? (input as (ctx: unknown) => unknown)(itemContext()) : input,
+                ),
+          retry: options.retry,
+          timeout: options.timeout,
+          taskQueue: options.taskQueue,
+        }),
       },
       options,
     );

@@ -42,6 +42,36 @@ describe('the typed builder', () => {
     expect(validateDocument(parent).ok).toBe(true);
   });
 
+  it('maps an activity over an upstream list, item typed from it, the output an array of its outputs', () => {
+    type Images = {
+      listImages(input: { bucket: string }): Promise<{ images: Array<{ url: string; size: number }> }>;
+      resize(input: { url: string; n: number }): Promise<{ thumbnail: string }>;
+    };
+    const thumbnails = dag<Images>('thumbnails')
+      .activity('list', 'listImages', { input: { bucket: 'b' } })
+      .map('resize', ({ nodes }) => nodes.list.output.images, 'resize', {
+        dependsOn: ['list'],
+        maxConcurrency: 10,
+        toleratedFailures: '5%',
+        input: ({ item, index }) => ({ url: item.url, n: index }),
+      })
+      .activity('count', 'weft.echo', {
+        dependsOn: ['resize'],
+        input: ({ nodes }) => nodes.resize.output[0]!.thumbnail,
+      })
+      .build();
+    expect(thumbnails.nodes[1]).toEqual({
+      id: 'resize',
+      type: 'map',
+      dependsOn: ['list'],
+      items: '${ nodes.list.output.images }',
+      maxConcurrency: 10,
+      toleratedFailures: '5%',
+      node: { activity: 'resize', input: { url: '${ item.url }', n: '${ index }' } },
+    });
+    expect(validateDocument(thumbnails).ok).toBe(true);
+  });
+
   it('refuses, with the validator’s messages, a reference to a node that is not upstream', () => {
     const build = () =>
       dag('bad')
