@@ -27,3 +27,21 @@ export async function handWrittenDag({ levels, width }: Shape): Promise<Record<s
 export async function handWrittenWide({ count }: { count: number }): Promise<unknown[]> {
   return Promise.all(Array.from({ length: count }, (_, i) => echo({ node: nodeId(0, i) })));
 }
+
+/** `count` independent activities, at most `concurrency` at once: the map benchmark's hand-written baseline. */
+export async function handWrittenPool({ count, concurrency }: { count: number; concurrency: number }): Promise<number> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      await echo(i * 2);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  return count;
+}
+
+/** One activity: the unit of the benchmark's "one workflow per task" way. */
+export async function handWrittenOne(i: number): Promise<unknown> {
+  return echo(i * 2);
+}

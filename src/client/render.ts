@@ -1,5 +1,5 @@
 /** Plain-text views of runs for the terminal: the node table and the one-line summary. */
-import type { NodeResult, WeftRunResult } from '../dsl/run-result';
+import { mapDetail, type NodeResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftRunView } from '../protocol/dag';
 
 function duration(node: NodeResult): string {
@@ -14,7 +14,7 @@ function duration(node: NodeResult): string {
 }
 
 function detail(node: NodeResult): string {
-  const parts: string[] = [];
+  const parts: string[] = node.map ? [mapDetail(node.map)] : [];
   if (node.error) parts.push(node.error.type ? `${node.error.type}: ${node.error.message}` : node.error.message);
   else if (node.reason) parts.push(node.reason);
   if (node.compensation?.status === 'COMPENSATION_FAILED')

@@ -2,7 +2,7 @@
  * What a run returns (docs/dsl.md, "The run's result") and how its state reads in the Temporal Web UI
  * (the live markdown of `setCurrentDetails`). Pure: built from the run state alone.
  */
-import type { NodeState, RunState, RunStatus } from './run-state';
+import type { MapProgress, NodeState, RunState, RunStatus } from './run-state';
 import type { NodeStatus } from './trigger-rules';
 
 /** A node as the run's result shows it: its state without the scheduler's bookkeeping. */
@@ -143,7 +143,9 @@ const STATUS_ORDER: readonly NodeStatus[] = [
 /** What the live details show: counts by status, the rows to list, how many rows were left out, notes. */
 export interface RunSummary {
   readonly counts: ReadonlyMap<NodeStatus, number>;
-  readonly rows: ReadonlyArray<{ readonly id: string } & Pick<NodeState, 'status' | 'attempts' | 'error' | 'reason'>>;
+  readonly rows: ReadonlyArray<
+    { readonly id: string } & Pick<NodeState, 'status' | 'attempts' | 'error' | 'reason' | 'map'>
+  >;
   readonly hidden: number;
   readonly notes?: readonly string[];
 }
@@ -161,12 +163,24 @@ export function summarizeRun(state: RunState, notes: readonly string[] = []): Ru
 }
 
 /** A markdown table of nodes for the Web UI's "current details". */
+/** A map's items at a glance: `1,200 / 10,000 items done, 3 failed, 100 running`. */
+export function mapDetail(map: MapProgress): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const parts = [`${n(map.succeeded + map.failed)} / ${n(map.items)} items done`];
+  if (map.failed > 0) parts.push(`${n(map.failed)} failed`);
+  if (map.running > 0) parts.push(`${n(map.running)} running`);
+  if (map.outputsOmitted) parts.push(`${n(map.outputsOmitted)} outputs left out of the result`);
+  return parts.join(', ');
+}
+
 export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSummary): string {
   const counts = STATUS_ORDER.filter((s) => (summary.counts.get(s) ?? 0) > 0).map(
     (s) => `${summary.counts.get(s)} ${s.toLowerCase()}`,
   );
   const rows = summary.rows.map((n) => {
-    const detail = n.error ? n.error.message : (n.reason ?? '');
+    const detail = [n.map ? mapDetail(n.map) : '', n.error ? n.error.message : (n.reason ?? '')]
+      .filter(Boolean)
+      .join('; ');
     return `| ${cell(n.id)} | ${STATUS_ICON[n.status]} ${n.status} | ${n.attempts || ''} | ${cell(detail)} |`;
   });
   return [

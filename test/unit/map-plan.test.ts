@@ -10,6 +10,7 @@ import {
   templateReferences,
   toleratedCount,
 } from '../../src/dsl/map-plan';
+import { mapDetail } from '../../src/dsl/run-result';
 import type { MapNode } from '../../src/dsl/schema';
 
 describe('map units', () => {
@@ -154,5 +155,16 @@ nodes[1].items: "nodes.late" is not upstream of "m"; add "late" to dependsOn (WE
 nodes[1].node.compensate: a map's items cannot declare compensate yet; undo them in a node that depends on the map (WEFT_SCHEMA)
 nodes[2].node.dag.nodes[0].dependsOn[0]: unknown node "b" (WEFT_UNKNOWN_NODE)"
 `);
+  });
+});
+
+describe("a map's progress for a person", () => {
+  it('reads as items done, failed, running, and outputs left out', () => {
+    expect(mapDetail({ items: 10_000, succeeded: 1_197, failed: 3, running: 100 })).toBe(
+      '1,200 / 10,000 items done, 3 failed, 100 running',
+    );
+    expect(mapDetail({ items: 5, succeeded: 5, failed: 0, running: 0, outputsOmitted: 2 })).toBe(
+      '5 / 5 items done, 2 outputs left out of the result',
+    );
   });
 });
