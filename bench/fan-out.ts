@@ -72,6 +72,7 @@ async function main() {
         };
       };
       if (only === 'scale') {
+        await runMap(1_000); // warm-up: bundles load, caches fill
         const small = await runMap(baseline);
         const large = await runMap(items);
         results.scale = { small, large, perItemRatio: Number((large.msPerItem / small.msPerItem).toFixed(2)) };

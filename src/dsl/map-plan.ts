@@ -17,6 +17,8 @@ export const MAX_INLINE_UNITS = 100;
  * far below Temporal's 51,200 events and it needs no hand-over.
  */
 export const MAX_UNITS_PER_BATCH = 1000;
+/** Batches running at once when the concurrency allows: the map's concurrency is split between them. */
+export const PARALLEL_BATCHES = 4;
 /** A batch's share of the items, as JSON: its input must fit one payload. */
 export const MAX_BATCH_INPUT_CHARS = 1_000_000;
 
@@ -80,8 +82,15 @@ export function planBatches(units: readonly MapUnit[], concurrency: number): Bat
     chars += size;
   });
   if (units.length > first) batches.push({ first, count: units.length - first });
-  const perBatch = Math.max(1, Math.min(concurrency, MAX_UNITS_PER_BATCH, MAX_RUNNING_NODES));
-  return { batches, perBatch, parallelBatches: Math.max(1, Math.floor(concurrency / perBatch)) };
+  // Several batches at once (up to PARALLEL_BATCHES, more when one could not hold the concurrency), so that
+  // while one batch drains its last items and the next one starts, the others keep the slots busy.
+  const perBatchCap = Math.min(MAX_UNITS_PER_BATCH, MAX_RUNNING_NODES);
+  const parallelBatches = Math.max(
+    Math.ceil(concurrency / perBatchCap),
+    Math.min(PARALLEL_BATCHES, batches.length, concurrency),
+  );
+  const perBatch = Math.max(1, Math.min(perBatchCap, Math.floor(concurrency / parallelBatches)));
+  return { batches, perBatch, parallelBatches };
 }
 
 /**
