@@ -17,8 +17,12 @@ export const MAX_INLINE_UNITS = 100;
  * far below Temporal's 51,200 events and it needs no hand-over.
  */
 export const MAX_UNITS_PER_BATCH = 1000;
-/** Batches running at once when the concurrency allows: the map's concurrency is split between them. */
-export const PARALLEL_BATCHES = 4;
+/**
+ * Batches running at once when the concurrency allows, the map's concurrency split between them: two keep the
+ * slots busy while one drains its last items; more spread completions over more workflows, each task then
+ * handling fewer of them (at 10,000 items on 2 cores: 1 and 2 batches 275/s, 4 batches 215/s).
+ */
+export const PARALLEL_BATCHES = 2;
 /** A batch's share of the items, as JSON: its input must fit one payload. */
 export const MAX_BATCH_INPUT_CHARS = 1_000_000;
 

@@ -59,11 +59,11 @@ describe('partitioning into child batches', () => {
       { first: 1000, count: 1000 },
       { first: 2000, count: 100 },
     ]);
-    // Three batches at once, 100 items in flight in each: 300 in all.
-    expect(plan).toMatchObject({ perBatch: 100, parallelBatches: 3 });
-    expect(planBatches(items(100_000), 100)).toMatchObject({ perBatch: 25, parallelBatches: 4 });
+    // Two batches at once, 150 items in flight in each: 300 in all.
+    expect(plan).toMatchObject({ perBatch: 150, parallelBatches: 2 });
+    expect(planBatches(items(100_000), 100)).toMatchObject({ perBatch: 50, parallelBatches: 2 });
     expect(planBatches(items(100_000), 5_000)).toMatchObject({ perBatch: 1000, parallelBatches: 5 });
-    expect(planBatches(items(100_000), 3)).toMatchObject({ perBatch: 1, parallelBatches: 3 });
+    expect(planBatches(items(100_000), 1)).toMatchObject({ perBatch: 1, parallelBatches: 1 });
     expect(planBatches(items(100_000), 100).batches).toHaveLength(100);
   });
 
