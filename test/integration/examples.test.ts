@@ -75,6 +75,18 @@ it('nightly-load loads in a sub-DAG, a child run of its own, whose output the re
   }
 });
 
+it('thumbnails maps over 150 listed images in a child batch and reports on them', async () => {
+  const result = await runAndMaybeRecord('thumbnails', 'thumbnails.json');
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toBe('150 thumbnails, the last thumb-img-150.png');
+  expect(result.nodes.resize!.map).toEqual({ items: 150, succeeded: 150, failed: 0, running: 0 });
+  if (process.env.WEFT_RECORD_HISTORIES) {
+    const batch = `${result.workflowId}.resize.batch-1`;
+    const history = await weft.temporal.workflow.getHandle(batch).fetchHistory();
+    writeFileSync(join(__dirname, '../histories', `${batch}.json`), historyToJSON(history));
+  }
+});
+
 it('release-approval waits for a person, then deploys what was built', async () => {
   const result = await runAndMaybeRecord('release-approval', 'release-approval.json', undefined, async (run) => {
     for (let i = 0; i < 100 && (await run.state()).nodes.go_live.status !== 'WAITING'; i++)
