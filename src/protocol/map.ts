@@ -30,6 +30,8 @@ export interface MapBatchResult {
   outputs: unknown[];
   /** Items whose unit failed. */
   failedItems: number;
+  /** Items whose unit succeeded (the rest of the batch failed, or was cancelled once the map failed). */
+  succeededItems: number;
   /** The first few failures, with the unit's index. */
   errors: Array<{ index: number; error: NodeError }>;
   /** Outputs left out (null) to keep this result within one payload. */

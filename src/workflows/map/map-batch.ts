@@ -37,6 +37,7 @@ export async function weftMapBatch(input: MapBatchInput): Promise<MapBatchResult
   return {
     outputs: fitted.outputs,
     failedItems: outcome.failedItems,
+    succeededItems: outcome.succeededItems,
     errors: outcome.errors.map(({ index, error }) => ({ index: input.firstUnit + index, error })),
     omitted: fitted.omitted,
   };

@@ -19,6 +19,8 @@ export interface PoolOptions {
   start(unit: number, task: TaskBudget, failedSoFar: number): Promise<unknown>;
   /** Items that failed inside a unit that itself succeeded (a child batch reports them). */
   failedInside?(output: unknown, unit: number): number;
+  /** Items that succeeded inside a unit that itself succeeded; by default its size less those that failed. */
+  succeededInside?(output: unknown, unit: number): number;
   describe(err: unknown, unit: number): NodeError;
   progress?(progress: { succeeded: number; failed: number; running: number }): void;
 }
@@ -27,6 +29,8 @@ export interface PoolOutcome {
   /** One per unit, in order; null where it failed. */
   outputs: unknown[];
   failedItems: number;
+  /** Items whose unit succeeded (less those that failed inside it). */
+  succeededItems: number;
   /** The first failures, by unit. */
   errors: Array<{ index: number; error: NodeError }>;
 }
@@ -40,6 +44,7 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
   let running = 0;
   let succeeded = 0;
   let failedItems = 0;
+  let succeededItems = 0;
   let exceeded = false;
   let changed = false;
   const units = new CancellationScope();
@@ -67,6 +72,7 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
         outputs[unit] = output;
         const inside = options.failedInside?.(output, unit) ?? 0;
         if (inside > 0) failed(inside);
+        succeededItems += options.succeededInside?.(output, unit) ?? options.sizeOf(unit) - inside;
         succeeded++;
         settled();
       },
@@ -99,5 +105,5 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
     if (isCancellation(err)) await CancellationScope.nonCancellable(() => condition(() => running === 0));
     throw err;
   }
-  return { outputs, failedItems, errors };
+  return { outputs, failedItems, succeededItems, errors };
 }

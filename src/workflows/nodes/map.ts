@@ -55,7 +55,7 @@ export const mapHandler: NodeHandler<MapNode> = {
     const omitted = 'omitted' in outcome ? (outcome.omitted as number) : 0;
     run.recordMap(node.id, {
       items: items.length,
-      succeeded: items.length - failed,
+      succeeded: outcome.succeededItems,
       failed,
       running: 0,
       ...(omitted > 0 ? { outputsOmitted: omitted } : {}),
@@ -175,10 +175,10 @@ async function runBatches(
         },
       );
     },
-    failedInside: (result, k) => {
-      const { failedItems } = result as MapBatchResult;
-      succeededItems += sizeOfBatch(k) - failedItems;
-      return failedItems;
+    failedInside: (result) => (result as MapBatchResult).failedItems,
+    succeededInside: (result) => {
+      succeededItems += (result as MapBatchResult).succeededItems;
+      return (result as MapBatchResult).succeededItems;
     },
     describe: (err, k) => describeFailure(err, `batch ${k + 1} of "${node.id}"`),
     progress: ({ failed, running }) => {
@@ -198,5 +198,5 @@ async function runBatches(
       errors.push(...result.errors);
     } else outputs.push(...new Array<unknown>(count).fill(null));
   });
-  return { outputs, failedItems: outcome.failedItems, errors, omitted };
+  return { outputs, failedItems: outcome.failedItems, succeededItems: outcome.succeededItems, errors, omitted };
 }
