@@ -28,6 +28,7 @@ import {
   type WeftIssueCode,
 } from '../../src/dsl';
 import { MAX_MESSAGE_CHARS } from '../../src/dsl/issues';
+import { NODE_TYPES } from '../../src/dsl/schema';
 
 const DEFAULT_SEED = 0x5eedf022;
 const DEFAULT_COUNT = 10_000;
@@ -436,7 +437,6 @@ const TRIGGERS = [
   '',
   'ALLDONE',
 ];
-const NODE_TYPES = ['activity', 'sleep', 'approval', 'workflow'];
 
 /** Characters that mean something to JSON, JSONata, templates or regexes, plus a few that break text. */
 const SYNTAX_CHARS = '(){}[]$"\'`/*.,;:?&|=<>!~%^#@\\+-_ \n\t0123456789abcxyzAZ';
