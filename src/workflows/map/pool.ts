@@ -22,6 +22,7 @@ export interface PoolOptions {
   /** Items that succeeded inside a unit that itself succeeded; by default its size less those that failed. */
   succeededInside?(output: unknown, unit: number): number;
   describe(err: unknown, unit: number): NodeError;
+  /** Items succeeded and failed so far, and units running. */
   progress?(progress: { succeeded: number; failed: number; running: number }): void;
 }
 
@@ -42,7 +43,6 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
   const errors: PoolOutcome['errors'] = [];
   let next = 0;
   let running = 0;
-  let succeeded = 0;
   let failedItems = 0;
   let succeededItems = 0;
   let exceeded = false;
@@ -58,7 +58,7 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
   const settled = (): void => {
     running--;
     changed = true;
-    options.progress?.({ succeeded, failed: failedItems, running });
+    options.progress?.({ succeeded: succeededItems, failed: failedItems, running });
   };
   const launch = (unit: number, task: TaskBudget): void => {
     let started!: Promise<unknown>;
@@ -73,7 +73,6 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
         const inside = options.failedInside?.(output, unit) ?? 0;
         if (inside > 0) failed(inside);
         succeededItems += options.succeededInside?.(output, unit) ?? options.sizeOf(unit) - inside;
-        succeeded++;
         settled();
       },
       (err: unknown) => {

@@ -141,7 +141,6 @@ async function runBatches(
     return units.slice(first, first + count).reduce((sum, unit) => sum + unit.size, 0);
   };
   // Progress in items: a batch's items count once it returned; until then they are in flight.
-  let succeededItems = 0;
   const total = units.reduce((sum, unit) => sum + unit.size, 0);
   const outcome = await runPool({
     count: plan.batches.length,
@@ -176,14 +175,11 @@ async function runBatches(
       );
     },
     failedInside: (result) => (result as MapBatchResult).failedItems,
-    succeededInside: (result) => {
-      succeededItems += (result as MapBatchResult).succeededItems;
-      return (result as MapBatchResult).succeededItems;
-    },
+    succeededInside: (result) => (result as MapBatchResult).succeededItems,
     describe: (err, k) => describeFailure(err, `batch ${k + 1} of "${node.id}"`),
-    progress: ({ failed, running }) => {
-      const left = total - succeededItems - failed;
-      progress({ succeeded: succeededItems, failed, running: running > 0 ? Math.min(concurrency, left) : 0 });
+    progress: ({ succeeded, failed, running }) => {
+      const left = total - succeeded - failed;
+      progress({ succeeded, failed, running: running > 0 ? Math.min(concurrency, left) : 0 });
     },
   });
   const outputs: unknown[] = [];
