@@ -536,7 +536,8 @@ function sandboxContext(context: ExpressionContext, references: readonly string[
   return root;
 }
 
-function lookUpNode(nodes: ExpressionContext['nodes'], id: string): NodeView | undefined {
+/** A node of a context, whether its nodes are a record or a lookup. */
+export function lookUpNode(nodes: ExpressionContext['nodes'], id: string): NodeView | undefined {
   if (typeof nodes === 'function') return nodes(id);
   return nodes && Object.prototype.hasOwnProperty.call(nodes, id) ? nodes[id] : undefined;
 }

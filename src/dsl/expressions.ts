@@ -27,7 +27,7 @@ import {
   type ExpressionAnalysis,
   type ExpressionContext,
 } from './expression-engine';
-export { needsParser } from './expression-engine';
+export { lookUpNode, needsParser } from './expression-engine';
 import type { IssuePath } from './issues';
 import { isPlainObject, MAX_JSON_DEPTH, setOwn } from './json';
 

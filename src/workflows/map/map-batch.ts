@@ -7,14 +7,12 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { fitOutputs } from '../../dsl/map-plan';
 import type { MapBatchInput, MapBatchResult } from '../../protocol/map';
-import { describeFailure } from '../failures';
-import { runPool } from './pool';
-import { UnitStarter } from './units';
+import { runUnits } from './units';
 
 export async function weftMapBatch(input: MapBatchInput): Promise<MapBatchResult> {
   const info = workflowInfo();
   const dagWorkflowId = String(input.context.run['workflowId'] ?? info.parent?.workflowId ?? info.workflowId);
-  const starter = new UnitStarter({
+  const env = {
     nodeId: input.nodeId,
     dag: input.dag,
     template: input.template,
@@ -23,15 +21,10 @@ export async function weftMapBatch(input: MapBatchInput): Promise<MapBatchResult
     workflowId: dagWorkflowId,
     taskQueue: info.taskQueue,
     searchAttributes: input.searchAttributes,
-  });
-  const units = input.units;
-  const outcome = await runPool({
-    count: units.length,
+  };
+  const outcome = await runUnits(env, input.units, input.firstUnit, {
     concurrency: input.concurrency,
     tolerated: input.tolerated,
-    sizeOf: (i) => units[i]!.size,
-    start: (i, task) => starter.start(units[i]!, input.firstUnit + i, task),
-    describe: (err, i) => describeFailure(err, `item ${units[i]!.index}`),
   });
   const fitted = fitOutputs(outcome.outputs, input.outputChars);
   return {

@@ -13,14 +13,13 @@ import { compileActivityOptions } from '../../dsl/activity-options';
 import type { TaskBudget } from '../../dsl/engine-limits';
 import { Budget, evaluateTemplate, type ExpressionContext } from '../../dsl/expressions';
 import { FAILURE_TYPES } from '../../dsl/failure-types';
-import { isPlainObject } from '../../dsl/json';
 import { unitScope, type MapUnit } from '../../dsl/map-plan';
 import type { Defaults, MapTemplate } from '../../dsl/schema';
-import { subDagDocument } from '../../dsl/sub-dag';
-import type { WeftDagInput } from '../../protocol/dag';
-import { DAG_WORKFLOW_TYPE } from '../../protocol/names';
 import { unwrapAttempt } from '../../protocol/names';
-import { childSpec, runChild } from '../nodes/child';
+import { childSpec, childTaskQueue, runChild } from '../nodes/child';
+import { runSubDag } from '../nodes/sub-dag';
+import { describeFailure } from '../failures';
+import { runPool, type PoolOptions, type PoolOutcome } from './pool';
 
 /** Where a map's units run: the map node, its DAG, and what their expressions read. */
 export interface UnitEnvironment {
@@ -34,6 +33,26 @@ export interface UnitEnvironment {
   workflowId: string;
   taskQueue: string;
   searchAttributes: boolean;
+}
+
+/**
+ * Runs `units` (positions `firstUnit`... among the map's) through the pool: in the DAG's own run for a small
+ * map, in each child batch of a large one.
+ */
+export function runUnits(
+  env: UnitEnvironment,
+  units: readonly MapUnit[],
+  firstUnit: number,
+  bounds: Pick<PoolOptions, 'concurrency' | 'tolerated' | 'progress'>,
+): Promise<PoolOutcome> {
+  const starter = new UnitStarter(env);
+  return runPool({
+    ...bounds,
+    count: units.length,
+    sizeOf: (i) => units[i]!.size,
+    start: (i, task) => starter.start(units[i]!, firstUnit + i, task),
+    describe: (err, i) => describeFailure(err, `item ${units[i]!.index}`),
+  });
 }
 
 export class UnitStarter {
@@ -61,7 +80,7 @@ export class UnitStarter {
     }
     const start = {
       workflowId: `${env.workflowId}.${id}`,
-      taskQueue: template.taskQueue ?? env.dag.defaults?.taskQueue ?? env.taskQueue,
+      taskQueue: childTaskQueue(template, env.dag.defaults, env.taskQueue),
       summary: `${env.dag.name} / ${id}`,
     };
     if (template.type === 'workflow') {
@@ -71,20 +90,15 @@ export class UnitStarter {
         args: input === undefined ? [] : [input],
       });
     }
-    if (input !== undefined && !isPlainObject(input)) {
-      return Promise.reject(
-        ApplicationFailure.create({
-          type: FAILURE_TYPES.badInput,
-          message: `the sub-DAG's input must be an object (it is merged over dag.input), not ${Array.isArray(input) ? 'an array' : typeof input}`,
-          nonRetryable: true,
-        }),
-      );
-    }
-    const document = subDagDocument(env.dag, env.nodeId.split('#')[0]!, template.dag);
-    const args: WeftDagInput = { document, input, searchAttributes: env.searchAttributes };
-    return runChild(childSpec(template, id), { ...start, workflowType: DAG_WORKFLOW_TYPE, args: [args] }).then(
-      (result) => (result as { output?: unknown } | null)?.output ?? null,
-    );
+    // Items' children are found through the map node; only the child batches and dag nodes are listed.
+    return runSubDag(childSpec(template, id), start, {
+      parent: env.dag,
+      nodeId: env.nodeId.split('#')[0]!,
+      dag: template.dag,
+      input,
+      searchAttributes: env.searchAttributes,
+      listed: false,
+    });
   }
 
   /** The template's input for this unit; an expression that fails throws an error typed WeftExpressionError. */

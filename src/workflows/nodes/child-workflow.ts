@@ -3,7 +3,7 @@
  * worker registers fails at once (see `weftUnknownWorkflow`).
  */
 import type { WorkflowNode } from '../../dsl/schema';
-import { childSpec, runChild } from './child';
+import { childSpec, childTaskQueue, runChild } from './child';
 import type { NodeHandler } from './handler';
 
 export const childWorkflowHandler: NodeHandler<WorkflowNode> = {
@@ -12,7 +12,7 @@ export const childWorkflowHandler: NodeHandler<WorkflowNode> = {
     const output = await runChild(childSpec(node), {
       workflowType: node.workflow,
       workflowId: `${run.info.workflowId}.${run.executionId(node)}`,
-      taskQueue: node.taskQueue ?? run.doc.defaults?.taskQueue ?? run.info.taskQueue,
+      taskQueue: childTaskQueue(node, run.doc.defaults, run.info.taskQueue),
       args: input === undefined ? [] : [input],
       summary: `${run.doc.name} / ${node.id}`,
     });

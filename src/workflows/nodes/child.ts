@@ -20,7 +20,7 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import { compileActivityOptions } from '../../dsl/activity-options';
 import { durationToMs } from '../../dsl/duration';
-import type { RetryPolicySpec, WorkflowTimeouts } from '../../dsl/schema';
+import type { Defaults, RetryPolicySpec, WorkflowTimeouts } from '../../dsl/schema';
 
 export const DEFAULT_CHILD_EXECUTION_TIMEOUT = '1h';
 export const DEFAULT_CHILD_CANCEL_GRACE = '1m';
@@ -92,4 +92,9 @@ export function childSpec(
   label = node.id ?? '',
 ): ChildSpec {
   return { label, timeout: node.timeout, retry: node.retry };
+}
+
+/** The task queue of a node's child: its own, else the document's default, else the run's. */
+export function childTaskQueue(node: { taskQueue?: string }, defaults: Defaults | undefined, fallback: string): string {
+  return node.taskQueue ?? defaults?.taskQueue ?? fallback;
 }

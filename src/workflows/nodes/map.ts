@@ -5,7 +5,7 @@
  * them and `toleratedFailures` counted across them (src/dsl/map-plan.ts decides the plan).
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { evaluateTemplate } from '../../dsl/expressions';
+import { evaluateTemplate, lookUpNode } from '../../dsl/expressions';
 import { FAILURE_TYPES } from '../../dsl/failure-types';
 import {
   DEFAULT_MAP_CONCURRENCY,
@@ -24,7 +24,7 @@ import type { MapBatchInput, MapBatchResult } from '../../protocol/map';
 import { MAP_BATCH_WORKFLOW_TYPE } from '../../protocol/names';
 import { describeFailure } from '../failures';
 import { runPool, type PoolOutcome } from '../map/pool';
-import { UnitStarter, type UnitEnvironment } from '../map/units';
+import { runUnits, type UnitEnvironment } from '../map/units';
 import { runChild } from './child';
 import type { NodeHandler, NodeRunContext } from './handler';
 
@@ -52,7 +52,7 @@ export const mapHandler: NodeHandler<MapNode> = {
         ? await runInline(env, units, Math.min(concurrency, MAX_INLINE_UNITS), tolerated, progress)
         : await runBatches(node, run, env, units, concurrency, tolerated, progress);
     const failed = outcome.failedItems;
-    const omitted = 'omitted' in outcome ? (outcome.omitted as number) : 0;
+    const { omitted } = outcome;
     run.recordMap(node.id, {
       items: items.length,
       succeeded: outcome.succeededItems,
@@ -100,23 +100,19 @@ function itemsOf(node: MapNode, run: NodeRunContext): unknown[] {
   return items;
 }
 
-function runInline(
+/** How the map's units ended, and how many outputs were left out to fit one payload. */
+type MapOutcome = PoolOutcome & { omitted: number };
+
+async function runInline(
   env: UnitEnvironment,
   units: MapUnit[],
   concurrency: number,
   tolerated: number,
   progress: (p: Omit<MapProgress, 'items'>) => void,
-): Promise<PoolOutcome> {
-  const starter = new UnitStarter(env);
-  return runPool({
-    count: units.length,
-    concurrency,
-    tolerated,
-    sizeOf: (i) => units[i]!.size,
-    start: (i, task) => starter.start(units[i]!, i, task),
-    describe: (err, i) => describeFailure(err, `item ${units[i]!.index}`),
-    progress,
-  });
+): Promise<MapOutcome> {
+  // Inline outputs go into the node's state as they are; the run's result fits them if it must.
+  const outcome = await runUnits(env, units, 0, { concurrency, tolerated, progress });
+  return { ...outcome, omitted: 0 };
 }
 
 /** Child batches, `parallelBatches` at a time; their units' outputs gathered back in order. */
@@ -128,12 +124,12 @@ async function runBatches(
   concurrency: number,
   tolerated: number,
   progress: (p: Omit<MapProgress, 'items'>) => void,
-): Promise<PoolOutcome & { omitted: number }> {
+): Promise<MapOutcome> {
   const plan = planBatches(units, concurrency);
   const context = run.expressions();
   const nodes: MapBatchInput['context']['nodes'] = {};
   for (const id of templateReferences(node.node)) {
-    const view = typeof context.nodes === 'function' ? context.nodes(id) : context.nodes?.[id];
+    const view = lookUpNode(context.nodes, id);
     if (view) nodes[id] = view;
   }
   const sizeOfBatch = (k: number) => {

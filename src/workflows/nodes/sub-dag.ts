@@ -6,39 +6,76 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../../dsl/failure-types';
 import { isPlainObject } from '../../dsl/json';
+import type { DagNode, Defaults, SubDag } from '../../dsl/schema';
 import { subDagDocument } from '../../dsl/sub-dag';
-import type { DagNode } from '../../dsl/schema';
 import type { WeftDagInput } from '../../protocol/dag';
 import { DAG_WORKFLOW_TYPE } from '../../protocol/names';
 import { WeftDagKey, WeftStatusKey } from '../../protocol/search-attributes';
-import { childSpec, runChild } from './child';
+import { childSpec, childTaskQueue, runChild, type ChildSpec, type ChildStart } from './child';
 import type { NodeHandler } from './handler';
 
-export const subDagHandler: NodeHandler<DagNode> = {
-  async run(node, run) {
-    const input = run.evaluateInput(node);
-    if (input !== undefined && !isPlainObject(input)) {
-      throw ApplicationFailure.create({
-        type: FAILURE_TYPES.badInput,
-        message: `the sub-DAG's input must be an object (it is merged over dag.input), not ${Array.isArray(input) ? 'an array' : typeof input}`,
-        nonRetryable: true,
-      });
-    }
-    const document = subDagDocument(run.doc, node.id, node.dag);
-    const args: WeftDagInput = { document, input, searchAttributes: run.searchAttributes };
-    const result = (await runChild(childSpec(node), {
-      workflowType: DAG_WORKFLOW_TYPE,
-      workflowId: `${run.info.workflowId}.${run.executionId(node)}`,
-      taskQueue: node.taskQueue ?? run.doc.defaults?.taskQueue ?? run.info.taskQueue,
-      args: [args],
-      summary: `${run.doc.name} / ${node.id} (sub-DAG)`,
-      searchAttributes: run.searchAttributes
+/** Where an inline DAG comes from and what its child run gets: used by `dag` nodes and by a map's sub-DAG items. */
+export interface SubDagRun {
+  parent: { name: string; defaults?: Defaults };
+  /** The node that holds the DAG (it names the child's document). */
+  nodeId: string;
+  dag: SubDag;
+  /** The evaluated input: an object, merged over `dag.input`, or nothing. */
+  input: unknown;
+  searchAttributes: boolean;
+  /** Set the child's WeftDag and WeftStatus at its start, so it is listed like the runs the client starts. */
+  listed: boolean;
+}
+
+/** Runs an inline DAG as a child `weftDag`; resolves with its output. */
+export async function runSubDag(
+  spec: ChildSpec,
+  start: Omit<ChildStart, 'workflowType' | 'args' | 'searchAttributes'>,
+  sub: SubDagRun,
+): Promise<unknown> {
+  const { input } = sub;
+  if (input !== undefined && !isPlainObject(input)) {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.badInput,
+      message: `the sub-DAG's input must be an object (it is merged over dag.input), not ${Array.isArray(input) ? 'an array' : typeof input}`,
+      nonRetryable: true,
+    });
+  }
+  const document = subDagDocument(sub.parent, sub.nodeId, sub.dag);
+  const args: WeftDagInput = { document, input, searchAttributes: sub.searchAttributes };
+  const result = (await runChild(spec, {
+    ...start,
+    workflowType: DAG_WORKFLOW_TYPE,
+    args: [args],
+    searchAttributes:
+      sub.searchAttributes && sub.listed
         ? [
             { key: WeftDagKey, value: document.name },
             { key: WeftStatusKey, value: 'RUNNING' },
           ]
         : undefined,
-    })) as { output?: unknown } | null;
-    return { output: result?.output ?? null, attempt: null };
+  })) as { output?: unknown } | null;
+  return result?.output ?? null;
+}
+
+export const subDagHandler: NodeHandler<DagNode> = {
+  async run(node, run) {
+    const output = await runSubDag(
+      childSpec(node),
+      {
+        workflowId: `${run.info.workflowId}.${run.executionId(node)}`,
+        taskQueue: childTaskQueue(node, run.doc.defaults, run.info.taskQueue),
+        summary: `${run.doc.name} / ${node.id} (sub-DAG)`,
+      },
+      {
+        parent: run.doc,
+        nodeId: node.id,
+        dag: node.dag,
+        input: run.evaluateInput(node),
+        searchAttributes: run.searchAttributes,
+        listed: true,
+      },
+    );
+    return { output, attempt: null };
   },
 };
