@@ -145,7 +145,12 @@ export interface MapItemContext<Nodes, In, Item> extends BuildContext<Nodes, In>
   index: Ref<number>;
 }
 
-export interface MapOptions<F, Nodes, In, Item> extends CommonOptions<Nodes, In> {
+/** What an item's compensation reads beyond its template's context: the item's output. */
+export interface MapCompensationContext<Nodes, In, Item, Output> extends MapItemContext<Nodes, In, Item> {
+  output: RefTree<Output>;
+}
+
+export interface MapOptions<A extends ActivityInterface, F, Nodes, In, Item> extends CommonOptions<Nodes, In> {
   /** The activity's input for one item, typed as its parameter; `item` is typed from the items. */
   input?: Templated<InputOf<F>> | ((ctx: MapItemContext<Nodes, In, Item>) => Templated<InputOf<F>>);
   retry?: RetryPolicyInput;
@@ -154,6 +159,20 @@ export interface MapOptions<F, Nodes, In, Item> extends CommonOptions<Nodes, In>
   maxConcurrency?: number;
   /** Failed items allowed: a count, or a percentage such as `'5%'`. */
   toleratedFailures?: number | `${number}%`;
+  /**
+   * Each succeeded item's undo step when the run's saga runs (newest first, within maxConcurrency); its input
+   * reads `item`, `index` and the item's `output`, and is `{ input, output }` by default.
+   */
+  compensate?: {
+    [C in ActivityName<A>]: {
+      activity: C;
+      input?:
+        | Templated<InputOf<A[C]>>
+        | ((ctx: MapCompensationContext<Nodes, In, Item, OutputOf<F>>) => Templated<InputOf<A[C]>>);
+      retry?: RetryPolicyInput;
+      timeout?: ActivityTimeoutsInput;
+    };
+  }[ActivityName<A>];
 }
 
 /** A built document with the types of its input and output attached (for `executeDag`). */
@@ -296,14 +315,19 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
     id: NewId<Id, Nodes>,
     items: readonly Item[] | ((ctx: BuildContext<Nodes, In>) => Ref<readonly Item[]>),
     activity: Name,
-    options: MapOptions<(A & BuiltinActivities)[Name], Nodes, In, Item> = {},
+    options: MapOptions<A & BuiltinActivities, (A & BuiltinActivities)[Name], Nodes, In, Item> = {},
   ): DagBuilder<A, Nodes & Record<Id, Array<OutputOf<(A & BuiltinActivities)[Name]>>>, In, Out> {
-    const input = options.input;
-    const itemContext = (): MapItemContext<Nodes, In, Item> => ({
+    const { input, compensate } = options;
+    const itemContext = (): MapCompensationContext<Nodes, In, Item, OutputOf<(A & BuiltinActivities)[Name]>> => ({
       ...this.context(),
       item: refTo<Item>('item'),
       index: refTo<number>('index'),
+      output: refTo('output'),
     });
+    const template = (given: unknown) =>
+      given === undefined
+        ? undefined
+        : serializeTemplated(typeof given === 'function' ? (given as (ctx: unknown) => unknown)(itemContext()) : given);
     return this.add<Id, Array<OutputOf<(A & BuiltinActivities)[Name]>>>(
       {
         id,
@@ -313,15 +337,11 @@ export class DagBuilder<A extends ActivityInterface, Nodes = {}, In = Record<str
         toleratedFailures: options.toleratedFailures,
         node: dropUndefined({
           activity,
-          input:
-            input === undefined
-              ? undefined
-              : serializeTemplated(
-                  typeof input === 'function' ? (input as (ctx: unknown) => unknown)(itemContext()) : input,
-                ),
+          input: template(input),
           retry: options.retry,
           timeout: options.timeout,
           taskQueue: options.taskQueue,
+          compensate: compensate && dropUndefined({ ...compensate, input: template(compensate.input) }),
         }),
       },
       options,

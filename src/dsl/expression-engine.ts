@@ -51,8 +51,16 @@ export interface ExpressionContext {
    */
   readonly nodes?: Readonly<Record<string, NodeView | undefined>> | ((id: string) => NodeView | undefined);
   readonly run?: { readonly workflowId?: string; readonly startedAt?: string } & Readonly<Record<string, unknown>>;
-  /** In a map's template: the item (or, with batchSize, the batch as `items`) and its index. */
-  readonly map?: { readonly item?: unknown; readonly items?: unknown; readonly index: number };
+  /**
+   * In a map's template: the item (or, with batchSize, the batch as `items`) and its index; in its
+   * `compensate.input` also the unit's `output`.
+   */
+  readonly map?: {
+    readonly item?: unknown;
+    readonly items?: unknown;
+    readonly index: number;
+    readonly output?: unknown;
+  };
 }
 
 /** An expression that cannot be compiled or whose evaluation failed; `reason` is JSONata's or Weft's explanation. */
@@ -532,6 +540,7 @@ function sandboxContext(context: ExpressionContext, references: readonly string[
     if ('item' in context.map) root['item'] = context.map.item;
     if ('items' in context.map) root['items'] = context.map.items;
     root['index'] = context.map.index;
+    if ('output' in context.map) root['output'] = context.map.output;
   }
   return root;
 }

@@ -72,20 +72,7 @@ export interface BatchPlan {
  * each, and splits `concurrency` between them so the map as a whole never has more in flight.
  */
 export function planBatches(units: readonly MapUnit[], concurrency: number): BatchPlan {
-  const batches: Array<{ first: number; count: number }> = [];
-  let first = 0;
-  let chars = 0;
-  units.forEach((unit, i) => {
-    const size = JSON.stringify(unit.value ?? null).length + 1;
-    const count = i - first;
-    if (count > 0 && (count >= MAX_UNITS_PER_BATCH || chars + size > MAX_BATCH_INPUT_CHARS)) {
-      batches.push({ first, count });
-      first = i;
-      chars = 0;
-    }
-    chars += size;
-  });
-  if (units.length > first) batches.push({ first, count: units.length - first });
+  const batches = cutBatches(units.map((unit) => JSON.stringify(unit.value ?? null).length + 1));
   // Several batches at once (up to PARALLEL_BATCHES, more when one could not hold the concurrency), so that
   // while one batch drains its last items and the next one starts, the others keep the slots busy.
   const perBatchCap = Math.min(MAX_UNITS_PER_BATCH, MAX_RUNNING_NODES);
@@ -98,14 +85,49 @@ export function planBatches(units: readonly MapUnit[], concurrency: number): Bat
 }
 
 /**
+ * Consecutive ranges of at most MAX_UNITS_PER_BATCH entries and MAX_BATCH_INPUT_CHARS of input each, given
+ * each entry's size in JSON characters: the batches of a map's units, or of its compensations.
+ */
+export function cutBatches(sizes: readonly number[]): Array<{ first: number; count: number }> {
+  const batches: Array<{ first: number; count: number }> = [];
+  let first = 0;
+  let chars = 0;
+  sizes.forEach((size, i) => {
+    const count = i - first;
+    if (count > 0 && (count >= MAX_UNITS_PER_BATCH || chars + size > MAX_BATCH_INPUT_CHARS)) {
+      batches.push({ first, count });
+      first = i;
+      chars = 0;
+    }
+    chars += size;
+  });
+  if (sizes.length > first) batches.push({ first, count: sizes.length - first });
+  return batches;
+}
+
+/**
  * The node's output: one entry per item in item order (`null` where an item failed and was tolerated). With
  * batchSize, a batch whose output is an array of its length contributes its entries; if any batch returns
  * something else the output is one entry per batch.
  */
 export function gatherOutputs(units: readonly MapUnit[], outputs: readonly unknown[], batched: boolean): unknown[] {
-  if (!batched) return [...outputs];
-  const perItem = units.every((unit, i) => Array.isArray(outputs[i]) && (outputs[i] as unknown[]).length === unit.size);
-  return perItem ? units.flatMap((_, i) => outputs[i] as unknown[]) : [...outputs];
+  return outputsPerItem(units, outputs, batched) ? units.flatMap((_, i) => outputs[i] as unknown[]) : [...outputs];
+}
+
+/** Whether gatherOutputs flattens the units' outputs into one entry per item (always, without batchSize). */
+export function outputsPerItem(units: readonly MapUnit[], outputs: readonly unknown[], batched: boolean): boolean {
+  if (!batched) return false;
+  return units.every((unit, i) => Array.isArray(outputs[i]) && (outputs[i] as unknown[]).length === unit.size);
+}
+
+/**
+ * A unit's output read back from the map's gathered output (null where it was left out to fit a payload):
+ * what its compensation receives. `perItem` is what outputsPerItem said when the output was gathered.
+ */
+export function unitOutput(unit: MapUnit, position: number, gathered: unknown, perItem: boolean): unknown {
+  if (!Array.isArray(gathered)) return null;
+  if (perItem) return gathered.slice(unit.index, unit.index + unit.size);
+  return gathered[position] ?? null;
 }
 
 /**
@@ -139,11 +161,16 @@ export function outputCharsPerBatch(batches: number): number {
   return Math.max(1_000, Math.floor(MAX_PAYLOAD_CHARS / Math.max(1, batches)));
 }
 
-/** The upstream nodes the template's input reads: all a child batch needs of the run's node table. */
+/**
+ * The upstream nodes the template's input and its compensation's input read: all a child batch needs of the
+ * run's node table.
+ */
 export function templateReferences(template: MapNode['node']): string[] {
-  if (template.input === undefined) return [];
   const refs = new Set<string>();
-  for (const expression of analyzeTemplate(template.input).expressions)
-    for (const ref of expression.references) refs.add(ref);
+  const undo = template.type === 'activity' ? template.compensate?.input : undefined;
+  for (const value of [template.input, undo]) {
+    if (value === undefined) continue;
+    for (const expression of analyzeTemplate(value).expressions) for (const ref of expression.references) refs.add(ref);
+  }
   return [...refs].sort();
 }

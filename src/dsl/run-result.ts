@@ -162,7 +162,6 @@ export function summarizeRun(state: RunState, notes: readonly string[] = []): Ru
   return { counts, rows: shown.map(([id, n]) => ({ id, ...n })), hidden: entries.length - shown.length, notes };
 }
 
-/** A markdown table of nodes for the Web UI's "current details". */
 /** A map's items at a glance: `1,200 / 10,000 items done, 3 failed, 100 running`. */
 export function mapDetail(map: MapProgress): string {
   const n = (value: number) => value.toLocaleString('en-US');
@@ -170,9 +169,12 @@ export function mapDetail(map: MapProgress): string {
   if (map.failed > 0) parts.push(`${n(map.failed)} failed`);
   if (map.running > 0) parts.push(`${n(map.running)} running`);
   if (map.outputsOmitted) parts.push(`${n(map.outputsOmitted)} outputs left out of the result`);
+  if (map.compensated) parts.push(`${n(map.compensated)} compensated`);
+  if (map.compensationFailed) parts.push(`${n(map.compensationFailed)} compensations failed`);
   return parts.join(', ');
 }
 
+/** A markdown table of nodes for the Web UI's "current details". */
 export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSummary): string {
   const counts = STATUS_ORDER.filter((s) => (summary.counts.get(s) ?? 0) > 0).map(
     (s) => `${summary.counts.get(s)} ${s.toLowerCase()}`,

@@ -60,6 +60,21 @@ export interface NodeState {
   round?: number;
   /** The evaluated input of a node that declares `compensate`: its compensation's default input. */
   compensationInput?: unknown;
+  /** A map whose template declares `compensate`: what its saga undoes (not shown in views or results). */
+  mapCompensable?: MapCompensable;
+}
+
+/**
+ * The units of a map that succeeded, oldest completion first (positions among its units; about 6 bytes each
+ * in the run's state), and whether its output has one entry per item (gatherOutputs), to read each unit's
+ * output back for its compensation. Kept whatever the map's status: a failed or cancelled map's succeeded
+ * items had their effect too.
+ */
+export interface MapCompensable {
+  completed: number[];
+  outputsPerItem: boolean;
+  /** The units' outputs, in the order of `completed`, when the map failed or was cancelled (it has no output). */
+  outputs?: unknown[];
 }
 
 export interface MapProgress {
@@ -69,6 +84,9 @@ export interface MapProgress {
   running: number;
   /** Outputs left out (null) so the map's output fits one payload; pass large data by reference instead. */
   outputsOmitted?: number;
+  /** Once the saga ran: items compensated, and items whose compensation still failed. */
+  compensated?: number;
+  compensationFailed?: number;
 }
 
 export interface RunState {
@@ -305,15 +323,29 @@ function stopReason(state: RunState): string | undefined {
 /** S4: what to undo, newest completion first. */
 export function compensationOrder(nodes: readonly SchedulableNode[], state: RunState): string[] {
   return nodes
-    .filter((n) => n.compensate !== undefined && state.nodes[n.id].status === 'SUCCEEDED')
+    .filter((n) => isCompensable(n, state.nodes[n.id]))
     .sort((a, b) => (state.nodes[b.id].completedSeq ?? 0) - (state.nodes[a.id].completedSeq ?? 0))
     .map((n) => n.id);
 }
 
+/**
+ * A node the saga undoes: one that SUCCEEDED and declares `compensate`, or a map with succeeded items whose
+ * template does (whatever the map's own status).
+ */
+function isCompensable(node: SchedulableNode, state: NodeState): boolean {
+  if (state.compensation) return false;
+  if (state.mapCompensable) return state.mapCompensable.completed.length > 0;
+  return node.compensate !== undefined && state.status === 'SUCCEEDED';
+}
+
+/**
+ * The saga undid the node. A map that failed or was cancelled keeps that status (its error says why the run
+ * stopped); its `compensation` says how its items' undoing went.
+ */
 export function markCompensated(state: RunState, id: string, error: NodeError | null, at: string): void {
   const node = state.nodes[id];
   node.compensation = { status: error ? 'COMPENSATION_FAILED' : 'COMPENSATED', error, endedAt: at };
-  node.status = node.compensation.status;
+  if (node.status === 'SUCCEEDED') node.status = node.compensation.status;
 }
 
 export function runOutcome(state: RunState): Exclude<RunStatus, 'RUNNING' | 'PAUSED'> {

@@ -293,20 +293,18 @@ class Checker {
     if (undo !== undefined) this.checkTemplate([...at, 'compensate', 'input'], undo, node, true);
   }
 
-  /** A map's `items` and its template's `input` read the map's upstream nodes (and `item`, `index`, `items`). */
+  /**
+   * A map's `items`, its template's `input` and its compensation's `input` read the map's upstream nodes (and
+   * `item`, `index`, `items`; the compensation also the item's `output`).
+   */
   private checkMap(node: RawNode): void {
     const at = ['nodes', node.position];
     const { items, node: template } = node.fields;
     if (items !== undefined) this.checkTemplate([...at, 'items'], items, node, false);
     if (!isPlainObject(template)) return;
     if (template['input'] !== undefined) this.checkTemplate([...at, 'node', 'input'], template['input'], node, false);
-    if (template['compensate'] !== undefined) {
-      this.report(
-        'WEFT_SCHEMA',
-        [...at, 'node', 'compensate'],
-        "a map's items cannot declare compensate yet; undo them in a node that depends on the map",
-      );
-    }
+    const undo = isPlainObject(template['compensate']) ? template['compensate']['input'] : undefined;
+    if (undo !== undefined) this.checkTemplate([...at, 'node', 'compensate', 'input'], undo, node, false);
   }
 
   private checkOutput(): void {

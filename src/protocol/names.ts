@@ -66,3 +66,6 @@ export const TRIGGER_UPDATES = { pause: 'pause', unpause: 'unpause', trigger: 't
 
 /** A batch of a partitioned map node: a child of the DAG's run that runs a range of the map's items. */
 export const MAP_BATCH_WORKFLOW_TYPE = 'weftMapBatch';
+
+/** A batch of a large map's compensations, run by the DAG's saga as a child. */
+export const MAP_COMPENSATION_WORKFLOW_TYPE = 'weftMapCompensation';

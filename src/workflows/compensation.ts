@@ -7,10 +7,12 @@ import { scheduleActivity } from '@temporalio/workflow';
 import { compileActivityOptions } from '../dsl/activity-options';
 import { evaluateTemplate, type ExpressionContext } from '../dsl/expressions';
 import type { CompensationSummary } from '../dsl/run-result';
-import type { NodeError } from '../dsl/run-state';
+import { executionId } from '../dsl/run-decisions';
+import type { NodeError, NodeState } from '../dsl/run-state';
 import type { RunTracker } from '../dsl/run-tracker';
-import type { ActivityNode, WeftDocument } from '../dsl/schema';
+import type { ActivityNode, MapNode, WeftDocument } from '../dsl/schema';
 import { describeFailure } from './failures';
+import { compensateMap, compensationError } from './map/compensations';
 
 /** A node's compensation: its `compensate` activity, with its own retry and timeout. */
 export function runCompensation(
@@ -32,7 +34,7 @@ export function runCompensation(
 
 /**
  * Compensates the run's nodes in order, reporting the summary as it grows (to publish it). Resolves with the
- * summary, or undefined when nothing needed undoing.
+ * summary, or undefined when nothing needed undoing. A map's items are undone at the map's place in the order.
  */
 export async function compensateRun(
   doc: WeftDocument,
@@ -40,6 +42,7 @@ export async function compensateRun(
   expressions: () => ExpressionContext,
   at: () => string,
   progress: (summary: CompensationSummary) => void,
+  run: { workflowId: string; taskQueue: string },
 ): Promise<CompensationSummary | undefined> {
   const order = tracker.compensationOrder();
   if (order.length === 0) return undefined;
@@ -47,16 +50,19 @@ export async function compensateRun(
   const summary: CompensationSummary = { compensated: [], failed: [] };
   progress(summary);
   for (const id of order) {
-    const node = byId.get(id) as ActivityNode;
-    const step = node.compensate!;
+    const node = byId.get(id)!;
+    const nodeState = tracker.state.nodes[id]!;
     let error: NodeError | null = null;
     try {
-      const nodeState = tracker.state.nodes[id]!;
-      const input =
-        step.input === undefined
-          ? { input: nodeState.compensationInput ?? null, output: nodeState.output ?? null }
-          : evaluateTemplate(step.input, expressions());
-      await runCompensation(node, doc.defaults, input);
+      if (node.type === 'map') error = await compensateMapNode(node, nodeState, doc, expressions(), run);
+      else {
+        const step = (node as ActivityNode).compensate!;
+        const input =
+          step.input === undefined
+            ? { input: nodeState.compensationInput ?? null, output: nodeState.output ?? null }
+            : evaluateTemplate(step.input, expressions());
+        await runCompensation(node as ActivityNode, doc.defaults, input);
+      }
     } catch (err) {
       error = describeFailure(err, `the compensation of "${id}"`);
     }
@@ -65,4 +71,24 @@ export async function compensateRun(
     progress(summary);
   }
   return summary;
+}
+
+/** A map's items undone; their counts go into its progress (`map.compensated`, `map.compensationFailed`). */
+async function compensateMapNode(
+  node: MapNode,
+  state: NodeState,
+  doc: WeftDocument,
+  context: ExpressionContext,
+  run: { workflowId: string; taskQueue: string },
+): Promise<NodeError | null> {
+  const env = {
+    nodeId: executionId(node.id, state.round),
+    dag: { name: doc.name, defaults: doc.defaults },
+    template: node.node,
+    batched: node.batchSize !== undefined,
+    context,
+  };
+  const result = await compensateMap(node, state, env, run);
+  if (state.map) state.map = { ...state.map, compensated: result.compensated, compensationFailed: result.failed };
+  return compensationError(result);
 }

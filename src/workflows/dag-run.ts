@@ -241,6 +241,7 @@ export class DagRun {
         this.compensation = summary;
         this.publish();
       },
+      this.run.info,
     );
   }
 

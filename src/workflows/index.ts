@@ -7,4 +7,5 @@ export { weftDag } from './dag';
 export { weftFixedDelay } from './fixed-delay';
 
 export { weftMapBatch } from './map/map-batch';
+export { weftMapCompensation } from './map/map-compensation';
 export { weftUnknownWorkflow, weftUnknownWorkflow as default } from './unknown-workflow';

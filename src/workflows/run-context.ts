@@ -2,7 +2,7 @@
  * What a run's expressions and node handlers read of it: the run's input and facts, finished nodes, the
  * clock (Temporal's), and this workflow task's expression budget (E2, src/dsl/engine-limits.ts).
  */
-import { ApplicationFailure, condition, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
 import { durationToMs, type Duration } from '../dsl/duration';
 import { TaskBudget } from '../dsl/engine-limits';
 import { Budget, evaluateTemplate, type ExpressionContext, type NodeView } from '../dsl/expressions';
@@ -11,6 +11,7 @@ import { recordCompensationInput, type NodeError } from '../dsl/run-state';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
 import type { CarriedRun, WeftDagInput } from '../protocol/dag';
+import { mapProgressSignal, type MapBatchProgress } from '../protocol/map';
 import { TemporalScheduledByIdKey, TemporalScheduledStartTimeKey } from '../protocol/search-attributes';
 import { takeDecision, type Decision } from './interventions';
 import type { NodeRunContext } from './nodes';
@@ -41,6 +42,8 @@ export class RunContext {
   readonly triggeredBy: CarriedRun['trigger'];
   /** E2: what the current workflow task has spent; a new one per task. */
   task = new TaskBudget(true);
+  /** Running maps' listeners for their batches' progress signals, by the map's execution id. */
+  private readonly batchListeners = new Map<string, (progress: MapBatchProgress) => void>();
   private readonly runInput: Record<string, unknown>;
 
   constructor(
@@ -99,6 +102,14 @@ export class RunContext {
     return remainingMs(durationToMs(duration), since, Date.now());
   }
 
+  /** Routes a map's batches' progress signals to `listener` until the returned function is called. */
+  private onBatchProgress(nodeId: string, listener: (progress: MapBatchProgress) => void): () => void {
+    if (this.batchListeners.size === 0)
+      setHandler(mapProgressSignal, (progress) => this.batchListeners.get(progress.nodeId)?.(progress));
+    this.batchListeners.set(nodeId, listener);
+    return () => this.batchListeners.delete(nodeId);
+  }
+
   /** The context every node handler of this run gets. */
   forNodes(host: NodeHost): NodeRunContext {
     const state = this.tracker.state;
@@ -113,6 +124,10 @@ export class RunContext {
         state.nodes[id]!.map = progress;
         host.wake();
       },
+      recordCompensable: (id, log) => {
+        state.nodes[id]!.mapCompensable = log;
+      },
+      onBatchProgress: (nodeId, listener) => this.onBatchProgress(nodeId, listener),
       evaluateInput: (node) => {
         let input: unknown;
         try {

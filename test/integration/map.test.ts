@@ -185,3 +185,153 @@ it('cancelling the run stops every running batch', async () => {
     expect(description.status.name).toBe('CANCELLED');
   }
 }, 120_000);
+
+/** The compensation activities a workflow's history scheduled, in order: their ids and inputs. */
+async function compensationsIn(workflowId: string): Promise<Array<{ id: string; input: unknown }>> {
+  const history = await weft.temporal.workflow.getHandle(workflowId).fetchHistory();
+  const { defaultPayloadConverter } = await import('@temporalio/common');
+  return (history.events ?? []).flatMap((event) => {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (!scheduled?.activityId?.endsWith('.compensate')) return [];
+    const payload = scheduled.input?.payloads?.[0];
+    return [{ id: scheduled.activityId, input: payload ? defaultPayloadConverter.fromPayload(payload) : undefined }];
+  });
+}
+
+describe('compensation of map items', () => {
+  it("undoes a map's succeeded items newest first when the run fails, with item, index and output", async () => {
+    const workflowId = workflowIdOf('map-undo');
+    const result = await weft.run(
+      doc('map-undo', [
+        {
+          id: 'upload',
+          type: 'map',
+          items: ['a', 'b', 'c'],
+          maxConcurrency: 1,
+          node: {
+            activity: 'weft.echo',
+            input: { file: '${ item }' },
+            compensate: {
+              activity: 'weft.echo',
+              input: { remove: '${ output.file }', item: '${ item }', n: '${ index }' },
+            },
+          },
+        },
+        {
+          id: 'tag',
+          type: 'map',
+          dependsOn: ['upload'],
+          items: [1],
+          node: { activity: 'weft.echo', input: { tag: '${ item }' }, compensate: { activity: 'weft.echo' } },
+        },
+        {
+          id: 'publish',
+          dependsOn: ['tag'],
+          activity: 'weft.fail',
+          input: { failTimes: 9 },
+          retry: { maxAttempts: 1 },
+        },
+      ]),
+      { workflowId },
+    );
+    expect(result.status).toBe('FAILED');
+    expect(result.compensation).toEqual({ compensated: ['tag', 'upload'], failed: [] });
+    expect(result.nodes.upload).toMatchObject({
+      status: 'COMPENSATED',
+      map: { items: 3, succeeded: 3, compensated: 3, compensationFailed: 0 },
+    });
+    // One at a time (maxConcurrency 1), so the items completed a, b, c and are undone c, b, a; a template
+    // without compensate.input gets { input, output } as a node does.
+    expect(await compensationsIn(workflowId)).toEqual([
+      { id: 'tag[0].compensate', input: { input: { tag: 1 }, output: { tag: 1 } } },
+      { id: 'upload[2].compensate', input: { remove: 'c', item: 'c', n: 2 } },
+      { id: 'upload[1].compensate', input: { remove: 'b', item: 'b', n: 1 } },
+      { id: 'upload[0].compensate', input: { remove: 'a', item: 'a', n: 0 } },
+    ]);
+  });
+
+  it('undoes the items that succeeded in a map that failed past its tolerance, and counts failed compensations', async () => {
+    const workflowId = workflowIdOf('map-undo-failed');
+    const result = await weft.run(
+      doc('map-undo-failed', [
+        {
+          id: 'm',
+          type: 'map',
+          items: [0, 1, 2, 3],
+          maxConcurrency: 1,
+          node: {
+            activity: 'weft.fail',
+            input: { failTimes: '${ item = 3 ? 1 : 0 }' },
+            retry: { maxAttempts: 1 },
+            compensate: {
+              activity: 'weft.fail',
+              input: { failTimes: '${ item = 1 ? 9 : 0 }', message: '${ "cannot undo " & item }' },
+              retry: { maxAttempts: 1 },
+            },
+          },
+        },
+      ]),
+      { workflowId },
+    );
+    expect(result.status).toBe('FAILED');
+    const m = result.nodes.m!;
+    expect(m.status).toBe('FAILED'); // still why the run failed; its compensation says how the undoing went
+    expect(m.map).toMatchObject({ items: 4, succeeded: 3, failed: 1, compensated: 2, compensationFailed: 1 });
+    expect(m.compensation).toMatchObject({
+      status: 'COMPENSATION_FAILED',
+      error: {
+        message: expect.stringMatching(/^the compensations of 1 of 3 items failed; the first: .*cannot undo 1/),
+      },
+    });
+    expect((await compensationsIn(workflowId)).map((c) => c.id)).toEqual([
+      'm[2].compensate',
+      'm[1].compensate',
+      'm[0].compensate',
+    ]);
+  });
+
+  it('cancel during a partitioned map stops every batch and compensates exactly the items that completed', async () => {
+    const workflowId = workflowIdOf('map-cancel-undo');
+    // 1,200 items in two batches; every hundredth sleeps a minute, the others finish at once.
+    const run = await weft.start(
+      doc('map-cancel-undo', [
+        {
+          id: 'm',
+          type: 'map',
+          items: '${ [0..1199] }',
+          maxConcurrency: 1200,
+          node: {
+            activity: 'weft.sleep',
+            input: { ms: '${ item % 100 = 0 ? 60000 : 1 }' },
+            compensate: { activity: 'weft.echo', input: '${ item }' },
+          },
+        },
+      ]),
+      { workflowId },
+    );
+    for (let i = 0; i < 600; i++) {
+      const view = await run.state().catch(() => undefined);
+      if ((view?.nodes.m?.map?.succeeded ?? 0) >= 1188) break; // batches signal their progress
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await run.cancel();
+    const result = await run.result();
+    expect(result.status).toBe('CANCELLED');
+    expect(result.nodes.m).toMatchObject({
+      status: 'CANCELLED',
+      map: { succeeded: 1188, failed: 0, compensated: 1188, compensationFailed: 0 },
+    });
+    expect(result.compensation).toEqual({ compensated: ['m'], failed: [] });
+    for (const batch of [1, 2]) {
+      const description = await weft.temporal.workflow.getHandle(`${workflowId}.m.batch-${batch}`).describe();
+      expect(description.status.name).toBe('COMPLETED'); // it stopped its items, then said what had succeeded
+    }
+    // More than a hundred compensations run in child batches of their own (at most 1,000 each).
+    const undone = [
+      ...(await compensationsIn(`${workflowId}.m.compensate-1`)),
+      ...(await compensationsIn(`${workflowId}.m.compensate-2`)),
+    ];
+    const expected = Array.from({ length: 1200 }, (_, i) => i).filter((i) => i % 100 !== 0);
+    expect(undone.map((c) => c.input as number).sort((a, b) => a - b)).toEqual(expected);
+  }, 180_000);
+});

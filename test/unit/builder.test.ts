@@ -46,6 +46,7 @@ describe('the typed builder', () => {
     type Images = {
       listImages(input: { bucket: string }): Promise<{ images: Array<{ url: string; size: number }> }>;
       resize(input: { url: string; n: number }): Promise<{ thumbnail: string }>;
+      remove(input: { thumbnail: string; source: string }): Promise<void>;
     };
     const thumbnails = dag<Images>('thumbnails')
       .activity('list', 'listImages', { input: { bucket: 'b' } })
@@ -54,6 +55,10 @@ describe('the typed builder', () => {
         maxConcurrency: 10,
         toleratedFailures: '5%',
         input: ({ item, index }) => ({ url: item.url, n: index }),
+        compensate: {
+          activity: 'remove',
+          input: ({ item, output }) => ({ thumbnail: output.thumbnail, source: item.url }),
+        },
       })
       .activity('count', 'weft.echo', {
         dependsOn: ['resize'],
@@ -67,7 +72,11 @@ describe('the typed builder', () => {
       items: '${ nodes.list.output.images }',
       maxConcurrency: 10,
       toleratedFailures: '5%',
-      node: { activity: 'resize', input: { url: '${ item.url }', n: '${ index }' } },
+      node: {
+        activity: 'resize',
+        input: { url: '${ item.url }', n: '${ index }' },
+        compensate: { activity: 'remove', input: { thumbnail: '${ output.thumbnail }', source: '${ item.url }' } },
+      },
     });
     expect(validateDocument(thumbnails).ok).toBe(true);
   });

@@ -1,7 +1,10 @@
 import { formatIssues, validateDocument } from '../../src/dsl';
 import {
+  cutBatches,
   fitOutputs,
   gatherOutputs,
+  outputsPerItem,
+  unitOutput,
   mapUnits,
   MAX_BATCH_INPUT_CHARS,
   MAX_UNITS_PER_BATCH,
@@ -141,7 +144,7 @@ describe('map nodes in a document', () => {
             type: 'map',
             items: '${ nodes.late.output }',
             toleratedFailures: '5 percent',
-            node: { id: 'x', activity: 'weft.echo', compensate: { activity: 'undo' } },
+            node: { id: 'x', activity: 'weft.echo', compensate: { activity: 'undo', input: '${ nodes.gone.output }' } },
           },
           {
             id: 'd',
@@ -155,7 +158,7 @@ describe('map nodes in a document', () => {
 "nodes[1].node.id: unknown field "id" (WEFT_UNKNOWN_FIELD)
 nodes[1].toleratedFailures: a percentage such as "5%"; got "5 percent" (WEFT_SCHEMA)
 nodes[1].items: "nodes.late" is not upstream of "m"; add "late" to dependsOn (WEFT_NOT_UPSTREAM)
-nodes[1].node.compensate: a map's items cannot declare compensate yet; undo them in a node that depends on the map (WEFT_SCHEMA)
+nodes[1].node.compensate.input: expression "nodes.gone.output" reads unknown node "gone" (WEFT_UNKNOWN_NODE)
 nodes[2].node.dag.nodes[0].dependsOn[0]: unknown node "b" (WEFT_UNKNOWN_NODE)"
 `);
   });
@@ -169,5 +172,46 @@ describe("a map's progress for a person", () => {
     expect(mapDetail({ items: 5, succeeded: 5, failed: 0, running: 0, outputsOmitted: 2 })).toBe(
       '5 / 5 items done, 2 outputs left out of the result',
     );
+  });
+});
+
+describe("reading a unit's output back for its compensation", () => {
+  it('takes the entry of the unit, or its slice when the outputs were gathered per item', () => {
+    const units = mapUnits(['a', 'b', 'c', 'd', 'e'], 2);
+    const perUnit = ['x', 'y', 'z'];
+    expect(outputsPerItem(units, perUnit, true)).toBe(false);
+    expect(unitOutput(units[1]!, 1, gatherOutputs(units, perUnit, true), false)).toBe('y');
+    const perItem = [['a0', 'b1'], ['c2', 'd3'], ['e4']];
+    expect(outputsPerItem(units, perItem, true)).toBe(true);
+    expect(unitOutput(units[1]!, 1, gatherOutputs(units, perItem, true), true)).toEqual(['c2', 'd3']);
+    expect(unitOutput(units[2]!, 2, gatherOutputs(units, perItem, true), true)).toEqual(['e4']);
+    // Without batchSize a unit is an item; an output left out of the result reads as null.
+    const single = mapUnits(['a', 'b'], undefined);
+    expect(outputsPerItem(single, ['A', 'B'], false)).toBe(false);
+    expect(unitOutput(single[1]!, 1, ['A', null], false)).toBeNull();
+  });
+
+  it('cuts compensations into batches by count and by size', () => {
+    expect(cutBatches(new Array<number>(2500).fill(10))).toEqual([
+      { first: 0, count: MAX_UNITS_PER_BATCH },
+      { first: 1000, count: MAX_UNITS_PER_BATCH },
+      { first: 2000, count: 500 },
+    ]);
+    const big = MAX_BATCH_INPUT_CHARS / 2 + 1;
+    expect(cutBatches([big, big, big])).toEqual([
+      { first: 0, count: 1 },
+      { first: 1, count: 1 },
+      { first: 2, count: 1 },
+    ]);
+  });
+
+  it("names the upstream nodes a batch needs: the template's input and its compensation's", () => {
+    const template = {
+      type: 'activity',
+      activity: 'upload',
+      input: '${ nodes.b.output }',
+      compensate: { activity: 'remove', input: { key: '${ output.key }', bucket: '${ nodes.a.output }' } },
+    } as MapNode['node'];
+    expect(templateReferences(template)).toEqual(['a', 'b']);
   });
 });

@@ -143,6 +143,24 @@ describe('the run state', () => {
     expect(compensationOrder(diamond, state)).toEqual([]); // exactly once
   });
 
+  it("undoes a map's succeeded items whatever the map's own status, and keeps a failed map FAILED", () => {
+    const nodes: SchedulableNode[] = [{ id: 'ok' }, { id: 'broken' }, { id: 'idle' }];
+    const state = initialRunState(nodes);
+    for (const id of ['ok', 'broken', 'idle']) markStarted(state, id, T);
+    markSucceeded(state, 'ok', [1], 1, T);
+    state.nodes.ok.mapCompensable = { completed: [0], outputsPerItem: false };
+    markFailed(state, nodes[1]!, { message: '3 of 4 items failed', type: 'WeftMapFailed' }, 1, T);
+    state.nodes.broken.mapCompensable = { completed: [2, 0], outputsPerItem: false, outputs: ['c', 'a'] };
+    markSucceeded(state, 'idle', [], 1, T);
+    state.nodes.idle.mapCompensable = { completed: [], outputsPerItem: false }; // nothing to undo
+    expect(compensationOrder(nodes, state)).toEqual(['broken', 'ok']);
+    markCompensated(state, 'broken', null, T);
+    markCompensated(state, 'ok', null, T);
+    expect([state.nodes.broken.status, state.nodes.ok.status]).toEqual(['FAILED', 'COMPENSATED']);
+    expect(state.nodes.broken.compensation?.status).toBe('COMPENSATED');
+    expect(compensationOrder(nodes, state)).toEqual([]);
+  });
+
   it('reports nodes that never ran as CANCELLED when the run was cancelled', () => {
     const state = initialRunState(diamond);
     markRunCancelled(state);

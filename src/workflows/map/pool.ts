@@ -24,6 +24,8 @@ export interface PoolOptions {
   describe(err: unknown, unit: number): NodeError;
   /** Items succeeded and failed so far, and units running. */
   progress?(progress: { succeeded: number; failed: number; running: number }): void;
+  /** A unit succeeded, in order of completion: also while the pool is being cancelled (the saga needs them). */
+  succeeded?(unit: number, output: unknown): void;
 }
 
 export interface PoolOutcome {
@@ -46,6 +48,8 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
   let failedItems = 0;
   let succeededItems = 0;
   let exceeded = false;
+  /** The pool's own scope was cancelled: its units' cancellations are not failures. */
+  let stopped = false;
   let changed = false;
   const units = new CancellationScope();
   const failed = (count: number): void => {
@@ -70,6 +74,7 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
       (output) => {
         if (!inWorkflowContext()) return; // the SDK disposes of the workflow
         outputs[unit] = output;
+        options.succeeded?.(unit, output);
         const inside = options.failedInside?.(output, unit) ?? 0;
         if (inside > 0) failed(inside);
         succeededItems += options.succeededInside?.(output, unit) ?? options.sizeOf(unit) - inside;
@@ -77,7 +82,7 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
       },
       (err: unknown) => {
         if (!inWorkflowContext()) return;
-        if (!(exceeded && isCancellation(err))) {
+        if (!((exceeded || stopped) && isCancellation(err))) {
           if (errors.length < ERRORS_KEPT) errors.push({ index: unit, error: options.describe(err, unit) });
           failed(options.sizeOf(unit));
         }
@@ -101,7 +106,10 @@ export async function runPool(options: PoolOptions): Promise<PoolOutcome> {
     }
   } catch (err) {
     // The node was cancelled: its units were cancelled with it; wait until they stopped.
-    if (isCancellation(err)) await CancellationScope.nonCancellable(() => condition(() => running === 0));
+    if (isCancellation(err)) {
+      stopped = true;
+      await CancellationScope.nonCancellable(() => condition(() => running === 0));
+    }
     throw err;
   }
   return { outputs, failedItems, succeededItems, errors };

@@ -43,11 +43,13 @@ export function runUnits(
   env: UnitEnvironment,
   units: readonly MapUnit[],
   firstUnit: number,
-  bounds: Pick<PoolOptions, 'concurrency' | 'tolerated' | 'progress'>,
+  bounds: Pick<PoolOptions, 'concurrency' | 'tolerated' | 'progress' | 'succeeded'>,
 ): Promise<PoolOutcome> {
   const starter = new UnitStarter(env);
+  const { succeeded } = bounds;
   return runPool({
     ...bounds,
+    succeeded: succeeded && ((i, output) => succeeded(firstUnit + i, output)),
     count: units.length,
     sizeOf: (i) => units[i]!.size,
     start: (i, task) => starter.start(units[i]!, firstUnit + i, task),
@@ -101,23 +103,9 @@ export class UnitStarter {
     });
   }
 
-  /** The template's input for this unit; an expression that fails throws an error typed WeftExpressionError. */
   private input(unit: MapUnit, task: TaskBudget): unknown {
     const { template, batched, context } = this.env;
-    if (template.input === undefined) return undefined;
-    const budget = new Budget();
-    try {
-      return evaluateTemplate(template.input, { ...context, map: unitScope(unit, batched) }, budget);
-    } catch (err) {
-      throw ApplicationFailure.create({
-        type: FAILURE_TYPES.expression,
-        message: `the input of item ${unit.index} could not be evaluated: ${(err as Error).message}`,
-        nonRetryable: true,
-        cause: err as Error,
-      });
-    } finally {
-      task.evaluated(budget.steps, budget.work);
-    }
+    return evaluateUnitTemplate(template.input, 'input', { ...context, map: unitScope(unit, batched) }, unit, task);
   }
 
   private optionsOf(template: Extract<MapTemplate, { type: 'activity' }>) {
@@ -127,5 +115,32 @@ export class UnitStarter {
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     };
     return this.activityOptions;
+  }
+}
+
+/**
+ * A template of a unit (its input, or its compensation's input) evaluated with the unit's scope; an
+ * expression that fails throws an error typed WeftExpressionError. The work counts in `task` (E2).
+ */
+export function evaluateUnitTemplate(
+  template: unknown,
+  what: 'input' | 'compensation input',
+  context: ExpressionContext,
+  unit: MapUnit,
+  task: TaskBudget,
+): unknown {
+  if (template === undefined) return undefined;
+  const budget = new Budget();
+  try {
+    return evaluateTemplate(template, context, budget);
+  } catch (err) {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.expression,
+      message: `the ${what} of item ${unit.index} could not be evaluated: ${(err as Error).message}`,
+      nonRetryable: true,
+      cause: err as Error,
+    });
+  } finally {
+    task.evaluated(budget.steps, budget.work);
   }
 }

@@ -6,8 +6,9 @@
 import type { WorkflowInfo } from '@temporalio/workflow';
 import type { Duration } from '../../dsl/duration';
 import type { Budget, ExpressionContext } from '../../dsl/expressions';
-import type { MapProgress, NodeState } from '../../dsl/run-state';
+import type { MapCompensable, MapProgress, NodeState } from '../../dsl/run-state';
 import type { WeftDocument, WeftNode } from '../../dsl/schema';
+import type { MapBatchProgress } from '../../protocol/map';
 import type { Decision } from '../interventions';
 
 export interface Outcome {
@@ -31,6 +32,10 @@ export interface NodeRunContext {
   evaluate<T>(evaluate: (budget: Budget) => T): T;
   /** A map node's progress, for the live view and the state query. */
   recordMap(nodeId: string, progress: MapProgress): void;
+  /** What the saga undoes of a map whose template declares `compensate`. */
+  recordCompensable(nodeId: string, log: MapCompensable): void;
+  /** Hands a map's batches' progress signals to `listener`, until the returned function is called. */
+  onBatchProgress(nodeId: string, listener: (progress: MapBatchProgress) => void): () => void;
   /** The node's templated `input` evaluated against the run; throws an error typed WeftExpressionError. */
   evaluateInput(node: Extract<WeftNode, { input?: unknown }>): unknown;
   /** The id of this round's activity or child: an operator's retry must not reuse one. */
