@@ -5,8 +5,10 @@
  * second of each and the ratios; for the map also the largest history of any workflow in it (the DAG run
  * and its batches) and the process's peak memory (worker and client share it).
  * With `--only scale` it runs the map twice instead, over `--baseline` items (default 10,000) and over `--items`,
- * and gives the wall time per item of the larger against the smaller.
- * Usage: `npm run bench:fan-out [-- --items 10000 --concurrency 100 --only map,hand-written|workflows|scale]`.
+ * and gives the wall time per item of the larger against the smaller. With `--only undo` a map whose template
+ * declares `compensate` is followed by a failing node: items undone per second by the saga against items done
+ * per second by the map, in the same run.
+ * Usage: `npm run bench:fan-out [-- --items 10000 --concurrency 100 --only map,hand-written|workflows|scale|undo]`.
  */
 import { performance } from 'node:perf_hooks';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -74,11 +76,46 @@ async function main() {
           peakRssMb: Math.round(peakRss / 2 ** 20),
         };
       };
+      const runUndo = async () => {
+        const document = {
+          dsl: 'weft/v1',
+          name: 'bench-map-undo',
+          nodes: [
+            {
+              id: 'm',
+              type: 'map',
+              items: `\${ [0..${items - 1}] }`,
+              maxConcurrency: concurrency,
+              node: {
+                activity: 'weft.echo',
+                input: '${ item * 2 }',
+                compensate: { activity: 'weft.echo', input: { undo: '${ output }' } },
+              },
+            },
+            { id: 'boom', dependsOn: ['m'], activity: 'weft.fail', input: { failTimes: 9 }, retry: { maxAttempts: 1 } },
+          ],
+        };
+        const result = await weft.run(document, { workflowId: `bench-map-undo-${items}-${Date.now()}` });
+        const m = result.nodes.m!;
+        if (m.map?.compensated !== items) throw new Error(`the saga undid ${JSON.stringify(m.map)}`);
+        const forwardMs = Date.parse(m.endedAt!) - Date.parse(m.startedAt!);
+        const undoMs = Date.parse(m.compensation!.endedAt) - Date.parse(result.nodes.boom!.endedAt!);
+        const perSecond = (ms: number) => Math.round((items / ms) * 1000);
+        return {
+          forward: { ms: forwardMs, itemsPerSecond: perSecond(forwardMs) },
+          undo: { ms: undoMs, itemsPerSecond: perSecond(undoMs) },
+          undoVsForward: Number((forwardMs / undoMs).toFixed(2)),
+        };
+      };
       if (only === 'scale') {
         await runMap(1_000); // warm-up: bundles load, caches fill
         const small = await runMap(baseline);
         const large = await runMap(items);
         results.scale = { small, large, perItemRatio: Number((large.msPerItem / small.msPerItem).toFixed(2)) };
+        return results;
+      }
+      if (only === 'undo') {
+        results.undo = await runUndo();
         return results;
       }
       if (ways.has('map')) results.map = await runMap(items);
