@@ -164,6 +164,10 @@ export function registerDagCommands(program: Command, io: Output): void {
             io.out(`\n${w.nodeId} is ${w.reason} (since ${w.since}). Release it with one of:`);
             for (const line of w.release) io.out(`  ${line}`);
           }
+          for (const r of view.refusedSignals ?? []) {
+            const target = r.nodeId ? ` for ${r.nodeId}` : '';
+            io.out(`\nRefused signal "${r.signal}"${target} at ${r.at}: ${r.reason}; nothing changed.`);
+          }
           const url = weft.runUrl(view.workflowId, view.runId);
           if (url) io.out(`Web UI: ${url}`);
         }

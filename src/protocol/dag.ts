@@ -1,5 +1,5 @@
 /** The interpreter's interface as seen from outside: its input, its query and updates, and their shapes. */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { STATE_QUERY, UPDATES } from './names';
 import type { CompensationSummary, NodeResult } from '../dsl/run-result';
 import type { RunState, RunStatus } from '../dsl/run-state';
@@ -51,6 +51,15 @@ export interface WaitingNode {
   release: string[];
 }
 
+/** A signal the run refused: it changed nothing. */
+export interface RefusedSignal {
+  signal: string;
+  nodeId?: string;
+  /** Why, as the update would have answered. */
+  reason: string;
+  at: string;
+}
+
 export interface WeftRunView {
   workflowId: string;
   runId: string;
@@ -60,6 +69,8 @@ export interface WeftRunView {
   /** Nodes waiting for a person, and how to release each. */
   waiting?: WaitingNode[];
   compensation?: CompensationSummary;
+  /** The last signals this run refused (at most 10), newest last. */
+  refusedSignals?: RefusedSignal[];
 }
 
 export interface NodeActionInput {
@@ -80,3 +91,17 @@ export const skipUpdate = defineUpdate<string, [NodeActionInput]>(UPDATES.skip);
 export const failUpdate = defineUpdate<string, [NodeActionInput]>(UPDATES.fail);
 export const pauseUpdate = defineUpdate<string, []>(UPDATES.pause);
 export const resumeUpdate = defineUpdate<string, []>(UPDATES.resume);
+
+/**
+ * The same actions as signals, for callers that cannot send updates (another workflow, the Web UI's "Send a
+ * Signal", signal-with-start). Pause and resume take the same argument and ignore it.
+ */
+export const actionSignals = {
+  approve: defineSignal<[NodeActionInput]>(UPDATES.approve),
+  reject: defineSignal<[NodeActionInput]>(UPDATES.reject),
+  retry: defineSignal<[NodeActionInput]>(UPDATES.retry),
+  skip: defineSignal<[NodeActionInput]>(UPDATES.skip),
+  fail: defineSignal<[NodeActionInput]>(UPDATES.fail),
+  pause: defineSignal<[Partial<NodeActionInput>?]>(UPDATES.pause),
+  resume: defineSignal<[Partial<NodeActionInput>?]>(UPDATES.resume),
+} as const;

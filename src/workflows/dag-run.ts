@@ -32,7 +32,7 @@ import {
 } from '../dsl/run-state';
 import { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument, WeftNode } from '../dsl/schema';
-import { stateQuery, type CarriedRun, type WeftDagInput } from '../protocol/dag';
+import { stateQuery, type CarriedRun, type RefusedSignal, type WeftDagInput } from '../protocol/dag';
 import { compensateRun } from './compensation';
 import { attemptsOfNode, describeFailure } from './failures';
 import { Handover } from './handover';
@@ -60,6 +60,8 @@ export class DagRun {
   private compensation: CompensationSummary | undefined;
   /** Something happened since the loop last looked. */
   private changed = false;
+  /** Signals refused in this run (not carried over a hand-over), for the view and the live details. */
+  private readonly refusedSignals: RefusedSignal[] = [];
 
   constructor(
     private readonly doc: WeftDocument,
@@ -82,7 +84,7 @@ export class DagRun {
       () => this.carried(),
       () => this.runsUncarriedNode(),
     );
-    this.publisher = new RunPublisher(doc, args, this.run.info, this.tracker);
+    this.publisher = new RunPublisher(doc, args, this.run.info, this.tracker, this.refusedSignals);
     this.starter = {
       doc,
       byId: this.byId,
@@ -103,8 +105,10 @@ export class DagRun {
       nodes: this.doc.nodes,
       state: this.state,
       decisions: this.decisions,
+      refusedSignals: this.refusedSignals,
       wake: () => (this.changed = true),
       publish: () => this.publish(),
+      now,
     });
     this.publish();
     if (this.args.carried) this.resumeCarriedNodes();

@@ -19,7 +19,7 @@ import {
 import type { RunStatus } from '../dsl/run-state';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
-import type { WaitingNode, WeftDagInput, WeftRunView } from '../protocol/dag';
+import type { RefusedSignal, WaitingNode, WeftDagInput, WeftRunView } from '../protocol/dag';
 import { WeftStatusKey } from '../protocol/search-attributes';
 
 export class RunPublisher {
@@ -30,6 +30,7 @@ export class RunPublisher {
     private readonly args: WeftDagInput,
     private readonly info: WorkflowInfo,
     private readonly tracker: RunTracker,
+    private readonly refusedSignals: readonly RefusedSignal[] = [],
   ) {}
 
   waiting(): WaitingNode[] {
@@ -56,6 +57,7 @@ export class RunPublisher {
       nodes: nodeResults(this.tracker.state),
       waiting: this.waiting(),
       compensation,
+      ...(this.refusedSignals.length > 0 ? { refusedSignals: [...this.refusedSignals] } : {}),
     };
   }
 
@@ -85,6 +87,12 @@ export class RunPublisher {
         `✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`,
       );
     }
+    const refused = this.refusedSignals[this.refusedSignals.length - 1];
+    if (refused)
+      notes.push(
+        `Refused signal "${refused.signal}"${refused.nodeId ? ` for \`${refused.nodeId}\`` : ''} at ${refused.at}: ${refused.reason}` +
+          (this.refusedSignals.length > 1 ? ` (${this.refusedSignals.length} refused, see the state query)` : ''),
+      );
     if (handoverNote) notes.push(handoverNote);
     if (this.args.carried)
       notes.push(

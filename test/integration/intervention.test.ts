@@ -1,5 +1,8 @@
 /** Manual intervention (approvals, retry/skip/fail, pause/resume, cancel) on the real server, via the CLI. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { type WeftClient, type WeftRun } from '../../src/client/weft-client';
+import { locateTemporal } from '../../src/server/temporal-binary';
 import type { WeftRunView } from '../../src/protocol/dag';
 import { weft } from '../cli-harness';
 import { doc, weftFor } from './dag-helpers';
@@ -78,6 +81,46 @@ describe('approval nodes', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.nodes.go_live.output).toEqual({ by: 'ana' });
     expect(result.nodes.release.output).toEqual({ approvedBy: 'ana' });
+  });
+
+  it('takes the same actions as signals: `temporal workflow signal --name approve` releases the approval', async () => {
+    const run = await start('approve-signal', gated);
+    await until(run, waitingOn('go_live'), 'go_live waits');
+    const temporal = await locateTemporal({ log: () => {} });
+    await promisify(execFile)(temporal, [
+      ...['workflow', 'signal', '--address', testAddress(), '--workflow-id', run.workflowId],
+      ...['--name', 'approve', '--input', JSON.stringify({ nodeId: 'go_live', data: { by: 'a workflow' } })],
+    ]);
+    const result = await run.result();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.nodes.release.output).toEqual({ approvedBy: 'a workflow' });
+  });
+
+  it('records a refused signal, changes nothing, and shows it in weft status', async () => {
+    const run = await start('refused-signal', gated);
+    await until(run, waitingOn('go_live'), 'go_live waits');
+    await run.handle.signal('approve', { nodeId: 'go_lve', data: { by: 'typo' } });
+    await run.handle.signal('resume'); // not paused: refused too
+    const view = await until(run, (v) => (v.refusedSignals?.length ?? 0) === 2, 'both signals are refused');
+    expect(view.refusedSignals).toEqual([
+      expect.objectContaining({
+        signal: 'approve',
+        nodeId: 'go_lve',
+        reason: expect.stringMatching(/^there is no node "go_lve" in this DAG.*"go_live"/),
+      }),
+      expect.objectContaining({ signal: 'resume', reason: 'the run is not paused' }),
+    ]);
+    expect(view.nodes.go_live.status).toBe('WAITING');
+    const status = await weft(['status', run.workflowId], cliEnv);
+    expect(status.stdout).toMatch(/Refused signal "approve" for go_lve at .*: there is no node "go_lve"/);
+    const metadata = (await run.handle.query('__temporal_workflow_metadata')) as { currentDetails: string };
+    expect(metadata.currentDetails).toContain('Refused signal "resume"');
+    // Pause and resume by signal as well; then release the approval by signal.
+    await run.handle.signal('pause');
+    await until(run, (v) => v.status === 'PAUSED', 'the run is paused');
+    await run.handle.signal('resume', {});
+    await run.handle.signal('approve', { nodeId: 'go_live' });
+    expect((await run.result()).status).toBe('SUCCEEDED');
   });
 
   it('shows the waiting node and how to release it in the Web UI details', async () => {

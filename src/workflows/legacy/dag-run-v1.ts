@@ -273,8 +273,10 @@ export class LegacyDagRun {
       nodes: this.doc.nodes,
       state: this.state,
       decisions: this.decisions,
+      refusedSignals: [], // Weft 0.1 had no signals; its runs take them as the current interpreter does, unlisted
       wake: () => (this.changed = true),
       publish: () => this.publish(),
+      now,
     };
   }
 
