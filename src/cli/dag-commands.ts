@@ -77,6 +77,18 @@ export async function watchRun(run: WeftRun, io: Output, intervalMs = 500): Prom
   return done;
 }
 
+/** After a start: the workflow id, or with --wait / --json the run followed to its end; exit 1 unless it SUCCEEDED. */
+async function followRun(run: WeftRun, flags: { wait?: boolean; json?: boolean }, io: Output): Promise<void> {
+  io.err(`Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}`);
+  if (!flags.wait && !flags.json) {
+    io.out(run.workflowId);
+    return;
+  }
+  const result = flags.wait && !flags.json ? await watchRun(run, io) : await run.result();
+  printResult(result, io, Boolean(flags.json));
+  if (result.status !== 'SUCCEEDED') throw new WeftExit(1, `the run ended ${result.status}`); // cli.md: 1 = the DAG run failed or was cancelled
+}
+
 export function printResult(result: WeftRunResult, io: Output, json: boolean): void {
   if (json) {
     io.out(JSON.stringify(result, null, 2));
@@ -135,14 +147,37 @@ export function registerDagCommands(program: Command, io: Output): void {
             );
           }
           const run = await weft.start(document, { input, workflowId: flags.id, historyLimit });
-          io.err(`Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}`);
-          if (!flags.wait && !flags.json) {
-            io.out(run.workflowId);
-            return;
-          }
-          const result = flags.wait && !flags.json ? await watchRun(run, io) : await run.result();
-          printResult(result, io, Boolean(flags.json));
-          if (result.status !== 'SUCCEEDED') throw new WeftExit(1, `the run ended ${result.status}`); // cli.md: 1 = the DAG run failed or was cancelled
+          await followRun(run, flags, io);
+        });
+      },
+    );
+
+  program
+    .command('rerun')
+    .description('a new run of a finished run that keeps what succeeded and runs the rest; prints its workflow id')
+    .argument('<workflowId>', 'the run to rerun (FAILED, CANCELLED or SUCCEEDED)')
+    .option(
+      '--from <node>',
+      'rerun this node and everything downstream of it, even if it succeeded (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--input <json>', "the run input, JSON or @file.json (default: the original run's)")
+    .option('--id <workflowId>', 'workflow id (default: <workflowId>-rerun-<n>)')
+    .option('--wait', 'follow node progress until the run ends, then print the summary')
+    .option('--json', 'wait, then print the run result as one JSON object on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  weft rerun etl-diamond-20261120T120000Z-a1b2c3 --wait\n  weft rerun etl-diamond-20261120T120000Z-a1b2c3 --from transform --json',
+    )
+    .action(
+      async (
+        workflowId: string,
+        flags: { from?: string[]; input?: string; id?: string; wait?: boolean; json?: boolean },
+      ) => {
+        const input = parseInputObject(flags.input);
+        await withClient(async (weft) => {
+          const run = await weft.rerun(workflowId, { from: flags.from, input, workflowId: flags.id });
+          await followRun(run, flags, io);
         });
       },
     );

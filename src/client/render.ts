@@ -15,6 +15,7 @@ function duration(node: NodeResult): string {
 
 function detail(node: NodeResult): string {
   const parts: string[] = node.map ? [mapDetail(node.map)] : [];
+  if (node.reusedFrom) parts.push(`reused from ${node.reusedFrom}`);
   if (node.error) parts.push(node.error.type ? `${node.error.type}: ${node.error.message}` : node.error.message);
   else if (node.reason) parts.push(node.reason);
   if (node.compensation?.status === 'COMPENSATION_FAILED')
@@ -46,9 +47,10 @@ export function renderNodeTable(view: Pick<WeftRunView, 'nodes'>, width = 120): 
 }
 
 export function renderSummary(
-  result: Pick<WeftRunResult, 'workflowId' | 'status' | 'error' | 'compensation' | 'dag'>,
+  result: Pick<WeftRunResult, 'workflowId' | 'status' | 'error' | 'compensation' | 'dag' | 'rerunOf'>,
 ): string {
   const lines = [`${result.dag ? result.dag + ' ' : ''}run ${result.workflowId}: ${result.status}`];
+  if (result.rerunOf) lines.push(`  a rerun of ${result.rerunOf}`);
   if (result.error && result.status !== 'SUCCEEDED') {
     lines.push(
       result.error.nodeId

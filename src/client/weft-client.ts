@@ -23,7 +23,9 @@ import { validateDocument } from '../dsl/validate';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
 import { WeftPayloadTooLargeError, WeftSetupError, WeftUsageError } from '../errors';
 import type { NodeActionInput, WeftDagInput, WeftRunView } from '../protocol/dag';
-import { WeftDagKey, WeftStatusKey } from '../protocol/search-attributes';
+import { WeftDagKey, WeftRerunOfKey, WeftStatusKey } from '../protocol/search-attributes';
+import { planRerun } from '../dsl/rerun';
+import { nextRerunId, readRerunSource } from './rerun';
 import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PAYLOAD_LIMIT_BYTES } from './connect';
 import { missingSearchAttributesOnce } from './search-attributes';
 import { WeftSchedules } from './triggers/schedules';
@@ -41,6 +43,17 @@ export interface StartOptions {
    * about 4,000 events). The workflow id stays; the node table, waiting nodes and the saga carry over.
    */
   historyLimit?: number;
+}
+
+export interface RerunOptions {
+  /** Rerun these nodes and everything downstream of them, even if they succeeded. */
+  from?: string[];
+  /** The run's input; default the original run's. */
+  input?: Record<string, unknown>;
+  /** Default `<original workflow id>-rerun-<n>`, the first n not taken. */
+  workflowId?: string;
+  /** Default the original run's task queue. */
+  taskQueue?: string;
 }
 
 export class WeftClient {
@@ -72,31 +85,65 @@ export class WeftClient {
   async start(document: unknown, options: StartOptions = {}): Promise<WeftRun> {
     const checked = validateDocument(document);
     if (!checked.ok) throw new WeftValidationError(checked.issues);
-    const doc = checked.document;
-    const missing = await this.missingSearchAttributes();
     if (options.historyLimit !== undefined && !(Number.isInteger(options.historyLimit) && options.historyLimit >= 1)) {
       throw new WeftUsageError(`historyLimit must be a whole number of events >= 1, got ${options.historyLimit}.`);
     }
+    return this.launch(
+      checked.document,
+      { document, input: options.input, historyLimit: options.historyLimit },
+      options,
+    );
+  }
+
+  /**
+   * Starts a new run of a finished run's document that keeps what succeeded (docs/dsl.md, "Rerun"): every
+   * node that SUCCEEDED and was not compensated, unless it is at or downstream of a `from` node, is not
+   * executed again. Refused, with a sentence, for an unknown run, one still running, or an unknown node.
+   */
+  async rerun(workflowId: string, options: RerunOptions = {}): Promise<WeftRun> {
+    const source = await readRerunSource(this, workflowId);
+    const checked = validateDocument(source.args.document);
+    if (!checked.ok) throw new WeftValidationError(checked.issues);
+    const planned = planRerun(workflowId, checked.document.nodes, source.result.nodes, options.from);
+    if (!planned.ok) throw new WeftUsageError(`Cannot rerun "${workflowId}": ${planned.problem}.`);
     const args: WeftDagInput = {
-      document,
-      input: options.input,
-      searchAttributes: missing.length === 0,
-      historyLimit: options.historyLimit,
+      document: source.args.document,
+      input: options.input ?? source.args.input,
+      historyLimit: source.args.historyLimit,
+      rerun: planned.plan,
     };
+    return this.launch(checked.document, args, {
+      workflowId: options.workflowId ?? (await nextRerunId(this, workflowId)),
+      taskQueue: options.taskQueue ?? source.taskQueue,
+    });
+  }
+
+  /** Starts a weftDag run of the validated `doc` with `args` (its search attributes added when the server has them). */
+  private async launch(
+    doc: WeftDocument,
+    input: Omit<WeftDagInput, 'searchAttributes'>,
+    options: Pick<StartOptions, 'workflowId' | 'taskQueue'>,
+  ): Promise<WeftRun> {
+    const missing = await this.missingSearchAttributes();
+    const args: WeftDagInput = { ...input, searchAttributes: missing.length === 0 };
     await this.checkPayloadSize(args);
     const workflowId = options.workflowId ?? defaultWorkflowId(doc.name);
+    const rerunOf = args.rerun?.of;
     try {
       const handle = await this.temporal.workflow.start(DAG_WORKFLOW_TYPE, {
         args: [args],
         taskQueue: options.taskQueue ?? this.config.taskQueue,
         workflowId,
-        staticSummary: `${doc.name}${doc.description ? ` — ${doc.description.split('\n')[0]}` : ''}`,
+        staticSummary:
+          `${doc.name}${doc.description ? ` — ${doc.description.split('\n')[0]}` : ''}` +
+          (rerunOf ? ` (rerun of ${rerunOf})` : ''),
         staticDetails: describeDocument(doc),
         ...(missing.length === 0
           ? {
               typedSearchAttributes: [
                 { key: WeftDagKey, value: doc.name },
                 { key: WeftStatusKey, value: 'RUNNING' },
+                ...(rerunOf ? [{ key: WeftRerunOfKey, value: rerunOf }] : []),
               ],
             }
           : {}),

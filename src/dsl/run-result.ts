@@ -8,7 +8,16 @@ import type { NodeStatus } from './trigger-rules';
 /** A node as the run's result shows it: its state without the scheduler's bookkeeping. */
 export type NodeResult = Pick<
   NodeState,
-  'status' | 'attempts' | 'startedAt' | 'endedAt' | 'output' | 'error' | 'reason' | 'compensation' | 'map'
+  | 'status'
+  | 'attempts'
+  | 'startedAt'
+  | 'endedAt'
+  | 'output'
+  | 'error'
+  | 'reason'
+  | 'compensation'
+  | 'map'
+  | 'reusedFrom'
 > & {
   /**
    * Set when the node's output was left out of the run's result to keep it within one payload: the
@@ -50,6 +59,8 @@ export interface WeftRunResult {
   /** Present when the run failed or was cancelled: the node that failed the run and why. */
   error?: RunResultError | null;
   compensation?: CompensationSummary;
+  /** A rerun: the workflow id of the run it reran (its kept nodes carry `reusedFrom`). */
+  rerunOf?: string;
 }
 
 /** A run's result object, if `value` is one (e.g. the details of a DAG run's failure). */
@@ -101,6 +112,7 @@ export function nodeResults(state: RunState): Record<string, NodeResult> {
     if (n.reason) result.reason = n.reason;
     if (n.compensation) result.compensation = n.compensation;
     if (n.map) result.map = n.map;
+    if (n.reusedFrom) result.reusedFrom = n.reusedFrom;
     out[id] = result;
   }
   return out;
@@ -144,7 +156,7 @@ const STATUS_ORDER: readonly NodeStatus[] = [
 export interface RunSummary {
   readonly counts: ReadonlyMap<NodeStatus, number>;
   readonly rows: ReadonlyArray<
-    { readonly id: string } & Pick<NodeState, 'status' | 'attempts' | 'error' | 'reason' | 'map'>
+    { readonly id: string } & Pick<NodeState, 'status' | 'attempts' | 'error' | 'reason' | 'map' | 'reusedFrom'>
   >;
   readonly hidden: number;
   readonly notes?: readonly string[];
@@ -180,7 +192,11 @@ export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSu
     (s) => `${summary.counts.get(s)} ${s.toLowerCase()}`,
   );
   const rows = summary.rows.map((n) => {
-    const detail = [n.map ? mapDetail(n.map) : '', n.error ? n.error.message : (n.reason ?? '')]
+    const detail = [
+      n.reusedFrom ? `reused from ${n.reusedFrom}` : '',
+      n.map ? mapDetail(n.map) : '',
+      n.error ? n.error.message : (n.reason ?? ''),
+    ]
       .filter(Boolean)
       .join('; ');
     return `| ${cell(n.id)} | ${STATUS_ICON[n.status]} ${n.status} | ${n.attempts || ''} | ${cell(detail)} |`;

@@ -13,6 +13,7 @@
  * - S4 every SUCCEEDED node with `compensate` is compensated exactly once when the run fails or is
  *      cancelled, in reverse order of completion.
  */
+import type { KeptNode } from './rerun';
 import type { OnFailurePolicy } from './schema';
 import { decideTrigger, isDone, skipReason, type NodeStatus, type TriggerRule } from './trigger-rules';
 import { FAILURE_TYPES } from './failure-types';
@@ -60,6 +61,8 @@ export interface NodeState {
   round?: number;
   /** The evaluated input of a node that declares `compensate`: its compensation's default input. */
   compensationInput?: unknown;
+  /** A rerun kept the node: it did not run again; its output is the one the run of this workflow id recorded. */
+  reusedFrom?: string;
   /** A map whose template declares `compensate`: what its saga undoes (not shown in views or results). */
   mapCompensable?: MapCompensable;
 }
@@ -164,6 +167,16 @@ function statusForRules(node: NodeState): NodeStatus {
 function complete(state: RunState, id: string, patch: Partial<NodeState>, at: string): void {
   state.seq += 1;
   Object.assign(state.nodes[id], { endedAt: at, completedSeq: state.seq }, patch);
+}
+
+/** A rerun keeps the node as the run `from` recorded it: SUCCEEDED, not executed again (src/dsl/rerun.ts). */
+export function markReused(state: RunState, id: string, kept: KeptNode, from: string, at: string): void {
+  complete(
+    state,
+    id,
+    { status: 'SUCCEEDED', output: kept.output, attempts: kept.attempts, startedAt: kept.startedAt, reusedFrom: from },
+    kept.endedAt ?? at,
+  );
 }
 
 export function markStarted(state: RunState, id: string, at: string): void {

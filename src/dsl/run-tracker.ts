@@ -11,12 +11,14 @@
  * become ready or skippable during a pass wait for the next one. Histories recorded before this index
  * existed replay unchanged.
  */
+import type { KeptNode } from './rerun';
 import {
   compensationOrder,
   initialRunState,
   isTearingDown,
   markCancelled,
   markCompensated,
+  markReused,
   markFailed,
   markRetrying,
   markSkipped,
@@ -253,6 +255,10 @@ export class RunTracker {
 
   skip(id: string, reason: string, at: string): void {
     this.change(id, () => markSkipped(this.state, id, reason, at));
+  }
+
+  reuse(id: string, kept: KeptNode, from: string, at: string): void {
+    this.change(id, () => markReused(this.state, id, kept, from, at));
   }
 
   succeed(id: string, output: unknown, attempts: number, at: string): void {

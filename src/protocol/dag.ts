@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { STATE_QUERY, UPDATES } from './names';
 import type { CompensationSummary, NodeResult } from '../dsl/run-result';
+import type { RerunPlan } from '../dsl/rerun';
 import type { RunState, RunStatus } from '../dsl/run-state';
 
 export interface WeftDagInput {
@@ -23,6 +24,11 @@ export interface WeftDagInput {
   historyLimit?: number;
   /** Set by the run itself when it continues as new: where the previous run of this workflow left off. */
   carried?: CarriedRun;
+  /**
+   * Set by `weft rerun`: the run this one reruns and the nodes it keeps from it (src/dsl/rerun.ts). A
+   * hand-over carries `of` only: the kept nodes are in the carried state by then.
+   */
+  rerun?: RerunPlan;
 }
 
 /** What a DAG run hands to its continuation: everything its decisions and its result still need. */
@@ -71,6 +77,8 @@ export interface WeftRunView {
   compensation?: CompensationSummary;
   /** The last signals this run refused (at most 10), newest last. */
   refusedSignals?: RefusedSignal[];
+  /** A rerun: the workflow id of the run it reran. */
+  rerunOf?: string;
 }
 
 export interface NodeActionInput {

@@ -42,6 +42,8 @@ export const WEFT_SEARCH_ATTRIBUTES = {
   WeftStatus: 'Keyword',
   /** The id of the trigger (schedule) that started the run, when one did. */
   WeftTrigger: 'Keyword',
+  /** A rerun's original: `WeftRerunOf = "etl-2026..."` finds every rerun of that run. */
+  WeftRerunOf: 'Keyword',
 } as const;
 
 export type WeftSearchAttributeName = keyof typeof WEFT_SEARCH_ATTRIBUTES;

@@ -59,7 +59,10 @@ export async function compensateRun(
         const step = (node as ActivityNode).compensate!;
         const input =
           step.input === undefined
-            ? { input: nodeState.compensationInput ?? null, output: nodeState.output ?? null }
+            ? {
+                input: inputOfCompensable(node as ActivityNode, nodeState, expressions),
+                output: nodeState.output ?? null,
+              }
             : evaluateTemplate(step.input, expressions());
         await runCompensation(node as ActivityNode, doc.defaults, input);
       }
@@ -91,4 +94,18 @@ async function compensateMapNode(
   const result = await compensateMap(node, state, env, run);
   if (state.map) state.map = { ...state.map, compensated: result.compensated, compensationFailed: result.failed };
   return compensationError(result);
+}
+
+/**
+ * A node's evaluated input, its compensation's default input. A node a rerun kept never ran in this run: its
+ * input is evaluated again, from the run as it is now (null if that fails: the undo still runs).
+ */
+function inputOfCompensable(node: ActivityNode, state: NodeState, expressions: () => ExpressionContext): unknown {
+  if (state.compensationInput !== undefined || !state.reusedFrom || node.input === undefined)
+    return state.compensationInput ?? null;
+  try {
+    return evaluateTemplate(node.input, expressions()) ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -32,6 +32,7 @@ import {
 } from '../dsl/run-state';
 import { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument, WeftNode } from '../dsl/schema';
+import type { RerunPlan } from '../dsl/rerun';
 import { stateQuery, type CarriedRun, type RefusedSignal, type WeftDagInput } from '../protocol/dag';
 import { compensateRun } from './compensation';
 import { attemptsOfNode, describeFailure } from './failures';
@@ -71,6 +72,7 @@ export class DagRun {
     this.tracker = new RunTracker(doc.nodes, carried?.state, { teardown: true });
     for (const node of doc.nodes) this.byId.set(node.id, node);
     if (carried) adoptLegacyCarried(this.state, carried);
+    else if (args.rerun) this.reuseKeptNodes(args.rerun);
     this.run = new RunContext(doc, args, this.tracker);
     this.nodes = this.run.forNodes({
       decisions: this.decisions,
@@ -93,6 +95,17 @@ export class DagRun {
       track: (node) => this.track(node),
       fail: (node, error, attempts) => this.fail(node, error, attempts),
     };
+  }
+
+  /**
+   * A rerun starts with the nodes it keeps SUCCEEDED, in their original order of completion, so its saga
+   * undoes them after what it ran itself (newest first), as their effects are live.
+   */
+  private reuseKeptNodes(rerun: RerunPlan): void {
+    const kept = Object.entries(rerun.kept)
+      .filter(([id]) => this.byId.has(id))
+      .sort(([, a], [, b]) => (a.endedAt ?? '').localeCompare(b.endedAt ?? ''));
+    for (const [id, node] of kept) this.tracker.reuse(id, node, rerun.of, now());
   }
 
   private get state() {

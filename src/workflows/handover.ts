@@ -10,7 +10,7 @@ import { MAX_PAYLOAD_CHARS, type WeftRunResult } from '../dsl/run-result';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
 import type { CarriedRun, WeftDagInput } from '../protocol/dag';
-import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../protocol/search-attributes';
+import { WeftDagKey, WeftRerunOfKey, WeftStatusKey, WeftTriggerKey } from '../protocol/search-attributes';
 
 /** Guards the continue-as-new hand-over, so runs started by older versions replay as they ran. */
 export const HANDOVER_PATCH = 'weft-continue-as-new';
@@ -68,10 +68,13 @@ export class Handover {
             { key: WeftDagKey, value: this.doc.name },
             { key: WeftStatusKey, value: status },
             ...(carried.trigger.trigger ? [{ key: WeftTriggerKey, value: carried.trigger.trigger }] : []),
+            ...(this.args.rerun ? [{ key: WeftRerunOfKey, value: this.args.rerun.of }] : []),
           ]
         : undefined,
     });
-    return continueAsNew({ ...this.args, carried });
+    // The kept nodes are in the carried state now: only the rerun's original travels on.
+    const rerun = this.args.rerun && { of: this.args.rerun.of, kept: {} };
+    return continueAsNew({ ...this.args, carried, ...(rerun ? { rerun } : {}) });
   }
 
   /** A line for the live details while a hand-over is under way or was given up. */

@@ -58,6 +58,7 @@ export class RunPublisher {
       waiting: this.waiting(),
       compensation,
       ...(this.refusedSignals.length > 0 ? { refusedSignals: [...this.refusedSignals] } : {}),
+      ...(this.args.rerun ? { rerunOf: this.args.rerun.of } : {}),
     };
   }
 

@@ -1,0 +1,74 @@
+/**
+ * What `WeftClient.rerun` reads of the run it reruns (its document and input, its task queue, the nodes it
+ * recorded) and the new run's default workflow id. The decision of what to keep is src/dsl/rerun.ts.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import type { WeftRunResult } from '../dsl/run-result';
+import { WeftUsageError } from '../errors';
+import type { WeftDagInput } from '../protocol/dag';
+import { DAG_WORKFLOW_TYPE } from '../protocol/names';
+import type { WeftClient } from './weft-client';
+
+export interface RerunSource {
+  /** The input of the run's latest execution: after a hand-over it still holds the document and the input. */
+  args: WeftDagInput;
+  taskQueue: string;
+  /** What the run recorded: its result, or for a run that continued as new its last execution's. */
+  result: WeftRunResult;
+}
+
+export async function readRerunSource(weft: WeftClient, workflowId: string): Promise<RerunSource> {
+  const { namespace } = weft.config;
+  const description = await weft.temporal.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError)
+        throw new WeftUsageError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`, {
+          cause: err,
+        });
+      throw err;
+    });
+  if (description.type !== DAG_WORKFLOW_TYPE)
+    throw new WeftUsageError(
+      `"${workflowId}" is a ${description.type} workflow, not a DAG run; only DAG runs can be rerun.`,
+    );
+  if (description.status.name === 'RUNNING') {
+    throw new WeftUsageError(
+      `The run "${workflowId}" is still running; a rerun starts from a run that ended: wait for it, or cancel it with \`weft cancel ${workflowId}\`.`,
+    );
+  }
+  const { history } = await weft.temporal.workflowService.getWorkflowExecutionHistory({
+    namespace,
+    execution: { workflowId, runId: description.runId },
+    maximumPageSize: 1,
+  });
+  const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const [args] = (await decodeArrayFromPayloads(
+    weft.temporal.options.loadedDataConverter,
+    started?.input?.payloads,
+  )) as [WeftDagInput | undefined];
+  if (!args?.document) throw new WeftUsageError(`The run "${workflowId}" holds no DAG document to rerun.`);
+  const result = await weft.getRun(workflowId).result();
+  return { args, taskQueue: description.taskQueue, result };
+}
+
+/** `<workflowId>-rerun-<n>`, the first n no workflow has. */
+export async function nextRerunId(weft: WeftClient, workflowId: string): Promise<string> {
+  for (let n = 1; n <= 1000; n++) {
+    const id = `${workflowId}-rerun-${n}`;
+    const taken = await weft.temporal.workflow
+      .getHandle(id)
+      .describe()
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return false;
+          throw err;
+        },
+      );
+    if (!taken) return id;
+  }
+  throw new WeftUsageError(`"${workflowId}" has been rerun 1,000 times; give the new run an id with --id.`);
+}
