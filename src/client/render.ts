@@ -47,7 +47,7 @@ export function renderNodeTable(view: Pick<WeftRunView, 'nodes'>, width = 120): 
 }
 
 export function renderSummary(
-  result: Pick<WeftRunResult, 'workflowId' | 'status' | 'error' | 'compensation' | 'dag' | 'rerunOf'>,
+  result: Pick<WeftRunResult, 'workflowId' | 'status' | 'error' | 'compensation' | 'dag' | 'rerunOf' | 'onExit'>,
 ): string {
   const lines = [`${result.dag ? result.dag + ' ' : ''}run ${result.workflowId}: ${result.status}`];
   if (result.rerunOf) lines.push(`  a rerun of ${result.rerunOf}`);
@@ -62,6 +62,13 @@ export function renderSummary(
     const { compensated, failed } = result.compensation;
     lines.push(
       `  compensated: ${compensated.length ? compensated.join(', ') : 'none'}${failed.length ? `; compensation failed: ${failed.join(', ')}` : ''}`,
+    );
+  }
+  if (result.onExit) {
+    const failed = Object.entries(result.onExit.nodes).filter(([, n]) => n.status === 'FAILED');
+    lines.push(
+      `  exit handlers (${result.onExit.workflowId}): ${result.onExit.status}` +
+        failed.map(([id, n]) => `; ${id} failed: ${n.error?.message ?? ''}`).join(''),
     );
   }
   return lines.join('\n');

@@ -61,6 +61,16 @@ export interface WeftRunResult {
   compensation?: CompensationSummary;
   /** A rerun: the workflow id of the run it reran (its kept nodes carry `reusedFrom`). */
   rerunOf?: string;
+  /** The exit handlers' outcome, once they ran; it never changes `status`. */
+  onExit?: ExitOutcome;
+}
+
+/** The exit handlers' outcome in the run's result: their child run's status and nodes. */
+export interface ExitOutcome {
+  workflowId: string;
+  status: RunStatus;
+  nodes: Record<string, NodeResult>;
+  error?: RunResultError | null;
 }
 
 /** A run's result object, if `value` is one (e.g. the details of a DAG run's failure). */

@@ -338,6 +338,10 @@ export const WeftDocumentSchema = z
     }),
     description: z.string().optional(),
     ...dagBodyFields,
+    onExit: z.array(NodeSchema).min(1).optional().meta({
+      description:
+        'Exit handlers: nodes that run after the DAG ended and compensated, whatever its status; they depend only on each other, read run.status, run.error and every node, and never change the run status.',
+    }),
   })
   .meta({ title: 'Weft DAG document (weft/v1)' });
 

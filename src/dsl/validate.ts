@@ -123,6 +123,13 @@ class Shared {
   readonly parsed = { count: 0, chars: 0 };
 }
 
+interface CheckerOptions {
+  /** `onExit`: the exit handlers, checked as a DAG of their own whose expressions may also read `readable`. */
+  list?: 'nodes' | 'onExit';
+  /** Nodes of the enclosing DAG that expressions may read but nodes may not depend on (the exit handlers'). */
+  readable?: ReadonlySet<string>;
+}
+
 /** A document's DAG, or a `dag` node's: its node ids, dependencies and expressions are its own. */
 class Checker {
   private readonly ids = new Set<string>();
@@ -137,9 +144,14 @@ class Checker {
     /** Where this DAG is: [] for the document, `['nodes', 3, 'dag']` for a sub-DAG. */
     private readonly prefix: IssuePath,
     private readonly shared: Shared,
+    private readonly options: CheckerOptions = {},
   ) {
     for (const node of nodes) if (node.id !== undefined) this.ids.add(node.id);
+    this.list = options.list ?? 'nodes';
   }
+
+  /** The key its nodes are listed under: `nodes`, or `onExit` for the exit handlers. */
+  private readonly list: 'nodes' | 'onExit';
 
   /**
    * Past MAX_ISSUES issues are only counted: their messages (and the suggestions in them) would not be shown.
@@ -194,11 +206,11 @@ class Checker {
     this.checkCycles();
     this.ancestry = new Ancestry(this.graph);
     for (const node of this.nodes) this.checkNodeExpressions(node);
-    this.checkOutput();
+    if (this.list === 'nodes') this.checkOutput();
     for (const node of this.nodes) {
       const sub = subDagOf(node.fields);
       if (sub !== undefined) {
-        const at = ['nodes', node.position, ...sub.path];
+        const at = [this.list, node.position, ...sub.path];
         new Checker(sub.body, readNodes(sub.body), [...this.prefix, ...at], this.shared).run();
       }
     }
@@ -206,14 +218,14 @@ class Checker {
 
   private checkIdsAndDependencies(): void {
     for (const node of this.nodes) {
-      const at = ['nodes', node.position] as const;
+      const at = [this.list, node.position] as const;
       if (node.id !== undefined) {
         const earlier = this.first.get(node.id);
         if (earlier !== undefined) {
           this.report(
             'WEFT_DUPLICATE_ID',
             [...at, 'id'],
-            `duplicate id ${quoteText(node.id)}: nodes[${earlier.position}] already uses it; node ids must be unique`,
+            `duplicate id ${quoteText(node.id)}: ${this.list}[${earlier.position}] already uses it; node ids must be unique`,
           );
         } else {
           this.first.set(node.id, node);
@@ -234,6 +246,12 @@ class Checker {
             'WEFT_DUPLICATE_DEPENDENCY',
             path,
             `${quoteText(dep.id)} is already listed in dependsOn; remove the repeat`,
+          );
+        } else if (this.options.readable?.has(dep.id)) {
+          this.report(
+            'WEFT_NOT_UPSTREAM',
+            path,
+            `${quoteText(dep.id)} is a node of the DAG; exit handlers run once it has ended and depend only on each other (their expressions may read it)`,
           );
         } else if (!this.ids.has(dep.id)) {
           this.report('WEFT_UNKNOWN_NODE', path, () => `unknown node ${quoteText(dep.id)}${this.suggest(dep.id)}`);
@@ -262,8 +280,8 @@ class Checker {
       const entry = start.dependsOn.find((dep) => dep.id === closing);
       const path =
         entry === undefined
-          ? ['nodes', start.position, 'dependsOn']
-          : ['nodes', start.position, 'dependsOn', entry.position];
+          ? [this.list, start.position, 'dependsOn']
+          : [this.list, start.position, 'dependsOn', entry.position];
       this.report(
         'WEFT_CYCLE',
         path,
@@ -274,7 +292,7 @@ class Checker {
   }
 
   private checkNodeExpressions(node: RawNode): void {
-    const at = ['nodes', node.position];
+    const at = [this.list, node.position];
     const { when, type = 'activity', input, compensate } = node.fields;
     if (typeof when === 'string') {
       const analysis = this.analyze(when);
@@ -298,7 +316,7 @@ class Checker {
    * `item`, `index`, `items`; the compensation also the item's `output`).
    */
   private checkMap(node: RawNode): void {
-    const at = ['nodes', node.position];
+    const at = [this.list, node.position];
     const { items, node: template } = node.fields;
     if (items !== undefined) this.checkTemplate([...at, 'items'], items, node, false);
     if (!isPlainObject(template)) return;
@@ -331,6 +349,7 @@ class Checker {
     allowSelf: boolean,
   ): void {
     if (!this.ids.has(ref)) {
+      if (this.options.readable?.has(ref)) return; // a DAG node, read by an exit handler: it has ended by then
       this.report(
         'WEFT_UNKNOWN_NODE',
         path,
@@ -392,9 +411,9 @@ function orderIssues(issues: readonly WeftIssue[]): WeftIssue[] {
 }
 
 /** Validate a parsed document (e.g. from JSON.parse or a TypeScript object literal). Never throws. */
-export function validateDocument(raw: unknown): ValidationResult {
+export function validateDocument(raw: unknown, options: ValidateOptions = {}): ValidationResult {
   try {
-    return validate(raw);
+    return validate(raw, options);
   } catch (err) {
     // JSON never gets here: only a value that throws when it is read (a getter or a Proxy from a TypeScript caller).
     return {
@@ -444,6 +463,9 @@ function measure(raw: unknown): { nodes: number; depth: number } {
   let nodes = 0;
   let depth = 0;
   const pending: Array<{ dag: unknown; depth: number }> = [{ dag: raw, depth: 0 }];
+  // The exit handlers are a DAG beside the document's, at its level (their child run is not a sub-DAG's).
+  const exit = isPlainObject(raw) ? raw['onExit'] : undefined;
+  if (Array.isArray(exit)) pending.push({ dag: { nodes: exit }, depth: 0 });
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const list = isPlainObject(next.dag) ? next.dag['nodes'] : undefined;
     if (!Array.isArray(list)) continue;
@@ -476,7 +498,15 @@ function sizeIssue(nodes: number, nested: boolean): WeftIssue {
   };
 }
 
-function validate(raw: unknown): ValidationResult {
+export interface ValidateOptions {
+  /**
+   * Nodes outside the document that its expressions may read: the DAG's, for the document of its exit
+   * handlers (their child run gets those nodes' views in its input).
+   */
+  readable?: Iterable<string>;
+}
+
+function validate(raw: unknown, options: ValidateOptions): ValidationResult {
   const size = measure(raw);
   if (size.depth > MAX_DAG_DEPTH) return { ok: false, issues: [depthIssue(size.depth)] };
   // No `reportInput`: zod would serialise the input into its error message, which overflows on deep values.
@@ -484,8 +514,11 @@ function validate(raw: unknown): ValidationResult {
   const shared = new Shared();
   if (size.nodes > MAX_NODES) shared.issues.push(sizeIssue(size.nodes, size.depth > 0));
   else {
-    const checker = new Checker(raw, readNodes(raw), [], shared);
+    const nodes = readNodes(raw);
+    const readable = options.readable ? new Set(options.readable) : undefined;
+    const checker = new Checker(raw, nodes, [], shared, { readable });
     checker.run();
+    checkExitHandlers(raw, nodes, shared);
     checker.checkParsedExpressions();
   }
   const schema = parsed.success ? [] : schemaIssues(parsed.error.issues.slice(0, MAX_ISSUES + 1), raw);
@@ -495,6 +528,28 @@ function validate(raw: unknown): ValidationResult {
   // capIssues counts what it cuts; add what the checker only counted, and what zod found past the first ones.
   const uncounted = shared.dropped + (parsed.success ? 0 : Math.max(0, parsed.error.issues.length - MAX_ISSUES - 1));
   return { ok: false, issues: capIssues(found, uncounted) };
+}
+
+/**
+ * `onExit`: a DAG of its own (ids, dependencies, cycles, expressions) whose expressions may also read every
+ * node of the document's DAG, and whose ids are not the DAG's.
+ */
+function checkExitHandlers(raw: unknown, dagNodes: readonly RawNode[], shared: Shared): void {
+  const list = isPlainObject(raw) ? raw['onExit'] : undefined;
+  if (!Array.isArray(list)) return;
+  const body = { nodes: list };
+  const exitNodes = readNodes(body);
+  const dagIds = new Set(dagNodes.flatMap((node) => (node.id === undefined ? [] : [node.id])));
+  for (const node of exitNodes) {
+    if (node.id !== undefined && dagIds.has(node.id) && shared.issues.length < MAX_ISSUES) {
+      shared.issues.push({
+        code: 'WEFT_DUPLICATE_ID',
+        path: ['onExit', node.position, 'id'],
+        message: `duplicate id ${quoteText(node.id)}: a node of the DAG already uses it; exit handlers need ids of their own`,
+      });
+    }
+  }
+  new Checker(body, exitNodes, [], shared, { list: 'onExit', readable: dagIds }).run();
 }
 
 /** A file name as a message prints it: as it is if short and plain, else quoted and cut (names can hold line breaks). */

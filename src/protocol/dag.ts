@@ -1,7 +1,8 @@
 /** The interpreter's interface as seen from outside: its input, its query and updates, and their shapes. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { STATE_QUERY, UPDATES } from './names';
-import type { CompensationSummary, NodeResult } from '../dsl/run-result';
+import type { NodeView } from '../dsl/expressions';
+import type { CompensationSummary, ExitOutcome, NodeResult, RunResultError } from '../dsl/run-result';
 import type { RerunPlan } from '../dsl/rerun';
 import type { RunState, RunStatus } from '../dsl/run-state';
 
@@ -29,6 +30,16 @@ export interface WeftDagInput {
    * hand-over carries `of` only: the kept nodes are in the carried state by then.
    */
   rerun?: RerunPlan;
+  /**
+   * Set for the child run of a DAG's exit handlers (`<workflow id>.onExit`): the facts about the run that
+   * ended (`run.status`, `run.error`, its ids and times) and the views of the DAG nodes its expressions read.
+   */
+  exit?: ExitContext;
+}
+
+export interface ExitContext {
+  run: Record<string, unknown> & { status: RunStatus; error: RunResultError | null };
+  nodes: Record<string, NodeView>;
 }
 
 /** What a DAG run hands to its continuation: everything its decisions and its result still need. */
@@ -79,6 +90,8 @@ export interface WeftRunView {
   refusedSignals?: RefusedSignal[];
   /** A rerun: the workflow id of the run it reran. */
   rerunOf?: string;
+  /** The exit handlers' outcome, once they ran (a cancelled run's result is read from this view). */
+  onExit?: ExitOutcome;
 }
 
 export interface NodeActionInput {

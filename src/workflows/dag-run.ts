@@ -21,7 +21,13 @@ import {
 } from '@temporalio/workflow';
 import { TaskBudget } from '../dsl/engine-limits';
 import { liveStatus, nodesToStopOnFailure, runError } from '../dsl/run-decisions';
-import { fitRunResult, type CompensationSummary, type WeftRunResult } from '../dsl/run-result';
+import {
+  fitRunResult,
+  type CompensationSummary,
+  type ExitOutcome,
+  type RunResultError,
+  type WeftRunResult,
+} from '../dsl/run-result';
 import {
   adoptLegacyCarried,
   markRunCancelled,
@@ -35,6 +41,7 @@ import type { WeftDocument, WeftNode } from '../dsl/schema';
 import type { RerunPlan } from '../dsl/rerun';
 import { stateQuery, type CarriedRun, type RefusedSignal, type WeftDagInput } from '../protocol/dag';
 import { compensateRun } from './compensation';
+import { runExitHandlers } from './exit-handlers';
 import { attemptsOfNode, describeFailure } from './failures';
 import { Handover } from './handover';
 import { registerInterventions, type Decision } from './interventions';
@@ -61,6 +68,9 @@ export class DagRun {
   private compensation: CompensationSummary | undefined;
   /** Something happened since the loop last looked. */
   private changed = false;
+  /** Set while the exit handlers run, and what they did once they ran. */
+  private exitNote: string | undefined;
+  private exitOutcome: ExitOutcome | undefined;
   /** Signals refused in this run (not carried over a hand-over), for the view and the live details. */
   private readonly refusedSignals: RefusedSignal[] = [];
 
@@ -113,7 +123,12 @@ export class DagRun {
   }
 
   async execute(): Promise<WeftRunResult> {
-    setHandler(stateQuery, () => fitRunResult(this.publisher.view(this.status, this.compensation)));
+    setHandler(stateQuery, () =>
+      fitRunResult({
+        ...this.publisher.view(this.status, this.compensation),
+        ...(this.exitOutcome ? { onExit: this.exitOutcome } : {}),
+      }),
+    );
     registerInterventions({
       nodes: this.doc.nodes,
       state: this.state,
@@ -139,9 +154,10 @@ export class DagRun {
     if (outcome !== 'SUCCEEDED') await CancellationScope.nonCancellable(() => this.compensate());
     const { output, outputError } = outcome === 'SUCCEEDED' ? this.run.output() : { output: null };
     this.status = outputError ? 'FAILED' : outcome;
-    this.publish();
     const error = runError(this.state, this.status, outputError, this.doc.timeout);
-    return this.publisher.result(this.status, this.compensation, output, error);
+    const onExit = this.doc.onExit ? await this.exit(this.status, error) : undefined;
+    this.publish();
+    return this.publisher.result(this.status, this.compensation, output, error, onExit);
   }
 
   /** The main loop: start what is ready, wait for any change (or the next task, E2), repeat until nothing can happen. */
@@ -262,9 +278,24 @@ export class DagRun {
     );
   }
 
+  /** The exit handlers, once the DAG ended: their child run, announced in the live details meanwhile. */
+  private async exit(status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: RunResultError | undefined) {
+    this.exitNote = `The DAG ended ${status}; its exit handlers run in ${this.run.info.workflowId}.onExit.`;
+    this.publish();
+    this.exitOutcome = await runExitHandlers(
+      this.doc,
+      this.run,
+      status,
+      error ?? null,
+      this.args.searchAttributes === true,
+    );
+    this.exitNote = undefined;
+    return this.exitOutcome;
+  }
+
   /** Web UI: live markdown details, and the WeftStatus search attribute when it changed. */
   private publish(): void {
     this.status = liveStatus(this.status, this.state);
-    this.publisher.publish(this.status, this.handover.note(), this.compensation);
+    this.publisher.publish(this.status, this.exitNote ?? this.handover.note(), this.compensation);
   }
 }

@@ -15,7 +15,8 @@ import { FAILURE_TYPES } from '../dsl/failure-types';
 export const INTERPRETER_V2_PATCH = 'weft-interpreter-v2';
 
 export async function weftDag(args: WeftDagInput): Promise<WeftRunResult> {
-  const checked = validateDocument(args?.document);
+  // Exit handlers' expressions also read the nodes of the DAG that ended, which their input carries.
+  const checked = validateDocument(args?.document, { readable: Object.keys(args?.exit?.nodes ?? {}) });
   if (!checked.ok) {
     // Non-retryable: no retry makes an invalid document valid; the details carry the issues as data.
     throw ApplicationFailure.create({

@@ -59,14 +59,17 @@ export class RunContext {
   /** What expressions read: the run's input, finished nodes, and facts about the run. */
   expressions(): ExpressionContext {
     const nodes = this.tracker.state.nodes;
+    // Exit handlers also read the nodes of the DAG that ended, and its facts as `run`.
+    const exit = this.args.exit;
     const view = (id: string): NodeView | undefined => {
       const n = Object.prototype.hasOwnProperty.call(nodes, id) ? nodes[id] : undefined;
-      return n && { status: n.status, output: n.output ?? null, error: n.error };
+      if (n) return { status: n.status, output: n.output ?? null, error: n.error };
+      return exit && Object.prototype.hasOwnProperty.call(exit.nodes, id) ? exit.nodes[id] : undefined;
     };
     return {
       input: this.runInput,
       nodes: view,
-      run: {
+      run: exit?.run ?? {
         workflowId: this.info.workflowId,
         runId: this.info.runId,
         startedAt: this.startedAt,

@@ -13,6 +13,7 @@ import {
   nodeResults,
   renderRunMarkdown,
   type CompensationSummary,
+  type ExitOutcome,
   type RunResultError,
   type WeftRunResult,
 } from '../dsl/run-result';
@@ -68,11 +69,13 @@ export class RunPublisher {
     compensation: CompensationSummary | undefined,
     output: unknown,
     error: RunResultError | undefined,
+    onExit?: ExitOutcome,
   ): WeftRunResult {
     const { waiting: _waiting, compensation: _compensation, ...base } = this.view(status, undefined); // nothing waits once the run ended
     const result: WeftRunResult = { ...base, output };
     if (compensation) result.compensation = compensation;
     if (error) result.error = error;
+    if (onExit) result.onExit = onExit;
     return fitRunResult(result);
   }
 
