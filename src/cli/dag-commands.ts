@@ -121,6 +121,8 @@ export function registerDagCommands(program: Command, io: Output): void {
       '--history-limit <events>',
       "continue as new once a run's history holds this many events (default: when Temporal suggests it)",
     )
+    .option('--at <time>', 'a one-off run at this time (ISO 8601, e.g. 2026-12-24T18:00:00Z): Temporal starts it then')
+    .option('--delay <duration>', 'a run that starts this long from now (e.g. 10m, "2 hours")')
     .addHelpText(
       'after',
       '\nExamples:\n  weft run examples/etl-diamond.json --wait\n  weft run examples/order-saga.json --input \'{"failShipping": true}\' --json',
@@ -128,7 +130,15 @@ export function registerDagCommands(program: Command, io: Output): void {
     .action(
       async (
         file: string,
-        flags: { input?: string; id?: string; wait?: boolean; json?: boolean; historyLimit?: string },
+        flags: {
+          input?: string;
+          id?: string;
+          wait?: boolean;
+          json?: boolean;
+          historyLimit?: string;
+          at?: string;
+          delay?: string;
+        },
       ) => {
         const document = loadDocumentOrThrow(file);
         const input = parseInputObject(flags.input);
@@ -146,7 +156,18 @@ export function registerDagCommands(program: Command, io: Output): void {
                 `Register with: ${missing.map((m) => `temporal operator search-attribute create --name ${m} --type Keyword`).join(' && ')}`,
             );
           }
-          const run = await weft.start(document, { input, workflowId: flags.id, historyLimit });
+          const run = await weft.start(document, {
+            input,
+            workflowId: flags.id,
+            historyLimit,
+            startAt: flags.at,
+            startDelay: flags.delay,
+          });
+          if (flags.at !== undefined || flags.delay !== undefined) {
+            const { startsAt } = await run.state();
+            if (startsAt)
+              io.err(`It starts at ${startsAt}; until then it is listed as running and \`weft cancel\` cancels it.`);
+          }
           await followRun(run, flags, io);
         });
       },
@@ -193,7 +214,9 @@ export function registerDagCommands(program: Command, io: Output): void {
         const view = await weft.getRun(workflowId).state();
         if (flags.json) io.out(JSON.stringify(view, null, 2));
         else {
-          io.out(`${view.dag} run ${view.workflowId}: ${view.status}`);
+          io.out(
+            `${view.dag} run ${view.workflowId}: ${view.status}${view.startsAt ? ` (starts at ${view.startsAt})` : ''}`,
+          );
           io.out(renderNodeTable(view));
           for (const w of view.waiting ?? []) {
             io.out(`\n${w.nodeId} is ${w.reason} (since ${w.since}). Release it with one of:`);

@@ -3,11 +3,11 @@
  * recorded) and the new run's default workflow id. The decision of what to keep is src/dsl/rerun.ts.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { WeftRunResult } from '../dsl/run-result';
 import { WeftUsageError } from '../errors';
 import type { WeftDagInput } from '../protocol/dag';
 import { DAG_WORKFLOW_TYPE } from '../protocol/names';
+import { readStartArgs } from './start-args';
 import type { WeftClient } from './weft-client';
 
 export interface RerunSource {
@@ -39,17 +39,8 @@ export async function readRerunSource(weft: WeftClient, workflowId: string): Pro
       `The run "${workflowId}" is still running; a rerun starts from a run that ended: wait for it, or cancel it with \`weft cancel ${workflowId}\`.`,
     );
   }
-  const { history } = await weft.temporal.workflowService.getWorkflowExecutionHistory({
-    namespace,
-    execution: { workflowId, runId: description.runId },
-    maximumPageSize: 1,
-  });
-  const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
-  const [args] = (await decodeArrayFromPayloads(
-    weft.temporal.options.loadedDataConverter,
-    started?.input?.payloads,
-  )) as [WeftDagInput | undefined];
-  if (!args?.document) throw new WeftUsageError(`The run "${workflowId}" holds no DAG document to rerun.`);
+  const args = await readStartArgs(weft.temporal, namespace, workflowId, description.runId);
+  if (!args) throw new WeftUsageError(`The run "${workflowId}" holds no DAG document to rerun.`);
   const result = await weft.getRun(workflowId).result();
   return { args, taskQueue: description.taskQueue, result };
 }

@@ -20,12 +20,14 @@ import { DAG_WORKFLOW_TYPE, UPDATES } from '../protocol/names';
 import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
+import { parseDuration, type Duration } from '../dsl/duration';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
 import { WeftPayloadTooLargeError, WeftSetupError, WeftUsageError } from '../errors';
 import type { NodeActionInput, WeftDagInput, WeftRunView } from '../protocol/dag';
 import { WeftDagKey, WeftRerunOfKey, WeftStatusKey } from '../protocol/search-attributes';
 import { planRerun } from '../dsl/rerun';
 import { nextRerunId, readRerunSource } from './rerun';
+import { readStartArgs } from './start-args';
 import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PAYLOAD_LIMIT_BYTES } from './connect';
 import { missingSearchAttributesOnce } from './search-attributes';
 import { WeftSchedules } from './triggers/schedules';
@@ -43,6 +45,10 @@ export interface StartOptions {
    * about 4,000 events). The workflow id stays; the node table, waiting nodes and the saga carry over.
    */
   historyLimit?: number;
+  /** Start the run this long from now (Temporal's start delay): `"10m"`, `"2 hours"` or milliseconds. */
+  startDelay?: Duration;
+  /** Start the run at this time (a Date, or an ISO 8601 text); it must be in the future. */
+  startAt?: Date | string;
 }
 
 export interface RerunOptions {
@@ -88,10 +94,11 @@ export class WeftClient {
     if (options.historyLimit !== undefined && !(Number.isInteger(options.historyLimit) && options.historyLimit >= 1)) {
       throw new WeftUsageError(`historyLimit must be a whole number of events >= 1, got ${options.historyLimit}.`);
     }
+    const startDelay = startDelayOf(options);
     return this.launch(
       checked.document,
       { document, input: options.input, historyLimit: options.historyLimit },
-      options,
+      { ...options, startDelay },
     );
   }
 
@@ -122,7 +129,7 @@ export class WeftClient {
   private async launch(
     doc: WeftDocument,
     input: Omit<WeftDagInput, 'searchAttributes'>,
-    options: Pick<StartOptions, 'workflowId' | 'taskQueue'>,
+    options: Pick<StartOptions, 'workflowId' | 'taskQueue'> & { startDelay?: number },
   ): Promise<WeftRun> {
     const missing = await this.missingSearchAttributes();
     const args: WeftDagInput = { ...input, searchAttributes: missing.length === 0 };
@@ -138,6 +145,7 @@ export class WeftClient {
           `${doc.name}${doc.description ? ` — ${doc.description.split('\n')[0]}` : ''}` +
           (rerunOf ? ` (rerun of ${rerunOf})` : ''),
         staticDetails: describeDocument(doc),
+        ...(options.startDelay !== undefined ? { startDelay: options.startDelay } : {}),
         ...(missing.length === 0
           ? {
               typedSearchAttributes: [
@@ -288,6 +296,11 @@ export class WeftRun {
   async state(): Promise<WeftRunView> {
     try {
       const description = await this.describeDagRun();
+      const startsAt = description.executionTime;
+      if (description.status.name === 'RUNNING' && startsAt && startsAt.getTime() > Date.now()) {
+        const pending = await this.notStartedYet(description.runId, startsAt);
+        if (pending) return pending;
+      }
       if (description.status.name === 'RUNNING') {
         try {
           return (await this.handle.query('state')) as WeftRunView;
@@ -307,6 +320,27 @@ export class WeftRun {
     } catch (err) {
       throw explainError(err, this.weft.config) ?? err;
     }
+  }
+
+  /** A run whose start was delayed and has not come yet: no worker has seen it, so its nodes are all PENDING. */
+  private async notStartedYet(runId: string, startsAt: Date): Promise<WeftRunView | undefined> {
+    const args = await readStartArgs(this.weft.temporal, this.weft.config.namespace, this.workflowId, runId);
+    const checked = args && validateDocument(args.document);
+    if (!checked?.ok) return undefined;
+    const nodes = Object.fromEntries(
+      checked.document.nodes.map((node) => [
+        node.id,
+        { status: 'PENDING' as const, attempts: 0, startedAt: null, endedAt: null, output: null, error: null },
+      ]),
+    );
+    return {
+      workflowId: this.workflowId,
+      runId,
+      dag: checked.document.name,
+      status: 'RUNNING',
+      nodes,
+      startsAt: startsAt.toISOString(),
+    };
   }
 
   /**
@@ -481,6 +515,26 @@ const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
 
 /** A payload's size as Temporal measures it: its data and its metadata. */
+/** A one-off run's delay in milliseconds, from `startDelay` or `startAt`; undefined to start at once. */
+function startDelayOf(options: StartOptions): number | undefined {
+  if (options.startDelay !== undefined && options.startAt !== undefined)
+    throw new WeftUsageError('Give a start delay or a start time, not both.');
+  if (options.startDelay !== undefined) {
+    const delay = parseDuration(options.startDelay);
+    if (!delay.ok) throw new WeftUsageError(`The start delay: ${delay.reason}.`);
+    return delay.ms;
+  }
+  if (options.startAt === undefined) return undefined;
+  const at = options.startAt instanceof Date ? options.startAt : new Date(options.startAt);
+  if (Number.isNaN(at.getTime()))
+    throw new WeftUsageError(
+      `The start time ${JSON.stringify(String(options.startAt))} is not a time; write it as ISO 8601, e.g. 2026-12-24T18:00:00Z.`,
+    );
+  const delay = at.getTime() - Date.now();
+  if (delay <= 0) throw new WeftUsageError(`The start time ${at.toISOString()} has passed; give a time in the future.`);
+  return delay;
+}
+
 function payloadBytes(payload: Payload): number {
   let bytes = payload.data?.length ?? 0;
   for (const [key, value] of Object.entries(payload.metadata ?? {})) bytes += key.length + (value?.length ?? 0);

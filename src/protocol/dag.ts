@@ -90,6 +90,8 @@ export interface WeftRunView {
   refusedSignals?: RefusedSignal[];
   /** A rerun: the workflow id of the run it reran. */
   rerunOf?: string;
+  /** A run started with a delay that has not begun yet: when it starts (its nodes are all PENDING until then). */
+  startsAt?: string;
   /** The exit handlers' outcome, once they ran (a cancelled run's result is read from this view). */
   onExit?: ExitOutcome;
 }

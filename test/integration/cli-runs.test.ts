@@ -101,3 +101,45 @@ it('refuses to start a second run with the id of a running one', async () => {
   expect(again.code).toBe(2);
   expect(again.stderr).toMatch(/already running/);
 });
+
+describe('one-off and delayed runs', () => {
+  it('weft run --delay 5s starts its first node no earlier than 5 s later; weft status says when', async () => {
+    const id = `cli-delay-${Date.now()}`;
+    const started = Date.now();
+    const run = await weft(['run', 'examples/etl-diamond.json', '--delay', '5s', '--id', id], cliEnv);
+    expect(run).toMatchObject({ code: 0, stdout: id });
+    expect(run.stderr).toMatch(/It starts at \d{4}-\d\d-\d\dT.*Z; until then it is listed as running/);
+    const status = await weft(['status', id], cliEnv);
+    expect(status.stdout).toMatch(new RegExp(`^etl-diamond run ${id}: RUNNING \\(starts at .*Z\\)`));
+    expect(status.stdout).toMatch(/extract\s+PENDING/);
+    const result = await weft(['status', id, '--json'], cliEnv);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'RUNNING', startsAt: expect.any(String) });
+
+    const { Connection, Client } = await import('@temporalio/client');
+    const connection = await Connection.connect({ address: testAddress() });
+    try {
+      const done = (await new Client({ connection }).workflow.getHandle(id).result()) as {
+        nodes: Record<string, { startedAt: string }>;
+      };
+      expect(Date.parse(done.nodes.extract!.startedAt) - started).toBeGreaterThanOrEqual(5000);
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+
+  it('a run due later is cancelled like any run; a start time in the past or a bad one exits 2', async () => {
+    const id = `cli-at-${Date.now()}`;
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await weft(['run', 'examples/etl-diamond.json', '--at', at, '--id', id], cliEnv)).code).toBe(0);
+    expect((await weft(['cancel', id, '--wait'], cliEnv)).code).toBe(0);
+    const status = await weft(['status', id, '--json'], cliEnv);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'CANCELLED' });
+
+    const past = await weft(['run', 'examples/etl-diamond.json', '--at', '2020-01-01T00:00:00Z'], cliEnv);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(/The start time 2020-01-01T00:00:00.000Z has passed; give a time in the future\./);
+    const bad = await weft(['run', 'examples/etl-diamond.json', '--delay', 'soonish'], cliEnv);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/The start delay: "soonish" is not a duration/);
+  }, 60_000);
+});
