@@ -87,6 +87,19 @@ it('thumbnails maps over 150 listed images in a child batch and reports on them'
   }
 });
 
+it('follow-up-on-success starts its follow-up DAG from an exit handler once the run succeeded', async () => {
+  const result = await runAndMaybeRecord('follow-up-on-success', 'follow-up-on-success.json');
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.onExit).toMatchObject({
+    status: 'SUCCEEDED',
+    nodes: { publish: { output: 'published orders-2026-11-20.csv' } },
+  });
+  if (process.env.WEFT_RECORD_HISTORIES) {
+    const history = await weft.temporal.workflow.getHandle(result.onExit!.workflowId).fetchHistory();
+    writeFileSync(join(__dirname, '../histories', `${result.onExit!.workflowId}.json`), historyToJSON(history));
+  }
+});
+
 it('release-approval waits for a person, then deploys what was built', async () => {
   const result = await runAndMaybeRecord('release-approval', 'release-approval.json', undefined, async (run) => {
     for (let i = 0; i < 100 && (await run.state()).nodes.go_live.status !== 'WAITING'; i++)
