@@ -27,7 +27,7 @@ export async function readWorkflowTasks(
       namespace: 'default',
       execution,
       nextPageToken,
-      maximumPageSize: 1000,
+      maximumPageSize: 100, // a page of large events can pass gRPC's 4 MB
     });
     for (const e of page.history?.events ?? []) {
       out.events.push(e);

@@ -9,6 +9,7 @@ import { WeftValidationError, formatIssues } from '../dsl/issues';
 import { processOutput, type Output } from './output';
 import { registerCodecCommand, registerServerCommands } from './server-commands';
 import { registerDagCommands } from './dag-commands';
+import { registerListCommand } from './list-command';
 import { registerInterventionCommands } from './intervention-commands';
 import { registerScheduleCommands } from './schedule-commands';
 import { runExample } from './example';
@@ -23,6 +24,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   registerDagCommands(program, io);
+  registerListCommand(program, io);
   registerInterventionCommands(program, io);
   registerScheduleCommands(program, io);
   registerServerCommands(program, io, { afterStart: (config, file) => runExample(config, file, io) });

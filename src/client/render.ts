@@ -5,12 +5,15 @@ import type { WeftRunView } from '../protocol/dag';
 function duration(node: NodeResult): string {
   if (!node.startedAt) return '';
   const end = node.endedAt ? Date.parse(node.endedAt) : Date.now();
-  const ms = Math.max(0, end - Date.parse(node.startedAt));
-  return ms < 1000
-    ? `${ms}ms`
-    : ms < 60_000
-      ? `${(ms / 1000).toFixed(1)}s`
-      : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return elapsed(Math.max(0, end - Date.parse(node.startedAt)));
+}
+
+/** A measured time for a person: `850ms`, `4.2s`, `3m12s`, `2h05m`. */
+export function elapsed(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m`;
 }
 
 function detail(node: NodeResult): string {

@@ -28,6 +28,7 @@ import { WeftDagKey, WeftRerunOfKey, WeftStatusKey } from '../protocol/search-at
 import { planRerun } from '../dsl/rerun';
 import { nextRerunId, readRerunSource } from './rerun';
 import { readStartArgs } from './start-args';
+import { listRuns, type RunFilter, type RunSummary } from './run-list';
 import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PAYLOAD_LIMIT_BYTES } from './connect';
 import { missingSearchAttributesOnce } from './search-attributes';
 import { WeftSchedules } from './triggers/schedules';
@@ -195,6 +196,12 @@ export class WeftClient {
   /** Starts a run and waits for its result. */
   async run(document: unknown, options: StartOptions = {}): Promise<WeftRunResult> {
     return (await this.start(document, options)).result();
+  }
+
+  /** Recent DAG runs, newest first: by DAG, by status, or waiting for a person (src/client/run-list.ts). */
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    const missing = await this.missingSearchAttributes();
+    return listRuns(this.temporal, filter, missing.length === 0);
   }
 
   /** A run by workflow id (the latest run of that id unless runId is given). */

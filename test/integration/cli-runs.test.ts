@@ -143,3 +143,68 @@ describe('one-off and delayed runs', () => {
     expect(bad.stderr).toMatch(/The start delay: "soonish" is not a duration/);
   }, 60_000);
 });
+
+describe('weft list', () => {
+  it('lists recent runs of a DAG newest first, by status and waiting, leaving out children and trigger drivers', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const name = `list-${Date.now()}`;
+    const file = join(mkdtempSync(join(tmpdir(), 'weft-list-')), 'doc.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        dsl: 'weft/v1',
+        name,
+        nodes: [
+          { id: 'gate', type: 'approval', when: 'input.wait = true' },
+          { id: 'sub', type: 'dag', dag: { nodes: [{ id: 'x', activity: 'weft.echo' }] } },
+          {
+            id: 'boom',
+            activity: 'weft.fail',
+            when: 'input.fail = true',
+            input: { failTimes: 9 },
+            retry: { maxAttempts: 1 },
+          },
+        ],
+      }),
+    );
+    const failed = `${name}-failed`;
+    const waiting = `${name}-waiting`;
+    expect((await weft(['run', file, '--id', failed, '--input', '{"fail": true}', '--json'], cliEnv)).code).toBe(1);
+    expect((await weft(['run', file, '--id', waiting, '--input', '{"wait": true}'], cliEnv)).code).toBe(0);
+    const trigger = `${name}-trigger`;
+    expect(
+      (await weft(['schedule', 'create', file, '--fixed-delay', '1h', '--id', trigger, '--paused'], cliEnv)).code,
+    ).toBe(0);
+
+    const list = async (...args: string[]) => {
+      const { code, stdout } = await weft(['list', '--dag', name, '--json', ...args], cliEnv);
+      expect(code).toBe(0);
+      return JSON.parse(stdout) as Array<{ workflowId: string; status: string; dag: string }>;
+    };
+    let all: Awaited<ReturnType<typeof list>> = [];
+    for (let i = 0; i < 50; i++) {
+      all = await list();
+      if (all.length === 2 && all[0]!.status === 'WAITING') break; // visibility catches up
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(all.map((r) => [r.workflowId, r.dag, r.status])).toEqual([
+      [waiting, name, 'WAITING'],
+      [failed, name, 'FAILED'],
+    ]);
+    expect((await list('--status', 'FAILED')).map((r) => r.workflowId)).toEqual([failed]);
+    expect((await list('--waiting')).map((r) => r.workflowId)).toEqual([waiting]);
+    expect((await list('--limit', '1')).map((r) => r.workflowId)).toEqual([waiting]);
+    const table = await weft(['list', '--dag', name], cliEnv);
+    expect(table.stdout).toMatch(
+      new RegExp(`^WORKFLOW ID\\s+DAG\\s+STATUS\\s+STARTED\\s+DURATION\\n${waiting}\\s+${name}\\s+WAITING`),
+    );
+    const bad = await weft(['list', '--status', 'DONE'], cliEnv);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--status must be one of RUNNING, PAUSED, WAITING, SUCCEEDED, FAILED, CANCELLED/);
+
+    await weft(['cancel', waiting], cliEnv);
+    await weft(['schedule', 'delete', trigger], cliEnv);
+  }, 60_000);
+});

@@ -37,7 +37,8 @@ async function failedTasks(workflowId: string): Promise<string[]> {
         namespace: 'default',
         execution,
         nextPageToken,
-        maximumPageSize: 1000,
+        // Small pages: a page of this DAG's events (results, hand-over inputs near 1.5 MB) can pass gRPC's 4 MB.
+        maximumPageSize: 100,
       });
       for (const event of page.history?.events ?? []) {
         if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)

@@ -231,12 +231,8 @@ export class WeftSchedules {
         args: [args],
         staticSummary: `Trigger ${id}: ${dag}, ${t.describe} (fixed delay)`,
         staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs)} after the previous one ended. Manage it with \`weft schedule describe|pause|unpause|trigger|delete ${id}\`.`,
-        typedSearchAttributes: sa
-          ? [
-              { key: WeftDagKey, value: dag },
-              { key: WeftTriggerKey, value: id },
-            ]
-          : undefined,
+        // Not WeftDag: the driver is a trigger, not a run of its DAG (`WeftDag = "x"` lists runs).
+        typedSearchAttributes: sa ? [{ key: WeftTriggerKey, value: id }] : undefined,
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
