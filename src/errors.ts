@@ -13,6 +13,19 @@ export class WeftUsageError extends Error {
   override readonly name: string = 'WeftUsageError';
 }
 
+/** The run, node or trigger asked for does not exist (HTTP 404). */
+export class WeftNotFoundError extends WeftUsageError {
+  override readonly name: string = 'WeftNotFoundError';
+}
+
+/**
+ * Refused because of the state things are in (HTTP 409): an action the run refuses, an id in use, a run that
+ * has ended or is still running. Nothing changed.
+ */
+export class WeftConflictError extends WeftUsageError {
+  override readonly name: string = 'WeftConflictError';
+}
+
 /**
  * A payload over Temporal's limit (2 MB per payload by default): refused by the client before sending, or
  * by the server. `bytes` is the encoded size when the client measured it.

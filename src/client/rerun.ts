@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { WeftRunResult } from '../dsl/run-result';
-import { WeftUsageError } from '../errors';
+import { WeftConflictError, WeftNotFoundError, WeftUsageError } from '../errors';
 import type { WeftDagInput } from '../protocol/dag';
 import { DAG_WORKFLOW_TYPE } from '../protocol/names';
 import { readStartArgs } from './start-args';
@@ -25,7 +25,7 @@ export async function readRerunSource(weft: WeftClient, workflowId: string): Pro
     .describe()
     .catch((err: unknown) => {
       if (err instanceof WorkflowNotFoundError)
-        throw new WeftUsageError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`, {
+        throw new WeftNotFoundError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`, {
           cause: err,
         });
       throw err;
@@ -35,7 +35,7 @@ export async function readRerunSource(weft: WeftClient, workflowId: string): Pro
       `"${workflowId}" is a ${description.type} workflow, not a DAG run; only DAG runs can be rerun.`,
     );
   if (description.status.name === 'RUNNING') {
-    throw new WeftUsageError(
+    throw new WeftConflictError(
       `The run "${workflowId}" is still running; a rerun starts from a run that ended: wait for it, or cancel it with \`weft cancel ${workflowId}\`.`,
     );
   }

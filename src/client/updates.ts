@@ -1,7 +1,7 @@
 /** Sending Weft's updates (node and run actions, trigger actions) the same way from every caller. */
 import { randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { WeftUsageError } from '../errors';
+import { WeftConflictError } from '../errors';
 
 const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_ABORTED = 10;
@@ -24,7 +24,7 @@ export async function sendUpdate(handle: WorkflowHandle, name: string, arg?: obj
         : handle.executeUpdate(name, { updateId }))) as string;
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError)
-        throw new WeftUsageError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`, { cause: err });
+        throw new WeftConflictError(`${handle.workflowId}: ${err.cause?.message ?? err.message}.`, { cause: err });
       if (attempt >= ATTEMPTS || !isAbortedUpdate(err)) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }

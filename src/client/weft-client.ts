@@ -22,7 +22,13 @@ import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
 import { parseDuration, type Duration } from '../dsl/duration';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
-import { WeftPayloadTooLargeError, WeftSetupError, WeftUsageError } from '../errors';
+import {
+  WeftConflictError,
+  WeftNotFoundError,
+  WeftPayloadTooLargeError,
+  WeftSetupError,
+  WeftUsageError,
+} from '../errors';
 import type { NodeActionInput, WeftDagInput, WeftRunView } from '../protocol/dag';
 import { WeftDagKey, WeftRerunOfKey, WeftStatusKey } from '../protocol/search-attributes';
 import { planRerun } from '../dsl/rerun';
@@ -50,6 +56,11 @@ export interface StartOptions {
   startDelay?: Duration;
   /** Start the run at this time (a Date, or an ISO 8601 text); it must be in the future. */
   startAt?: Date | string;
+  /**
+   * Never start a second run with this workflow id, even after the first ended (while Temporal retains it):
+   * how an idempotency key becomes exactly one run. A repeat throws WeftConflictError.
+   */
+  onceOnly?: boolean;
 }
 
 export interface RerunOptions {
@@ -130,7 +141,7 @@ export class WeftClient {
   private async launch(
     doc: WeftDocument,
     input: Omit<WeftDagInput, 'searchAttributes'>,
-    options: Pick<StartOptions, 'workflowId' | 'taskQueue'> & { startDelay?: number },
+    options: Pick<StartOptions, 'workflowId' | 'taskQueue' | 'onceOnly'> & { startDelay?: number },
   ): Promise<WeftRun> {
     const missing = await this.missingSearchAttributes();
     const args: WeftDagInput = { ...input, searchAttributes: missing.length === 0 };
@@ -147,6 +158,7 @@ export class WeftClient {
           (rerunOf ? ` (rerun of ${rerunOf})` : ''),
         staticDetails: describeDocument(doc),
         ...(options.startDelay !== undefined ? { startDelay: options.startDelay } : {}),
+        ...(options.onceOnly ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
         ...(missing.length === 0
           ? {
               typedSearchAttributes: [
@@ -160,8 +172,10 @@ export class WeftClient {
       return new WeftRun(this, handle, handle.firstExecutionRunId);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new WeftUsageError(
-          `A run with workflow id "${workflowId}" is already running; choose another --id or wait for it to end.`,
+        throw new WeftConflictError(
+          options.onceOnly
+            ? `A run with workflow id "${workflowId}" was already started.`
+            : `A run with workflow id "${workflowId}" is already running; choose another --id or wait for it to end.`,
           { cause: err },
         );
       }
@@ -486,7 +500,7 @@ export class WeftRun {
   private async ensureOpen(action: string) {
     const description = await this.describeDagRun();
     if (description.status.name !== 'RUNNING') {
-      throw new WeftUsageError(
+      throw new WeftConflictError(
         `The run "${this.workflowId}" has already ended (${description.status.name}); it takes no ${action}.`,
       );
     }
@@ -549,7 +563,7 @@ function payloadBytes(payload: Payload): number {
 }
 
 function unknownRun(workflowId: string, namespace: string, cause: WorkflowNotFoundError): WeftUsageError {
-  return new WeftUsageError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`, { cause });
+  return new WeftNotFoundError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`, { cause });
 }
 
 /** A failed or cancelled DAG carries its result object in the failure's details. */

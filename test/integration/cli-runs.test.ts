@@ -208,3 +208,12 @@ describe('weft list', () => {
     await weft(['schedule', 'delete', trigger], cliEnv);
   }, 60_000);
 });
+
+it('weft serve refuses to bind beyond loopback without WEFT_API_TOKEN (exit 2, one sentence)', async () => {
+  const { code, stderr } = await weft(['serve', '--host', '0.0.0.0', '--port', '0'], {
+    ...cliEnv,
+    WEFT_API_TOKEN: undefined,
+  });
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/^weft: Refusing to serve the API on 0\.0\.0\.0 without a token/);
+});

@@ -1,0 +1,38 @@
+/** `weft serve`: the HTTP API in front of Temporal. */
+import type { Command } from 'commander';
+import { DEFAULT_API_PORT, startApi } from '../server/api/serve';
+import { onShutdownSignal } from '../worker/shutdown';
+import { connectFromEnv } from './dag-commands';
+import type { Output } from './output';
+
+const toPort = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`"${value}" is not a port number`);
+  return n;
+};
+
+export function registerServeCommand(program: Command, io: Output): void {
+  program
+    .command('serve')
+    .description('the HTTP API (docs/http-api.md); beyond loopback only with WEFT_API_TOKEN')
+    .option('--port <n>', 'port to listen on', toPort, DEFAULT_API_PORT)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .addHelpText('after', '\nExamples:\n  weft serve\n  WEFT_API_TOKEN=s3cret weft serve --host 0.0.0.0 --port 8088')
+    .action(async (flags: { port: number; host: string }) => {
+      const weft = await connectFromEnv();
+      try {
+        const api = await startApi(weft, {
+          host: flags.host,
+          port: flags.port,
+          token: process.env.WEFT_API_TOKEN || undefined,
+        });
+        io.err(
+          `Weft API on ${api.url}/api (OpenAPI at ${api.url}/api/openapi.json)${process.env.WEFT_API_TOKEN ? ', token required' : ''}.`,
+        );
+        io.err('Press Ctrl-C to stop.');
+        await new Promise<void>((resolve) => onShutdownSignal(() => void api.close().then(resolve)));
+      } finally {
+        await weft.close();
+      }
+    });
+}

@@ -1,0 +1,178 @@
+/** `weft serve`'s HTTP API over real sockets against the real Temporal server (docs/http-api.md). */
+import type { WeftClient } from '../../src/client/weft-client';
+import { startApi, type RunningApi } from '../../src/server/api/serve';
+import { doc, useWeft } from './dag-helpers';
+
+let weft: WeftClient;
+let api: RunningApi;
+useWeft({}, (_env, w) => {
+  weft = w;
+});
+beforeAll(async () => {
+  api = await startApi(weft, { port: 0, watchIntervalMs: 100 });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+let seq = 0;
+const idOf = (name: string) => `${name}-${Date.now()}-${++seq}`;
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${api.url}${path}`, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+}
+
+const gated = (name: string) =>
+  doc(name, [
+    { id: 'build', activity: 'weft.echo', input: { v: 1 } },
+    { id: 'go_live', type: 'approval', dependsOn: ['build'] },
+  ]);
+
+it('answers health and its OpenAPI 3.1 description', async () => {
+  expect(await call('GET', '/api/health')).toEqual({ status: 200, body: { ok: true } });
+  const { body } = await call('GET', '/api/openapi.json');
+  expect(body!.openapi).toBe('3.1.0');
+  expect(Object.keys(body!.paths)).toEqual(
+    expect.arrayContaining(['/api/validate', '/api/runs', '/api/runs/{workflowId}', '/api/runs/{workflowId}/rerun']),
+  );
+});
+
+it('validates documents: 200 when valid, 422 with every issue at its path when not', async () => {
+  expect(await call('POST', '/api/validate', gated('valid'))).toEqual({ status: 200, body: { valid: true } });
+  const invalid = await call(
+    'POST',
+    '/api/validate',
+    doc('bad', [{ id: 'a', dependsOn: ['x'], activity: 'weft.echo' }]),
+  );
+  expect(invalid).toEqual({
+    status: 422,
+    body: {
+      valid: false,
+      issues: [{ path: 'nodes[0].dependsOn[0]', code: 'WEFT_UNKNOWN_NODE', message: 'unknown node "x"' }],
+    },
+  });
+});
+
+it('starts runs; an Idempotency-Key never starts two, even after the first ended', async () => {
+  const plain = await call('POST', '/api/runs', { document: doc('http-plain', [{ id: 'a', activity: 'weft.echo' }]) });
+  expect(plain).toMatchObject({
+    status: 201,
+    body: { workflowId: expect.stringMatching(/^http-plain-/), runId: expect.any(String) },
+  });
+
+  const key = { 'idempotency-key': `order-${Date.now()}` };
+  const document = doc('http-once', [{ id: 'a', activity: 'weft.echo', input: '${ input.n }' }]);
+  const first = await call('POST', '/api/runs', { document, input: { n: 1 } }, key);
+  const again = await call('POST', '/api/runs', { document, input: { n: 2 } }, key);
+  expect(first.status).toBe(201);
+  expect(again).toEqual({ status: 200, body: first.body });
+  await weft.getRun(first.body!.workflowId).result();
+  expect(await call('POST', '/api/runs', { document, input: { n: 3 } }, key)).toEqual({
+    status: 200,
+    body: first.body,
+  });
+  let runs = 0;
+  for await (const _ of weft.temporal.workflow.list({ query: `WorkflowId = '${first.body!.workflowId}'` })) runs++;
+  expect(runs).toBe(1);
+
+  const invalid = await call('POST', '/api/runs', { document: { dsl: 'weft/v1' } });
+  expect(invalid.status).toBe(422);
+  expect(invalid.body!.error).toMatch(/^The document is invalid: /);
+});
+
+it('lists runs, shows a run, and streams its views as Server-Sent Events until it ends', async () => {
+  const workflowId = idOf('http-events');
+  const document = doc('http-events', [
+    { id: 'wait', type: 'sleep', duration: '1s' },
+    { id: 'done', dependsOn: ['wait'], activity: 'weft.echo', input: 'ok' },
+  ]);
+  expect((await call('POST', '/api/runs', { document, id: workflowId })).status).toBe(201);
+  const response = await fetch(`${api.url}/api/runs/${workflowId}/events`);
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const text = await response.text(); // the stream ends when the run does
+  const views = [...text.matchAll(/event: view\ndata: (.*)\n\n/g)].map((m) => JSON.parse(m[1]!) as { status: string });
+  expect(views[0]!.status).toBe('RUNNING');
+  expect(views[views.length - 1]!.status).toBe('SUCCEEDED');
+  expect(text.trimEnd().endsWith('event: end\ndata: {}')).toBe(true);
+
+  const view = await call('GET', `/api/runs/${workflowId}`);
+  expect(view).toMatchObject({
+    status: 200,
+    body: { workflowId, status: 'SUCCEEDED', nodes: { done: { output: 'ok' } } },
+  });
+  let listed: any[] = [];
+  for (let i = 0; i < 50 && listed.length === 0; i++) {
+    listed = (await call('GET', '/api/runs?dag=http-events&limit=5')).body!.runs;
+    if (listed.length === 0) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(listed[0]).toMatchObject({ workflowId, dag: 'http-events', status: 'SUCCEEDED' });
+  expect(await call('GET', '/api/runs/no-such-run')).toEqual({
+    status: 404,
+    body: { error: 'No run with workflow id "no-such-run" in namespace "default".' },
+  });
+});
+
+it('takes every action, answers a refusal with 409, and reruns', async () => {
+  const workflowId = idOf('http-actions');
+  await call('POST', '/api/runs', { document: gated('http-actions'), id: workflowId });
+  for (let i = 0; i < 100 && (await weft.getRun(workflowId).state()).nodes.go_live!.status !== 'WAITING'; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  expect(await call('POST', `/api/runs/${workflowId}/pause`)).toMatchObject({
+    status: 200,
+    body: { message: expect.stringMatching(/^paused/) },
+  });
+  expect(await call('POST', `/api/runs/${workflowId}/pause`)).toEqual({
+    status: 409,
+    body: { error: `${workflowId}: the run is already paused.` },
+  });
+  expect((await call('POST', `/api/runs/${workflowId}/resume`, {})).status).toBe(200);
+  expect((await call('POST', `/api/runs/${workflowId}/approve`, { nodeId: 'nope' })).status).toBe(409);
+  expect(await call('POST', `/api/runs/${workflowId}/frobnicate`, {})).toMatchObject({ status: 404 });
+  expect(await call('POST', `/api/runs/${workflowId}/approve`, { nodeId: 'go_live', data: { by: 'api' } })).toEqual({
+    status: 200,
+    body: { message: 'node "go_live" approved' },
+  });
+  const result = await weft.getRun(workflowId).result();
+  expect(result.nodes.go_live!.output).toEqual({ by: 'api' });
+
+  const rerun = await call('POST', `/api/runs/${workflowId}/rerun`, { from: ['go_live'] });
+  expect(rerun).toEqual({ status: 201, body: { workflowId: `${workflowId}-rerun-1`, runId: expect.any(String) } });
+  expect((await call('POST', `/api/runs/${workflowId}-rerun-1/cancel`)).status).toBe(200);
+  const cancelled = await weft.getRun(`${workflowId}-rerun-1`).result();
+  expect(cancelled).toMatchObject({ status: 'CANCELLED', nodes: { build: { reusedFrom: workflowId } } });
+});
+
+it('refuses bad JSON (400), a body over 2 MB (413), and bad fields with a sentence', async () => {
+  const bad = await call('POST', '/api/validate', '{"dsl": ');
+  expect(bad.status).toBe(400);
+  expect(bad.body!.error).toBe('The request body is not valid JSON.');
+  const big = await call('POST', '/api/runs', { document: gated('big'), input: { blob: 'x'.repeat(3 * 1024 * 1024) } });
+  expect(big).toEqual({ status: 413, body: { error: 'The request body is larger than the 2 MB this API accepts.' } });
+  const field = await call('POST', '/api/runs', { document: gated('f'), input: 'not an object' });
+  expect(field.status).toBe(400);
+  expect(field.body!.error).toMatch(/^body\.input: /);
+});
+
+it('needs a bearer token when one is set, and refuses to bind beyond loopback without one', async () => {
+  const guarded = await startApi(weft, { port: 0, token: 's3cret' });
+  try {
+    const without = await fetch(`${guarded.url}/api/health`);
+    expect(without.status).toBe(401);
+    expect(await without.json()).toEqual({ error: expect.stringMatching(/needs "Authorization: Bearer <token>"/) });
+    const wrong = await fetch(`${guarded.url}/api/health`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${guarded.url}/api/health`, { headers: { authorization: 'Bearer s3cret' } });
+    expect(await right.json()).toEqual({ ok: true });
+  } finally {
+    await guarded.close();
+  }
+  await expect(startApi(weft, { host: '0.0.0.0', port: 0 })).rejects.toThrow(
+    /Refusing to serve the API on 0\.0\.0\.0 without a token/,
+  );
+});
