@@ -41,7 +41,7 @@ export function renderTrigger(v: TriggerView): string {
     `  overlap:  ${v.overlap}`,
     `  runs:     ${v.runs} started, ${v.skippedOverlap} skipped by the overlap policy`,
     `  running:  ${v.runningRuns.length ? v.runningRuns.join(', ') : 'none'}`,
-    `  next:     ${v.nextRunTimes.length ? v.nextRunTimes.slice(0, 5).join(', ') : v.paused ? 'none while paused' : 'after the running run ends'}`,
+    `  next:     ${v.kind === 'webhook' ? `on each POST /hooks/${v.id} to weft serve` : v.nextRunTimes.length ? v.nextRunTimes.slice(0, 5).join(', ') : v.paused ? 'none while paused' : 'after the running run ends'}`,
   ];
   if (v.recentRuns.length) {
     lines.push('  recent runs:');
@@ -98,6 +98,8 @@ export function registerScheduleCommands(program: Command, io: Output): void {
       'with --every: shift the fire times (they are offset + k * every since the Unix epoch)',
     )
     .option('--fixed-delay <duration>', 'fixed delay: the next run starts <duration> after the previous one ends')
+    .option('--webhook', 'an event trigger: POST /hooks/<id> on weft serve starts a run with the JSON body as input')
+    .option('--secret <secret>', 'with --webhook: requests must carry X-Weft-Signature: sha256=<HMAC of the body>')
     .option('--id <id>', 'trigger id (default: the document name); runs are <id>-<fire time>')
     .option(
       '--overlap <policy>',
@@ -112,11 +114,16 @@ export function registerScheduleCommands(program: Command, io: Output): void {
     .option('--note <text>', 'a note, e.g. why it is paused')
     .addHelpText(
       'after',
-      '\nExamples:\n  weft schedule create etl.json --cron "0 2 * * *" --timezone Europe/Paris\n  weft schedule create sync.json --every 15m --overlap buffer-one\n  weft schedule create poll.json --fixed-delay 30s --id poller',
+      '\nExamples:\n  weft schedule create etl.json --cron "0 2 * * *" --timezone Europe/Paris\n  weft schedule create sync.json --every 15m --overlap buffer-one\n  weft schedule create poll.json --fixed-delay 30s --id poller\n  weft schedule create ingest.json --webhook --id orders-in --secret "$HOOK_SECRET"',
     )
     .action(async (file: string, flags: TimingFlags & Record<string, string | boolean | undefined>) => {
       const document = loadDocumentOrThrow(file);
-      const timing = timingOf(flags);
+      if (flags.secret !== undefined && !flags.webhook) throw new WeftUsageError('--secret goes with --webhook.');
+      if (flags.webhook && (flags.cron ?? flags.every ?? flags.fixedDelay) !== undefined)
+        throw new WeftUsageError('Give exactly one of --cron, --every, --fixed-delay or --webhook.');
+      const timing: TriggerTiming = flags.webhook
+        ? { webhook: true, secret: flags.secret as string | undefined }
+        : timingOf(flags);
       const policies = {
         overlap: flags.overlap as OverlapPolicy | undefined,
         catchupWindow: flags.catchupWindow as string | undefined,

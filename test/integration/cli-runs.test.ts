@@ -217,3 +217,23 @@ it('weft serve refuses to bind beyond loopback without WEFT_API_TOKEN (exit 2, o
   expect(code).toBe(2);
   expect(stderr).toMatch(/^weft: Refusing to serve the API on 0\.0\.0\.0 without a token/);
 });
+
+it('weft schedule create --webhook makes an event trigger; a short secret exits 2', async () => {
+  const id = `cli-hook-${Date.now()}`;
+  const short = await weft(
+    ['schedule', 'create', 'examples/etl-diamond.json', '--webhook', '--secret', 'short', '--id', id],
+    cliEnv,
+  );
+  expect(short.code).toBe(2);
+  expect(short.stderr).toMatch(/--secret must be at least 16 characters/);
+  const made = await weft(
+    ['schedule', 'create', 'examples/etl-diamond.json', '--webhook', '--secret', 'sixteen-chars-or-more', '--id', id],
+    cliEnv,
+  );
+  expect(made.code).toBe(0);
+  expect(made.stdout).toMatch(new RegExp(`^${id}: webhook trigger of DAG "etl-diamond", webhook \\(signed\\)`));
+  expect(made.stdout).toContain(`next:     on each POST /hooks/${id} to weft serve`);
+  const listed = await weft(['schedule', 'list', '--json'], cliEnv);
+  expect((JSON.parse(listed.stdout) as Array<{ id: string }>).map((t) => t.id)).toContain(id);
+  expect((await weft(['schedule', 'delete', id], cliEnv)).code).toBe(0);
+});

@@ -1,4 +1,5 @@
 /** `weft serve`'s HTTP API over real sockets against the real Temporal server (docs/http-api.md). */
+import { createHmac } from 'node:crypto';
 import type { WeftClient } from '../../src/client/weft-client';
 import { startApi, type RunningApi } from '../../src/server/api/serve';
 import { doc, useWeft } from './dag-helpers';
@@ -175,4 +176,86 @@ it('needs a bearer token when one is set, and refuses to bind beyond loopback wi
   await expect(startApi(weft, { host: '0.0.0.0', port: 0 })).rejects.toThrow(
     /Refusing to serve the API on 0\.0\.0\.0 without a token/,
   );
+});
+
+it('creates, lists, describes, pauses, unpauses, triggers and deletes schedules', async () => {
+  const id = idOf('http-sched');
+  const document = doc('http-sched', [{ id: 'a', activity: 'weft.echo' }]);
+  const created = await call('POST', '/api/schedules', { id, document, cron: '0 3 * * *', timezone: 'Europe/Paris' });
+  expect(created).toMatchObject({ status: 201, body: { id, kind: 'cron', paused: false } });
+  expect(await call('POST', '/api/schedules', { id, document, every: '1h' })).toMatchObject({ status: 409 });
+  expect(await call('POST', '/api/schedules', { id: `${id}-x`, document, every: '1h', cron: '* * * * *' })).toEqual({
+    status: 400,
+    body: { error: 'Give exactly one of "cron", "every", "fixedDelay" or "webhook".' },
+  });
+  const listed = await call('GET', '/api/schedules');
+  expect((listed.body as unknown as Array<{ id: string }>).map((t) => t.id)).toContain(id);
+  expect((await call('POST', `/api/schedules/${id}/pause`)).status).toBe(200);
+  expect(await call('GET', `/api/schedules/${id}`)).toMatchObject({ status: 200, body: { id, paused: true } });
+  expect((await call('POST', `/api/schedules/${id}/unpause`)).status).toBe(200);
+  expect((await call('POST', `/api/schedules/${id}/trigger`)).status).toBe(200);
+  expect((await call('DELETE', `/api/schedules/${id}`)).status).toBe(200);
+  expect(await call('GET', `/api/schedules/${id}`)).toMatchObject({ status: 404 });
+});
+
+describe('webhook triggers', () => {
+  const sign = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const hook = (id: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${api.url}/hooks/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+  const document = doc('http-hook', [
+    { id: 'echo', activity: 'weft.echo', input: { order: '${ input.order }', from: '${ run.trigger }' } },
+  ]);
+
+  it('a signed delivery starts a run with the body as input; a bad signature starts none; a key starts one', async () => {
+    const id = idOf('orders-in');
+    const secret = 'a-secret-of-sixteen-or-more';
+    const created = await call('POST', '/api/schedules', { id, document, webhook: true, secret, input: { order: 0 } });
+    expect(created).toMatchObject({ status: 201, body: { id, kind: 'webhook', spec: 'webhook (signed)' } });
+    // The secret is not in the memo the Web UI shows.
+    expect(JSON.stringify((await weft.temporal.schedule.getHandle(id).describe()).memo)).not.toContain(secret);
+
+    const body = JSON.stringify({ order: 42 });
+    const ok = await hook(id, body, { 'x-weft-signature': sign(body, secret), 'idempotency-key': `evt-${id}` });
+    expect(ok.status).toBe(202);
+    const { workflowId } = (await ok.json()) as { workflowId: string };
+    const result = await weft.getRun(workflowId).result();
+    expect(result.nodes.echo!.output).toEqual({ order: 42, from: id });
+
+    // Stored in Temporal: a restarted `weft serve` takes the hook's deliveries as the first did.
+    const restarted = await startApi(weft, { port: 0 });
+    try {
+      const later = JSON.stringify({ order: 43 });
+      const delivered = await fetch(`${restarted.url}/hooks/${id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-weft-signature': sign(later, secret) },
+        body: later,
+      });
+      expect(delivered.status).toBe(202);
+      const second = (await delivered.json()) as { workflowId: string };
+      expect((await weft.getRun(second.workflowId).result()).nodes.echo!.output).toEqual({ order: 43, from: id });
+    } finally {
+      await restarted.close();
+    }
+
+    const again = await hook(id, body, { 'x-weft-signature': sign(body, secret), 'idempotency-key': `evt-${id}` });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ workflowId });
+    const bad = await hook(id, body, { 'x-weft-signature': sign(body, 'another-secret-entirely') });
+    expect(bad.status).toBe(401);
+    expect(await hook(id, body)).toMatchObject({ status: 401 });
+    let runs = 0;
+    for await (const _ of weft.temporal.workflow.list({ query: `WorkflowId STARTS_WITH '${id}-'` })) runs++;
+    expect(runs).toBe(2); // the keyed delivery once, and the one after the restart
+
+    expect((await call('POST', `/api/schedules/${id}/pause`)).status).toBe(200);
+    const paused = await hook(id, body, { 'x-weft-signature': sign(body, secret) });
+    expect(paused.status).toBe(409);
+    expect(await paused.json()).toEqual({ error: `The webhook trigger "${id}" is paused; no run was started.` });
+    expect((await hook('no-such-hook', '{}')).status).toBe(404);
+    await call('DELETE', `/api/schedules/${id}`);
+  });
 });

@@ -27,12 +27,13 @@ import {
   TRIGGER_UPDATES,
 } from '../../protocol/names';
 import { validateDocument } from '../../dsl/validate';
-import { WeftUsageError } from '../../errors';
+import { WeftConflictError, WeftNotFoundError, WeftUsageError } from '../../errors';
 import type { WeftDagInput } from '../../protocol/dag';
 import type { FixedDelayInput, FixedDelayView } from '../../protocol/fixed-delay';
 import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../protocol/search-attributes';
 import { missingSearchAttributesOnce } from '../search-attributes';
 import { sendUpdate } from '../updates';
+import { deliver, webhookTarget, type WebhookTarget } from './webhooks';
 import {
   formatMs,
   OVERLAP_POLICIES,
@@ -145,7 +146,7 @@ export class WeftSchedules {
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(id))
       throw new WeftUsageError(`The trigger id "${id}" may hold only letters, digits, ".", "_" and "-".`);
     if (await this.exists(id))
-      throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
+      throw new WeftConflictError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
     const searchAttributes = (await this.missingSearchAttributes()).length === 0;
     if (trigger.kind === 'fixed-delay')
       await this.startDriver(id, dag, document, trigger, options.input, searchAttributes);
@@ -167,16 +168,21 @@ export class WeftSchedules {
     try {
       await this.temporal.schedule.create({
         scheduleId: id,
+        // A webhook has no timetable: only its hook (or `weft schedule trigger`) starts runs.
         spec:
           t.kind === 'cron'
             ? { cronExpressions: [t.cron.temporal], timezone: t.timezone, ...bounds }
-            : { intervals: [{ every: t.everyMs, offset: t.offsetMs ?? 0 }], ...bounds },
+            : t.kind === 'every'
+              ? { intervals: [{ every: t.everyMs, offset: t.offsetMs ?? 0 }], ...bounds }
+              : {},
         action: {
           type: 'startWorkflow',
           workflowType: DAG_WORKFLOW_TYPE,
           workflowId: id,
           taskQueue: this.taskQueue,
-          args: [args],
+          // A webhook's secret rides in the action's arguments, which go through the data converter (and
+          // its encryption when set), not in the memo, which the Web UI shows as it is.
+          args: t.kind === 'webhook' && t.secret ? [args, { webhookSecret: t.secret }] : [args],
           staticSummary: `${dag} — trigger ${id}: ${t.describe}`,
           typedSearchAttributes: sa
             ? [
@@ -188,7 +194,7 @@ export class WeftSchedules {
         },
         policies: {
           overlap: TO_TEMPORAL_OVERLAP[t.overlap],
-          catchupWindow: t.catchupWindowMs ?? DEFAULT_CATCHUP_WINDOW_MS,
+          catchupWindow: (t.kind === 'webhook' ? undefined : t.catchupWindowMs) ?? DEFAULT_CATCHUP_WINDOW_MS,
         },
         state: { paused: t.paused, note: t.note },
         memo: { weft: memo },
@@ -266,9 +272,19 @@ export class WeftSchedules {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    throw new WeftUsageError(
+    throw new WeftNotFoundError(
       `There is no trigger "${id}" in namespace "${this.namespace}"; \`weft schedule list\` shows them.`,
     );
+  }
+
+  /** A webhook trigger's document, input, secret and state, for a delivery (src/client/triggers/webhooks.ts). */
+  webhook(id: string): Promise<WebhookTarget> {
+    return webhookTarget(this.temporal, this.namespace, id);
+  }
+
+  /** Starts the run of one delivery to a webhook trigger: `payload` merged over its input. */
+  deliver(target: WebhookTarget, payload: Record<string, unknown>, idempotencyKey?: string) {
+    return deliver(this.temporal, target, payload, idempotencyKey);
   }
 
   async describe(id: string): Promise<TriggerView> {

@@ -28,7 +28,8 @@ function isFixedDelayOverlap(policy: OverlapPolicy): policy is FixedDelayOverlap
 export type TriggerTiming =
   | { cron: string; timezone?: string }
   | { every: string | number; offset?: string | number }
-  | { fixedDelay: string | number };
+  | { fixedDelay: string | number }
+  | { webhook: true; secret?: string };
 
 export interface TriggerPolicies {
   /** What happens when a run is due while the previous one still runs. Default "skip" (xxl-job's serial execution discards). */
@@ -79,12 +80,18 @@ export interface FixedDelayTrigger extends TriggerCommon {
   overlap: FixedDelayOverlap;
 }
 
+/** An event trigger: `POST /hooks/<id>` on `weft serve` starts a run; with a secret, signed requests only. */
+export interface WebhookTrigger extends TriggerCommon {
+  kind: 'webhook';
+  secret?: string;
+}
+
 /** A validated trigger, one shape per kind: each carries exactly the fields its kind has. */
-export type ResolvedTrigger = CronTrigger | FixedRateTrigger | FixedDelayTrigger;
+export type ResolvedTrigger = CronTrigger | FixedRateTrigger | FixedDelayTrigger | WebhookTrigger;
 /** "cron", "every" (fixed rate) or "fixed-delay"; kept in Schedules' memos, so renaming one breaks existing triggers. */
 export type TriggerKind = ResolvedTrigger['kind'];
-/** The kinds that are Temporal Schedules (fixed-delay is a driver workflow). */
-export type ScheduledTrigger = CronTrigger | FixedRateTrigger;
+/** The kinds that are Temporal Schedules (fixed-delay is a driver workflow; a webhook is a Schedule without a spec). */
+export type ScheduledTrigger = CronTrigger | FixedRateTrigger | WebhookTrigger;
 
 function duration(value: string | number, what: string, allowZero = false): number {
   if (allowZero && (value === 0 || value === '0' || value === '0s')) return 0;
@@ -117,8 +124,10 @@ export function formatMs(ms: number): string {
 }
 
 export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies = {}): ResolvedTrigger {
-  const given = ['cron' in timing, 'every' in timing, 'fixedDelay' in timing].filter(Boolean).length;
-  if (given !== 1) throw new WeftUsageError('Give exactly one of --cron, --every or --fixed-delay.');
+  const given = ['cron' in timing, 'every' in timing, 'fixedDelay' in timing, 'webhook' in timing].filter(
+    Boolean,
+  ).length;
+  if (given !== 1) throw new WeftUsageError('Give exactly one of --cron, --every, --fixed-delay or --webhook.');
   const overlap = policies.overlap ?? 'skip';
   if (!OVERLAP_POLICIES.includes(overlap)) {
     throw new WeftUsageError(`--overlap "${overlap}" is not a policy; use one of ${OVERLAP_POLICIES.join(', ')}.`);
@@ -133,6 +142,12 @@ export function resolveTrigger(timing: TriggerTiming, policies: TriggerPolicies 
   };
   if (base.startAt && base.endAt && base.endAt <= base.startAt)
     throw new WeftUsageError('--end-at must be after --start-at.');
+  if ('webhook' in timing) {
+    const { secret } = timing;
+    if (secret !== undefined && secret.length < 16)
+      throw new WeftUsageError('--secret must be at least 16 characters: senders sign each request with it.');
+    return { kind: 'webhook', ...base, ...(secret ? { secret } : {}), describe: `webhook${secret ? ' (signed)' : ''}` };
+  }
 
   if ('cron' in timing) {
     const checked = normalizeCron(timing.cron);

@@ -12,6 +12,8 @@ import { bearerMatches } from './auth';
 import { apiErrorOf } from './errors';
 import { RunWatchers } from './run-watchers';
 import { registerRunRoutes } from './run-routes';
+import { registerScheduleRoutes } from './schedule-routes';
+import { registerHookRoutes } from './hook-routes';
 
 /** Bodies above this are refused with 413: a document and its input travel in one 2 MB payload anyway. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -64,5 +66,7 @@ export async function buildApi(weft: WeftClient, options: ApiOptions = {}): Prom
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const watchers = new RunWatchers(weft, options.watchIntervalMs);
   registerRunRoutes(app, weft, watchers);
+  registerScheduleRoutes(app, weft);
+  await registerHookRoutes(app, weft);
   return app;
 }
