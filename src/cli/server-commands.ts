@@ -6,7 +6,9 @@ import { startDevServer, type DevServer } from '../server/dev-server';
 import { createWeftWorker } from '../worker/create-worker';
 import { installQuietRuntime } from '../worker/runtime';
 import { onShutdownSignal } from '../worker/shutdown';
-import { connectWorker } from '../client/connect';
+import { connectClient, connectWorker } from '../client/connect';
+import { WeftClient } from '../client/weft-client';
+import { DEFAULT_API_PORT, startApi } from '../server/api/serve';
 import { parseAllowList } from '../activities/http';
 import type { Output } from './output';
 import type { Server } from 'node:http';
@@ -47,6 +49,7 @@ interface WorkerFlags {
   taskQueue?: string;
   activities: string[];
   allowHttp: string[];
+  metricsPort?: number;
 }
 
 function addWorkerFlags(cmd: Command): Command {
@@ -58,7 +61,8 @@ function addWorkerFlags(cmd: Command): Command {
       'a host weft.http may call, e.g. api.example.com or *.corp (repeatable)',
       collect,
       [],
-    );
+    )
+    .option('--metrics-port <n>', 'serve Prometheus metrics at http://127.0.0.1:<n>/metrics', toPort);
 }
 
 async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
@@ -90,7 +94,7 @@ async function startCodec(port: number, origins: string[], io: Output): Promise<
 }
 
 async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
-  installQuietRuntime();
+  installQuietRuntime({ metricsPort: flags.metricsPort });
   const connection = await connectWorker(config);
   const allow = [...flags.allowHttp, ...parseAllowList(process.env.WEFT_HTTP_ALLOW)];
   const worker = await createWeftWorker({
@@ -155,7 +159,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
       const config = connectionConfigFromEnv();
       const { worker, connection } = await startWorker(config, flags);
       io.err(
-        `Worker polling task queue "${flags.taskQueue ?? config.taskQueue}" on ${config.address}. Press Ctrl-C to stop.`,
+        `Worker polling task queue "${flags.taskQueue ?? config.taskQueue}" on ${config.address}${flags.metricsPort !== undefined ? `, metrics at http://127.0.0.1:${flags.metricsPort}/metrics` : ''}. Press Ctrl-C to stop.`,
       );
       onShutdownSignal(() => worker.shutdown());
       await worker.run();
@@ -169,8 +173,9 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
   )
     .option('--example <file>', 'run this DAG document once everything is up and print its result')
     .option('--exit', 'exit after the example instead of serving (default when CI=true)')
+    .option('--api-port <n>', `the HTTP API's port (weft serve; default ${DEFAULT_API_PORT})`, toPort, DEFAULT_API_PORT)
     .addHelpText('after', '\nExample:\n  weft dev --example examples/etl-diamond.json')
-    .action(async (flags: ServerFlags & WorkerFlags & { example?: string; exit?: boolean }) => {
+    .action(async (flags: ServerFlags & WorkerFlags & { example?: string; exit?: boolean; apiPort: number }) => {
       const base = connectionConfigFromEnv();
       let server: DevServer | undefined;
       let codec: Server | undefined;
@@ -202,11 +207,21 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
         throw err;
       }
       const { worker, connection } = started;
+      // The HTTP API too, as `weft serve` would: a busy port leaves the rest running.
+      const client = new WeftClient(await connectClient(config), config);
+      const api = await startApi(client, { port: flags.apiPort, token: process.env.WEFT_API_TOKEN || undefined }).catch(
+        (err: Error) => {
+          io.err(`weft: note: the HTTP API did not start: ${err.message}`);
+          return undefined;
+        },
+      );
       const stopAll = async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
       };
       onShutdownSignal(stopAll);
       const running = worker.run().finally(async () => {
+        await api?.close();
+        await client.close();
         await connection.close();
         await server?.stop();
         codec?.close();
@@ -216,6 +231,8 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
           `Weft is up: Temporal ${config.address}${server ? ' (dev server, data in ' + resolve(flags.db) + ')' : ''}, ` +
             `task queue "${flags.taskQueue ?? config.taskQueue}".`,
           uiUrl ? `Web UI: ${uiUrl}` : '',
+          api ? `API: ${api.url}/api (docs/http-api.md)` : '',
+          flags.metricsPort !== undefined ? `Metrics: http://127.0.0.1:${flags.metricsPort}/metrics` : '',
           `Try: TEMPORAL_ADDRESS=${config.address} npx weft run examples/etl-diamond.json --wait`,
         ]
           .filter(Boolean)

@@ -319,6 +319,13 @@ export class RunTracker {
     return this.state.nodes[this.nodes[i]!.id]!.status;
   }
 
+  /** Called on every status change, after the bookkeeping (the run's metrics listen). */
+  observe(listener: (id: string, before: NodeStatus, after: NodeStatus) => void): void {
+    this.listener = listener;
+  }
+
+  private listener: ((id: string, before: NodeStatus, after: NodeStatus) => void) | undefined;
+
   private change(id: string, apply: () => void): void {
     const i = this.indexOf.get(id)!;
     const before = this.statusAt(i);
@@ -327,6 +334,7 @@ export class RunTracker {
     if (before === after) return;
     this.count(i, before, -1);
     this.count(i, after, +1);
+    this.listener?.(id, before, after);
     if (isDone(after) && !isDone(before)) for (const child of this.downstream[i]!) this.decide(child);
   }
 

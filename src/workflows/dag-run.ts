@@ -42,6 +42,8 @@ import type { RerunPlan } from '../dsl/rerun';
 import { stateQuery, type CarriedRun, type RefusedSignal, type WeftDagInput } from '../protocol/dag';
 import { compensateRun } from './compensation';
 import { runExitHandlers } from './exit-handlers';
+import { RunMetrics } from './run-metrics';
+import { isDone } from '../dsl/trigger-rules';
 import { attemptsOfNode, describeFailure } from './failures';
 import { Handover } from './handover';
 import { registerInterventions, type Decision } from './interventions';
@@ -68,6 +70,7 @@ export class DagRun {
   private compensation: CompensationSummary | undefined;
   /** Something happened since the loop last looked. */
   private changed = false;
+  private readonly metrics: RunMetrics;
   /** Set while the exit handlers run, and what they did once they ran. */
   private exitNote: string | undefined;
   private exitOutcome: ExitOutcome | undefined;
@@ -83,6 +86,12 @@ export class DagRun {
     for (const node of doc.nodes) this.byId.set(node.id, node);
     if (carried) adoptLegacyCarried(this.state, carried);
     else if (args.rerun) this.reuseKeptNodes(args.rerun);
+    this.metrics = new RunMetrics(doc.name);
+    this.tracker.observe((id, before, after) => {
+      if ((after === 'WAITING') !== (before === 'WAITING')) this.metrics.waiting(after === 'WAITING');
+      const state = this.state.nodes[id]!;
+      if (isDone(after) && !isDone(before) && !state.reusedFrom) this.metrics.nodeEnded(this.byId.get(id)!, state);
+    });
     this.run = new RunContext(doc, args, this.tracker);
     this.nodes = this.run.forNodes({
       decisions: this.decisions,
@@ -139,6 +148,8 @@ export class DagRun {
       now,
     });
     this.publish();
+    const { trigger, scheduledAt } = this.run.triggeredBy;
+    if (!this.args.carried && trigger && scheduledAt) this.metrics.triggered(scheduledAt, this.run.startedAt, trigger);
     if (this.args.carried) this.resumeCarriedNodes();
     if (this.doc.timeout !== undefined) watchDeadline(this.doc.timeout, this.run, () => this.timedOut());
     try {
@@ -157,6 +168,7 @@ export class DagRun {
     const error = runError(this.state, this.status, outputError, this.doc.timeout);
     const onExit = this.doc.onExit ? await this.exit(this.status, error) : undefined;
     this.publish();
+    this.metrics.runEnded(this.status);
     return this.publisher.result(this.status, this.compensation, output, error, onExit);
   }
 
