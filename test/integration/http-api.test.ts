@@ -6,9 +6,23 @@ import { doc, useWeft } from './dag-helpers';
 
 let weft: WeftClient;
 let api: RunningApi;
-useWeft({}, (_env, w) => {
-  weft = w;
-});
+const calls = new Map<string, number>();
+useWeft(
+  {
+    activities: {
+      // Fails the first call for each key: an outage an operator waits out, then retries.
+      async flakyOnce(input: { key: string }) {
+        const n = (calls.get(input.key) ?? 0) + 1;
+        calls.set(input.key, n);
+        if (n === 1) throw new Error('the warehouse is down');
+        return { call: n };
+      },
+    },
+  },
+  (_env, w) => {
+    weft = w;
+  },
+);
 beforeAll(async () => {
   api = await startApi(weft, { port: 0, watchIntervalMs: 100 });
 });
@@ -258,4 +272,37 @@ describe('webhook triggers', () => {
     expect((await hook('no-such-hook', '{}')).status).toBe(404);
     await call('DELETE', `/api/schedules/${id}`);
   });
+});
+
+it('rejects an approval, and retries, skips and fails nodes that wait after failing', async () => {
+  const waitingOn = async (workflowId: string, nodeId: string) => {
+    for (let i = 0; i < 100 && (await weft.getRun(workflowId).state()).nodes[nodeId]!.status !== 'WAITING'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+  };
+  const approval = idOf('http-reject');
+  await call('POST', '/api/runs', { document: gated('http-reject'), id: approval });
+  await waitingOn(approval, 'go_live');
+  expect(await call('POST', `/api/runs/${approval}/reject`, { nodeId: 'go_live', reason: 'freeze' })).toMatchObject({
+    status: 200,
+  });
+  expect((await weft.getRun(approval).result()).nodes.go_live!.error).toMatchObject({ type: 'Rejected' });
+
+  const flaky = (name: string) =>
+    doc(name, [
+      { id: 'load', activity: 'flakyOnce', input: { key: name }, retry: { maxAttempts: 1 }, onFailure: 'wait' },
+    ]);
+  const outcomes: Record<string, string> = {};
+  for (const [action, body] of [
+    ['retry', { nodeId: 'load' }],
+    ['skip', { nodeId: 'load', output: { rows: 0 } }],
+    ['fail', { nodeId: 'load', reason: 'bad data' }],
+  ] as const) {
+    const workflowId = idOf(`http-${action}`);
+    await call('POST', '/api/runs', { document: flaky(workflowId), id: workflowId });
+    await waitingOn(workflowId, 'load');
+    expect((await call('POST', `/api/runs/${workflowId}/${action}`, body)).status).toBe(200);
+    const result = await weft.getRun(workflowId).result();
+    outcomes[action] = `${result.status} ${result.nodes.load!.status}`;
+  }
+  expect(outcomes).toEqual({ retry: 'SUCCEEDED SUCCEEDED', skip: 'SUCCEEDED SKIPPED', fail: 'FAILED FAILED' });
 });

@@ -109,7 +109,28 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
     },
     async (req, reply) => {
       const { workflowId } = req.params;
-      await weft.getRun(workflowId).state(); // an unknown run is a 404, before the stream starts
+      // The run's first view comes from its watcher (shared by every follower): an unknown run is a 404 before
+      // the stream starts, and a thousand followers cost the run one read, not a thousand.
+      let send: ((event: string, data: unknown) => void) | undefined;
+      const early: Array<[string, unknown]> = [];
+      const emit = (event: string, data: unknown) => (send ? send(event, data) : early.push([event, data]));
+      let firstView!: () => void;
+      let failed!: (err: Error) => void;
+      const ready = new Promise<void>((resolve, reject) => ((firstView = resolve), (failed = reject)));
+      let ended = false;
+      const stop = watchers.follow(workflowId, {
+        view: (view: WeftRunView) => {
+          emit('view', view);
+          firstView();
+        },
+        end: (error) => {
+          ended = true;
+          if (error && !send && early.length === 0) return failed(error);
+          emit('end', error ? { error: error.message } : {});
+          firstView();
+        },
+      });
+      await ready;
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, {
@@ -118,14 +139,12 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      const send = (event: string, data: unknown) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      const stop = watchers.follow(workflowId, {
-        view: (view: WeftRunView) => send('view', view),
-        end: (error) => {
-          send('end', error ? { error: error.message } : {});
-          out.end();
-        },
-      });
+      send = (event, data) => {
+        out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (event === 'end') out.end();
+      };
+      for (const [event, data] of early) send(event, data);
+      if (ended && !early.some(([event]) => event === 'end')) out.end();
       req.raw.on('close', stop);
     },
   );
