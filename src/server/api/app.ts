@@ -23,12 +23,13 @@ export interface ApiOptions {
   token?: string;
   /** How often a followed run's view is read for its event stream. */
   watchIntervalMs?: number;
-  /** Where the Temporal Web UI is, for links. */
+  /** Log internal errors (500s) to stderr; default true. */
   log?: boolean;
 }
 
 export async function buildApi(weft: WeftClient, options: ApiOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: options.log ?? false });
+  // Only internal errors are logged: the answers say the rest, and a request log is the proxy's job.
+  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: options.log === false ? false : { level: 'error' } });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, {
