@@ -1,7 +1,7 @@
 /** Every error the API answers is `{ "error": "<one sentence>" }` with a status that fits it (http-api.md). */
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { formatPath, WeftValidationError } from '../../dsl/issues';
+import { formatPath, WeftValidationError, type WeftIssue } from '../../dsl/issues';
 import {
   WeftConflictError,
   WeftNotFoundError,
@@ -13,6 +13,11 @@ import {
 export interface ApiError {
   status: number;
   body: { error: string; issues?: ReadonlyArray<{ path: string; code: string; message: string }> };
+}
+
+/** An issue as the API answers it: its path as text (`nodes[2].dependsOn[0]`). */
+export function issueJson(issue: WeftIssue): { path: string; code: string; message: string } {
+  return { path: formatPath(issue.path), code: issue.code, message: issue.message };
 }
 
 /** An error thrown by the API itself, with its status. */
@@ -39,7 +44,7 @@ export function apiErrorOf(err: unknown): ApiError {
       status: 422,
       body: {
         error: `The document is invalid: ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}, the first at ${formatPath(err.issues[0]?.path ?? [])}: ${err.issues[0]?.message ?? ''}.`,
-        issues: err.issues.map((issue) => ({ path: formatPath(issue.path), code: issue.code, message: issue.message })),
+        issues: err.issues.map(issueJson),
       },
     };
   if (err instanceof WeftPayloadTooLargeError) return { status: 413, body: { error: err.message } };

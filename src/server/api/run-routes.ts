@@ -4,11 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { WeftClient, WeftRun } from '../../client/weft-client';
-import { formatPath, type WeftIssue } from '../../dsl/issues';
 import { validateDocument } from '../../dsl/validate';
 import { WeftConflictError } from '../../errors';
 import type { WeftRunView } from '../../protocol/dag';
-import { HttpError } from './errors';
+import { HttpError, issueJson } from './errors';
 import type { RunWatchers } from './run-watchers';
 
 const Input = z.record(z.string(), z.unknown());
@@ -29,8 +28,6 @@ const RunParams = z.object({ workflowId: z.string() });
 const ACTIONS = ['approve', 'reject', 'retry', 'skip', 'fail', 'pause', 'resume', 'cancel'] as const;
 const Started = z.object({ workflowId: z.string(), runId: z.string() });
 
-const issueOf = (issue: WeftIssue) => ({ path: formatPath(issue.path), code: issue.code, message: issue.message });
-
 export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watchers: RunWatchers): void {
   const app = api.withTypeProvider<ZodTypeProvider>();
 
@@ -40,7 +37,7 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
     async (req, reply) => {
       const checked = validateDocument(req.body);
       if (checked.ok) return { valid: true };
-      return reply.code(422).send({ valid: false, issues: checked.issues.map(issueOf) });
+      return reply.code(422).send({ valid: false, issues: checked.issues.map(issueJson) });
     },
   );
 

@@ -7,25 +7,24 @@
 import { scheduleActivity } from '@temporalio/workflow';
 import { compileActivityOptions } from '../../dsl/activity-options';
 import type { TaskBudget } from '../../dsl/engine-limits';
-import { evaluateTemplate, lookUpNode, type ExpressionContext } from '../../dsl/expressions';
+import { evaluateTemplate, type ExpressionContext } from '../../dsl/expressions';
 import {
   cutBatches,
   DEFAULT_MAP_CONCURRENCY,
   MAX_INLINE_UNITS,
   MAX_UNITS_PER_BATCH,
   mapUnits,
-  templateReferences,
   unitOutput,
   unitScope,
 } from '../../dsl/map-plan';
 import type { NodeError, NodeState } from '../../dsl/run-state';
 import type { MapNode, MapTemplate } from '../../dsl/schema';
-import type { CompensationUnit, MapBatchInput, MapCompensationInput, MapCompensationResult } from '../../protocol/map';
+import type { CompensationUnit, MapCompensationInput, MapCompensationResult } from '../../protocol/map';
 import { MAP_COMPENSATION_WORKFLOW_TYPE } from '../../protocol/names';
 import { describeFailure } from '../failures';
 import { runChild } from '../nodes/child';
 import { runPool } from './pool';
-import { evaluateUnitTemplate } from './units';
+import { batchContext, evaluateUnitTemplate } from './units';
 
 type ActivityTemplate = Extract<MapTemplate, { type: 'activity' }>;
 
@@ -61,11 +60,7 @@ export async function compensateMap(
   const concurrency = node.maxConcurrency ?? DEFAULT_MAP_CONCURRENCY;
   if (todo.length <= MAX_INLINE_UNITS) return runCompensations(env, todo, Math.min(concurrency, MAX_INLINE_UNITS));
 
-  const nodes: MapBatchInput['context']['nodes'] = {};
-  for (const id of templateReferences(env.template)) {
-    const view = lookUpNode(env.context.nodes, id);
-    if (view) nodes[id] = view;
-  }
+  const context = batchContext(env.template, env.context);
   const total: MapCompensationResult = { compensated: 0, failed: 0, errors: [] };
   const batches = cutBatches(todo.map((entry) => JSON.stringify(entry).length + 1));
   for (const [k, { first, count }] of batches.entries()) {
@@ -75,7 +70,7 @@ export async function compensateMap(
       template: env.template,
       batched: env.batched,
       units: todo.slice(first, first + count),
-      context: { input: env.context.input, nodes, run: { ...env.context.run } },
+      context,
       concurrency: Math.min(concurrency, MAX_UNITS_PER_BATCH),
     };
     const label = `${node.id} compensation ${k + 1}`;

@@ -11,10 +11,11 @@ import {
 } from '@temporalio/workflow';
 import { compileActivityOptions } from '../../dsl/activity-options';
 import type { TaskBudget } from '../../dsl/engine-limits';
-import { Budget, evaluateTemplate, type ExpressionContext } from '../../dsl/expressions';
+import { Budget, evaluateTemplate, lookUpNode, type ExpressionContext } from '../../dsl/expressions';
 import { FAILURE_TYPES } from '../../dsl/failure-types';
-import { unitScope, type MapUnit } from '../../dsl/map-plan';
+import { templateReferences, unitScope, type MapUnit } from '../../dsl/map-plan';
 import type { Defaults, MapTemplate } from '../../dsl/schema';
+import type { MapBatchInput } from '../../protocol/map';
 import { unwrapAttempt } from '../../protocol/names';
 import { childSpec, childTaskQueue, runChild } from '../nodes/child';
 import { runSubDag } from '../nodes/sub-dag';
@@ -143,4 +144,17 @@ export function evaluateUnitTemplate(
   } finally {
     task.evaluated(budget.steps, budget.work);
   }
+}
+
+/**
+ * What a child batch's expressions read of the run (its input, the upstream nodes the template and its
+ * compensation name, its facts): a copy small enough for the batch's input, made once per map.
+ */
+export function batchContext(template: MapTemplate, context: ExpressionContext): MapBatchInput['context'] {
+  const nodes: MapBatchInput['context']['nodes'] = {};
+  for (const id of templateReferences(template)) {
+    const view = lookUpNode(context.nodes, id);
+    if (view) nodes[id] = view;
+  }
+  return { input: context.input, nodes, run: { ...context.run } };
 }

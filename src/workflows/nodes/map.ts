@@ -5,7 +5,7 @@
  * them and `toleratedFailures` counted across them (src/dsl/map-plan.ts decides the plan).
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { evaluateTemplate, lookUpNode } from '../../dsl/expressions';
+import { evaluateTemplate } from '../../dsl/expressions';
 import { FAILURE_TYPES } from '../../dsl/failure-types';
 import {
   DEFAULT_MAP_CONCURRENCY,
@@ -16,7 +16,6 @@ import {
   outputsPerItem,
   planBatches,
   type BatchPlan,
-  templateReferences,
   toleratedCount,
   type MapUnit,
 } from '../../dsl/map-plan';
@@ -26,7 +25,7 @@ import type { MapBatchInput, MapBatchProgress, MapBatchResult } from '../../prot
 import { MAP_BATCH_WORKFLOW_TYPE } from '../../protocol/names';
 import { describeFailure } from '../failures';
 import { runPool, type PoolOutcome } from '../map/pool';
-import { runUnits, type UnitEnvironment } from '../map/units';
+import { batchContext, runUnits, type UnitEnvironment } from '../map/units';
 import { runChild } from './child';
 import type { NodeHandler, NodeRunContext } from './handler';
 
@@ -176,12 +175,7 @@ async function runBatches(
   log: CompletionLog | undefined,
 ): Promise<MapOutcome> {
   const plan = planBatches(units, concurrency);
-  const context = run.expressions();
-  const nodes: MapBatchInput['context']['nodes'] = {};
-  for (const id of templateReferences(node.node)) {
-    const view = lookUpNode(context.nodes, id);
-    if (view) nodes[id] = view;
-  }
+  const context = batchContext(node.node, run.expressions());
   const sizeOfBatch = (k: number) => {
     const { first, count } = plan.batches[k]!;
     return units.slice(first, first + count).reduce((sum, unit) => sum + unit.size, 0);
@@ -206,7 +200,7 @@ async function runBatches(
           batched: env.batched,
           units: units.slice(first, first + count),
           firstUnit: first,
-          context: { input: context.input, nodes, run: { ...context.run } },
+          context,
           concurrency: plan.perBatch,
           tolerated: tolerated - failedSoFar,
           outputChars: outputCharsPerBatch(plan.batches.length),
