@@ -13,10 +13,9 @@ import { asRunResult, MAX_PAYLOAD_CHARS, type ExitOutcome, type RunResultError }
 import type { RunStatus } from '../dsl/run-state';
 import type { WeftDocument } from '../dsl/schema';
 import type { WeftDagInput } from '../protocol/dag';
-import { DAG_WORKFLOW_TYPE } from '../protocol/names';
-import { WeftDagKey, WeftStatusKey } from '../protocol/search-attributes';
 import { describeFailure } from './failures';
-import { childTaskQueue, runChild } from './nodes/child';
+import { childTaskQueue } from './nodes/child';
+import { runDagChild } from './nodes/sub-dag';
 import type { RunContext } from './run-context';
 
 export async function runExitHandlers(
@@ -29,7 +28,7 @@ export async function runExitHandlers(
   const document = exitDocument(doc);
   const workflowId = `${run.info.workflowId}.onExit`;
   const context = run.expressions();
-  const args: WeftDagInput = {
+  const args: WeftDagInput & { document: WeftDocument } = {
     document,
     input: context.input as Record<string, unknown>,
     searchAttributes,
@@ -37,21 +36,15 @@ export async function runExitHandlers(
   };
   try {
     const result = await CancellationScope.nonCancellable(() =>
-      runChild(
+      runDagChild(
         { label: 'onExit' },
         {
-          workflowType: DAG_WORKFLOW_TYPE,
           workflowId,
           taskQueue: childTaskQueue({}, doc.defaults, run.info.taskQueue),
-          args: [args],
           summary: `${doc.name} / exit handlers (the run ended ${status})`,
-          searchAttributes: searchAttributes
-            ? [
-                { key: WeftDagKey, value: document.name },
-                { key: WeftStatusKey, value: 'RUNNING' },
-              ]
-            : undefined,
         },
+        args,
+        true,
       ),
     );
     return outcomeOf(workflowId, result);

@@ -22,7 +22,7 @@ export async function weftMapBatch(input: MapBatchInput): Promise<MapBatchResult
     dag: input.dag,
     template: input.template,
     batched: input.batched,
-    context: { input: input.context.input, nodes: input.context.nodes, run: input.context.run },
+    context: input.context,
     workflowId: dagWorkflowId,
     taskQueue: info.taskQueue,
     searchAttributes: input.searchAttributes,

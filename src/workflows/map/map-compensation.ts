@@ -12,7 +12,7 @@ export function weftMapCompensation(input: MapCompensationInput): Promise<MapCom
     dag: input.dag,
     template: input.template,
     batched: input.batched,
-    context: { input: input.context.input, nodes: input.context.nodes, run: input.context.run },
+    context: input.context,
   };
   return runCompensations(env, input.units, input.concurrency);
 }

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../../dsl/failure-types';
 import { isPlainObject } from '../../dsl/json';
-import type { DagNode, Defaults, SubDag } from '../../dsl/schema';
+import type { DagNode, Defaults, SubDag, WeftDocument } from '../../dsl/schema';
 import { subDagDocument } from '../../dsl/sub-dag';
 import type { WeftDagInput } from '../../protocol/dag';
 import { DAG_WORKFLOW_TYPE } from '../../protocol/names';
@@ -42,20 +42,34 @@ export async function runSubDag(
     });
   }
   const document = subDagDocument(sub.parent, sub.nodeId, sub.dag);
-  const args: WeftDagInput = { document, input, searchAttributes: sub.searchAttributes };
-  const result = (await runChild(spec, {
+  const args = { document, input, searchAttributes: sub.searchAttributes };
+  const result = (await runDagChild(spec, start, args, sub.listed)) as { output?: unknown } | null;
+  return result?.output ?? null;
+}
+
+/**
+ * Runs `args.document` as a child `weftDag` (a sub-DAG, a map's sub-DAG item, the exit handlers) and
+ * resolves with its result. `listed`: the child sets WeftDag and WeftStatus at its start, so it is listed
+ * like the runs the client starts (when the server registers Weft's search attributes).
+ */
+export function runDagChild(
+  spec: ChildSpec,
+  start: Omit<ChildStart, 'workflowType' | 'args' | 'searchAttributes'>,
+  args: WeftDagInput & { document: WeftDocument },
+  listed: boolean,
+): Promise<unknown> {
+  return runChild(spec, {
     ...start,
     workflowType: DAG_WORKFLOW_TYPE,
     args: [args],
     searchAttributes:
-      sub.searchAttributes && sub.listed
+      args.searchAttributes && listed
         ? [
-            { key: WeftDagKey, value: document.name },
+            { key: WeftDagKey, value: args.document.name },
             { key: WeftStatusKey, value: 'RUNNING' },
           ]
         : undefined,
-  })) as { output?: unknown } | null;
-  return result?.output ?? null;
+  });
 }
 
 export const subDagHandler: NodeHandler<DagNode> = {
