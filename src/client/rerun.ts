@@ -4,9 +4,8 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { WeftRunResult } from '../dsl/run-result';
-import { WeftConflictError, WeftNotFoundError, WeftUsageError } from '../errors';
+import { WeftConflictError, WeftUsageError } from '../errors';
 import type { WeftDagInput } from '../protocol/dag';
-import { DAG_WORKFLOW_TYPE } from '../protocol/names';
 import { readStartArgs } from './start-args';
 import type { WeftClient } from './weft-client';
 
@@ -20,20 +19,8 @@ export interface RerunSource {
 
 export async function readRerunSource(weft: WeftClient, workflowId: string): Promise<RerunSource> {
   const { namespace } = weft.config;
-  const description = await weft.temporal.workflow
-    .getHandle(workflowId)
-    .describe()
-    .catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError)
-        throw new WeftNotFoundError(`No run with workflow id "${workflowId}" in namespace "${namespace}".`, {
-          cause: err,
-        });
-      throw err;
-    });
-  if (description.type !== DAG_WORKFLOW_TYPE)
-    throw new WeftUsageError(
-      `"${workflowId}" is a ${description.type} workflow, not a DAG run; only DAG runs can be rerun.`,
-    );
+  const run = weft.getRun(workflowId);
+  const description = await run.describeDagRun(); // refuses unknown runs and workflows that are not DAG runs
   if (description.status.name === 'RUNNING') {
     throw new WeftConflictError(
       `The run "${workflowId}" is still running; a rerun starts from a run that ended: wait for it, or cancel it with \`weft cancel ${workflowId}\`.`,
@@ -41,7 +28,7 @@ export async function readRerunSource(weft: WeftClient, workflowId: string): Pro
   }
   const args = await readStartArgs(weft.temporal, namespace, workflowId, description.runId);
   if (!args) throw new WeftUsageError(`The run "${workflowId}" holds no DAG document to rerun.`);
-  const result = await weft.getRun(workflowId).result();
+  const result = await run.result();
   return { args, taskQueue: description.taskQueue, result };
 }
 

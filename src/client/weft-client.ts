@@ -14,7 +14,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, type Payload } from '@temporalio/common';
-import { decodeArrayFromPayloads, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { WeftValidationError } from '../dsl/issues';
 import { DAG_WORKFLOW_TYPE, UPDATES } from '../protocol/names';
 import { asRunResult, type WeftRunResult } from '../dsl/run-result';
@@ -482,7 +482,7 @@ export class WeftRun {
   }
 
   /** The run's description; unknown runs and workflows that are not DAG runs are refused with a sentence. */
-  private async describeDagRun() {
+  async describeDagRun() {
     let description;
     try {
       description = await this.handle.describe();
@@ -514,13 +514,7 @@ export class WeftRun {
    */
   private async ensureReadable(runId: string): Promise<void> {
     try {
-      const { history } = await this.weft.temporal.workflowService.getWorkflowExecutionHistory({
-        namespace: this.weft.config.namespace,
-        execution: { workflowId: this.workflowId, runId },
-        maximumPageSize: 1,
-      });
-      const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-      if (payloads?.length) await decodeArrayFromPayloads(this.weft.temporal.options.loadedDataConverter, payloads);
+      await readStartArgs(this.weft.temporal, this.weft.config.namespace, this.workflowId, runId);
     } catch (err) {
       if (err instanceof WeftSetupError || err instanceof WeftUsageError) throw err; // e.g. the codec's wrong-key sentence
       const explained = explainError(err, this.weft.config);
@@ -535,7 +529,6 @@ const WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE = 36;
 const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
 
-/** A payload's size as Temporal measures it: its data and its metadata. */
 /** A one-off run's delay in milliseconds, from `startDelay` or `startAt`; undefined to start at once. */
 function startDelayOf(options: StartOptions): number | undefined {
   if (options.startDelay !== undefined && options.startAt !== undefined)
@@ -556,6 +549,7 @@ function startDelayOf(options: StartOptions): number | undefined {
   return delay;
 }
 
+/** A payload's size as Temporal measures it: its data and its metadata. */
 function payloadBytes(payload: Payload): number {
   let bytes = payload.data?.length ?? 0;
   for (const [key, value] of Object.entries(payload.metadata ?? {})) bytes += key.length + (value?.length ?? 0);

@@ -219,6 +219,13 @@ class Checker {
   private checkIdsAndDependencies(): void {
     for (const node of this.nodes) {
       const at = [this.list, node.position] as const;
+      if (node.id !== undefined && this.options.readable?.has(node.id)) {
+        this.report(
+          'WEFT_DUPLICATE_ID',
+          [...at, 'id'],
+          `duplicate id ${quoteText(node.id)}: a node of the DAG already uses it; exit handlers need ids of their own`,
+        );
+      }
       if (node.id !== undefined) {
         const earlier = this.first.get(node.id);
         if (earlier !== undefined) {
@@ -540,15 +547,6 @@ function checkExitHandlers(raw: unknown, dagNodes: readonly RawNode[], shared: S
   const body = { nodes: list };
   const exitNodes = readNodes(body);
   const dagIds = new Set(dagNodes.flatMap((node) => (node.id === undefined ? [] : [node.id])));
-  for (const node of exitNodes) {
-    if (node.id !== undefined && dagIds.has(node.id) && shared.issues.length < MAX_ISSUES) {
-      shared.issues.push({
-        code: 'WEFT_DUPLICATE_ID',
-        path: ['onExit', node.position, 'id'],
-        message: `duplicate id ${quoteText(node.id)}: a node of the DAG already uses it; exit handlers need ids of their own`,
-      });
-    }
-  }
   new Checker(body, exitNodes, [], shared, { list: 'onExit', readable: dagIds }).run();
 }
 

@@ -114,14 +114,12 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
       let firstView!: () => void;
       let failed!: (err: Error) => void;
       const ready = new Promise<void>((resolve, reject) => ((firstView = resolve), (failed = reject)));
-      let ended = false;
       const stop = watchers.follow(workflowId, {
         view: (view: WeftRunView) => {
           emit('view', view);
           firstView();
         },
         end: (error) => {
-          ended = true;
           if (error && !send && early.length === 0) return failed(error);
           emit('end', error ? { error: error.message } : {});
           firstView();
@@ -141,7 +139,6 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
         if (event === 'end') out.end();
       };
       for (const [event, data] of early) send(event, data);
-      if (ended && !early.some(([event]) => event === 'end')) out.end();
       req.raw.on('close', stop);
     },
   );
