@@ -5,6 +5,8 @@
  */
 export { WeftClient, WeftRun, type StartOptions } from './client/weft-client';
 export { createWeftWorker, WEFT_WORKFLOWS_PATH, type WeftWorkerOptions } from './worker/create-worker';
+export { weftTracing, tracingRequestedByEnv, type WeftTracing, type WeftTracingOptions } from './worker/tracing';
+export type { ClientConnectOptions } from './client/connect';
 export { buildActivityRegistry, type ActivityMap, type RegistryOptions } from './activities/registry';
 export { connectionConfigFromEnv, type WeftConnectionConfig } from './connection';
 export { WeftSetupError, WeftUsageError } from './errors';

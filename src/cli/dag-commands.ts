@@ -8,11 +8,11 @@ import type { WeftRunView } from '../protocol/dag';
 import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../client/documents';
 import { renderNodeTable, renderSummary } from '../client/render';
 import { WeftClient, type WeftRun } from '../client/weft-client';
-import { explainError } from '../client/connect';
+import { explainError, type ClientConnectOptions } from '../client/connect';
 import type { Output } from './output';
 
-export async function connectFromEnv(): Promise<WeftClient> {
-  const client = await WeftClient.connect();
+export async function connectFromEnv(options: ClientConnectOptions = {}): Promise<WeftClient> {
+  const client = await WeftClient.connect({}, options);
   if (!client.config.uiUrl) client.config.uiUrl = guessUiUrl(client.config.address);
   return client;
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_API_PORT, startApi } from '../server/api/serve';
 import { onShutdownSignal } from '../worker/shutdown';
 import { connectFromEnv } from './dag-commands';
+import { OTEL_OPTION, tracingFor } from './tracing-option';
 import type { Output } from './output';
 
 const toPort = (value: string) => {
@@ -17,9 +18,11 @@ export function registerServeCommand(program: Command, io: Output): void {
     .description('the HTTP API (docs/http-api.md); beyond loopback only with WEFT_API_TOKEN')
     .option('--port <n>', 'port to listen on', toPort, DEFAULT_API_PORT)
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option(...OTEL_OPTION)
     .addHelpText('after', '\nExamples:\n  weft serve\n  WEFT_API_TOKEN=s3cret weft serve --host 0.0.0.0 --port 8088')
-    .action(async (flags: { port: number; host: string }) => {
-      const weft = await connectFromEnv();
+    .action(async (flags: { port: number; host: string; otel?: boolean }) => {
+      const tracing = tracingFor(flags.otel, 'api');
+      const weft = await connectFromEnv({ interceptors: tracing?.clientInterceptors });
       try {
         const api = await startApi(weft, {
           host: flags.host,
@@ -33,6 +36,7 @@ export function registerServeCommand(program: Command, io: Output): void {
         await new Promise<void>((resolve) => onShutdownSignal(() => void api.close().then(resolve)));
       } finally {
         await weft.close();
+        await tracing?.shutdown();
       }
     });
 }

@@ -5,6 +5,8 @@ import { connectionConfigFromEnv, guessUiUrl, type WeftConnectionConfig } from '
 import { startDevServer, type DevServer } from '../server/dev-server';
 import { createWeftWorker } from '../worker/create-worker';
 import { installQuietRuntime } from '../worker/runtime';
+import type { WeftTracing } from '../worker/tracing';
+import { OTEL_OPTION, tracingFor } from './tracing-option';
 import { onShutdownSignal } from '../worker/shutdown';
 import { connectClient, connectWorker } from '../client/connect';
 import { WeftClient } from '../client/weft-client';
@@ -50,6 +52,7 @@ interface WorkerFlags {
   activities: string[];
   allowHttp: string[];
   metricsPort?: number;
+  otel?: boolean;
 }
 
 function addWorkerFlags(cmd: Command): Command {
@@ -62,7 +65,8 @@ function addWorkerFlags(cmd: Command): Command {
       collect,
       [],
     )
-    .option('--metrics-port <n>', 'serve Prometheus metrics at http://127.0.0.1:<n>/metrics', toPort);
+    .option('--metrics-port <n>', 'serve Prometheus metrics at http://127.0.0.1:<n>/metrics', toPort)
+    .option(...OTEL_OPTION);
 }
 
 async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
@@ -93,7 +97,7 @@ async function startCodec(port: number, origins: string[], io: Output): Promise<
   return server;
 }
 
-async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
+async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags, tracing?: WeftTracing) {
   installQuietRuntime({ metricsPort: flags.metricsPort });
   const connection = await connectWorker(config);
   const allow = [...flags.allowHttp, ...parseAllowList(process.env.WEFT_HTTP_ALLOW)];
@@ -103,6 +107,7 @@ async function startWorker(config: WeftConnectionConfig, flags: WorkerFlags) {
     taskQueue: flags.taskQueue ?? config.taskQueue,
     modules: flags.activities,
     http: { allow },
+    tracing,
   });
   return { worker, connection };
 }
@@ -157,13 +162,17 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
     )
     .action(async (flags: WorkerFlags) => {
       const config = connectionConfigFromEnv();
-      const { worker, connection } = await startWorker(config, flags);
+      const tracing = tracingFor(flags.otel, 'worker');
+      const { worker, connection } = await startWorker(config, flags, tracing);
       io.err(
-        `Worker polling task queue "${flags.taskQueue ?? config.taskQueue}" on ${config.address}${flags.metricsPort !== undefined ? `, metrics at http://127.0.0.1:${flags.metricsPort}/metrics` : ''}. Press Ctrl-C to stop.`,
+        `Worker polling task queue "${flags.taskQueue ?? config.taskQueue}" on ${config.address}` +
+          `${flags.metricsPort !== undefined ? `, metrics at http://127.0.0.1:${flags.metricsPort}/metrics` : ''}` +
+          `${tracing ? ', tracing over OTLP' : ''}. Press Ctrl-C to stop.`,
       );
       onShutdownSignal(() => worker.shutdown());
       await worker.run();
       await connection.close();
+      await tracing?.shutdown();
     });
 
   addWorkerFlags(
@@ -198,9 +207,10 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
         });
       const uiUrl = base.uiUrl ?? server?.uiUrl ?? guessUiUrl(base.address);
       const config: WeftConnectionConfig = { ...base, address: server?.address ?? base.address, uiUrl };
+      const tracing = tracingFor(flags.otel, 'dev');
       let started: Awaited<ReturnType<typeof startWorker>>;
       try {
-        started = await startWorker(config, flags);
+        started = await startWorker(config, flags, tracing);
       } catch (err) {
         await server?.stop();
         codec?.close();
@@ -208,7 +218,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
       }
       const { worker, connection } = started;
       // The HTTP API too, as `weft serve` would: a busy port leaves the rest running.
-      const client = new WeftClient(await connectClient(config), config);
+      const client = new WeftClient(await connectClient(config, { interceptors: tracing?.clientInterceptors }), config);
       const api = await startApi(client, { port: flags.apiPort, token: process.env.WEFT_API_TOKEN || undefined }).catch(
         (err: Error) => {
           io.err(`weft: note: the HTTP API did not start: ${err.message}`);
@@ -225,6 +235,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
         await connection.close();
         await server?.stop();
         codec?.close();
+        await tracing?.shutdown();
       });
       io.err(
         [

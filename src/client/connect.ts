@@ -3,7 +3,14 @@
  * unreachable server, refused credentials, an unknown namespace, a payload over the size limit or
  * encrypted payloads without their key are setup or usage problems (exit 2, one sentence), not stacks.
  */
-import { Client, Connection, NamespaceNotFoundError, isGrpcServiceError, type DataConverter } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  NamespaceNotFoundError,
+  isGrpcServiceError,
+  type DataConverter,
+  type WorkflowClientInterceptor,
+} from '@temporalio/client';
 import { ValueError, type PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { WeftPayloadTooLargeError, WeftSetupError, WeftUsageError } from '../errors';
@@ -138,7 +145,12 @@ function explainedCodecs(dataConverter: DataConverter | undefined): DataConverte
   return { ...dataConverter, payloadCodecs: dataConverter.payloadCodecs.map(wrap) };
 }
 
-export async function connectClient(config: WeftConnectionConfig): Promise<Client> {
+export interface ClientConnectOptions {
+  /** Temporal client interceptors for workflow calls, e.g. `weftTracing().clientInterceptors` (docs/tracing.md). */
+  interceptors?: WorkflowClientInterceptor[];
+}
+
+export async function connectClient(config: WeftConnectionConfig, options: ClientConnectOptions = {}): Promise<Client> {
   let connection: Connection;
   try {
     connection = await Connection.connect({
@@ -151,7 +163,12 @@ export async function connectClient(config: WeftConnectionConfig): Promise<Clien
   } catch (err) {
     throw explainError(err, config) ?? unreachable(config, firstLine(err), err);
   }
-  return new Client({ connection, namespace: config.namespace, dataConverter: explainedCodecs(config.dataConverter) });
+  return new Client({
+    connection,
+    namespace: config.namespace,
+    dataConverter: explainedCodecs(config.dataConverter),
+    interceptors: options.interceptors ? { workflow: options.interceptors } : undefined,
+  });
 }
 
 export async function connectWorker(config: WeftConnectionConfig): Promise<NativeConnection> {

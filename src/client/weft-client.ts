@@ -35,7 +35,15 @@ import { planRerun } from '../dsl/rerun';
 import { nextRerunId, readRerunSource } from './rerun';
 import { readStartArgs } from './start-args';
 import { listRuns, type RunFilter, type RunSummary } from './run-list';
-import { connectClient, explainError, formatBytes, grpcStatusOf, GRPC_STATUS, PAYLOAD_LIMIT_BYTES } from './connect';
+import {
+  connectClient,
+  explainError,
+  formatBytes,
+  grpcStatusOf,
+  GRPC_STATUS,
+  PAYLOAD_LIMIT_BYTES,
+  type ClientConnectOptions,
+} from './connect';
 import { missingSearchAttributesOnce } from './search-attributes';
 import { WeftSchedules } from './triggers/schedules';
 import { sendUpdate } from './updates';
@@ -94,9 +102,12 @@ export class WeftClient {
   }
 
   /** Connects with the environment's settings (see cli.md), overridden by `overrides`. */
-  static async connect(overrides: Partial<WeftConnectionConfig> = {}): Promise<WeftClient> {
+  static async connect(
+    overrides: Partial<WeftConnectionConfig> = {},
+    options: ClientConnectOptions = {},
+  ): Promise<WeftClient> {
     const config = { ...connectionConfigFromEnv(), ...overrides };
-    return new WeftClient(await connectClient(config), config);
+    return new WeftClient(await connectClient(config, options), config);
   }
 
   /** Validates, then starts a run. Throws WeftValidationError (with every issue) for an invalid document. */

@@ -10,6 +10,7 @@ import { buildActivityRegistry, type RegistryOptions } from '../activities/regis
 import { parseAllowList } from '../activities/http';
 import { connectionConfigFromEnv } from '../connection';
 import { attemptInterceptor } from './attempt-interceptor';
+import type { WeftTracing } from './tracing';
 
 export interface WeftWorkerOptions extends RegistryOptions {
   connection: NativeConnection;
@@ -22,6 +23,12 @@ export interface WeftWorkerOptions extends RegistryOptions {
   workflowsPath?: string;
   /** A bundle made once with `bundleWorkflowCode`, to skip bundling on every worker start (tests, benchmarks). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * OpenTelemetry tracing (`weftTracing()`, docs/tracing.md): a span for each run's workflow, each node's
+   * activity and each child run. Its workflow half is bundled with the workflows, so with `workflowBundle`
+   * the bundle must have been made with `plugins: [tracing.plugin]`.
+   */
+  tracing?: WeftTracing;
   /** Anything else Temporal's Worker.create accepts (concurrency, cache size, interceptors...). */
   temporal?: Partial<WorkerOptions>;
 }
@@ -55,6 +62,7 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     // wait that long for weft.sleep or weft.http to notice.
     defaultHeartbeatThrottleInterval: '2s',
     ...options.temporal,
+    plugins: [...(options.temporal?.plugins ?? []), ...(options.tracing ? [options.tracing.plugin] : [])],
     interceptors: {
       ...options.temporal?.interceptors,
       activity: [attemptInterceptor, ...(options.temporal?.interceptors?.activity ?? [])],

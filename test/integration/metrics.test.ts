@@ -2,14 +2,14 @@
  * `weft worker --metrics-port`: the SDK's metrics and Weft's own, scraped from the real endpoint of a real
  * worker process (its own Temporal runtime: a process installs one).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WeftClient } from '../../src/client/weft-client';
 import { DAG_WORKFLOW_TYPE } from '../../src/protocol/names';
 import { doc, weftFor } from './dag-helpers';
-import { createTestEnv, testAddress, type TestEnv } from './env';
+import { createTestEnv, type TestEnv } from './env';
+import { freePort, spawnWorker, stopWorker } from './worker-process';
 
 let env: TestEnv;
 let weft: WeftClient;
@@ -17,34 +17,14 @@ let worker: ChildProcess;
 let port: number;
 const taskQueue = `metrics-${Date.now()}`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port: free } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return free;
-}
-
 beforeAll(async () => {
   env = await createTestEnv(); // for the client; the runs go to the spawned worker's queue
   weft = await weftFor(env);
   port = await freePort();
-  worker = spawn(
-    process.execPath,
-    [join(__dirname, '../../bin/weft.js'), 'worker', '--task-queue', taskQueue, '--metrics-port', String(port)],
-    { env: { ...process.env, TEMPORAL_ADDRESS: testAddress() }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    worker.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes('Worker polling')) resolve();
-    });
-    worker.on('exit', (code) => reject(new Error(`the worker exited (${code}): ${seen}`)));
-  });
+  worker = await spawnWorker(['--task-queue', taskQueue, '--metrics-port', String(port)]);
 }, 60_000);
 afterAll(async () => {
-  worker?.kill('SIGTERM');
+  await stopWorker(worker);
   await weft?.close();
   await env?.close();
 });
