@@ -61,6 +61,35 @@ function ensureBuilt() {
   }
 }
 
+/**
+ * Debian packages the suite runs for real: Prometheus scrapes the worker's metrics, Chromium runs the console's
+ * browser tests (through playwright-core), Graphviz renders `weft graph --format dot`. Installed with apt-get
+ * when missing and this user may; otherwise the tests that need one say which.
+ */
+const TEST_PACKAGES = [
+  { command: 'prometheus', pkg: 'prometheus' },
+  { command: 'chromium', pkg: 'chromium' },
+  { command: 'dot', pkg: 'graphviz' },
+];
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensureTestPackages() {
+  const missing = TEST_PACKAGES.filter(({ command }) => !onPath(command)).map(({ pkg }) => pkg);
+  if (!missing.length) return;
+  const superuser = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!superuser || !onPath('apt-get')) {
+    say(`Missing ${missing.join(', ')} (Debian packages); install them to run the tests that need them.`);
+    return;
+  }
+  say(`Installing ${missing.join(', ')} (Debian packages)...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  mustRun('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], 'apt-get install');
+}
+
 async function ensureTemporal() {
   if (process.env.TEMPORAL_ADDRESS) return; // an existing server: no dev server needed
   const { locateTemporal } = require(join(root, 'dist', 'server', 'temporal-binary.js'));
@@ -92,6 +121,7 @@ async function main() {
   ensureBuilt();
   if (command === 'test') {
     await ensureTemporal();
+    ensureTestPackages();
     say('Type check...');
     mustRun(
       process.execPath,

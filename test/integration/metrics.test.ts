@@ -1,9 +1,11 @@
 /**
  * `weft worker --metrics-port`: the SDK's metrics and Weft's own, scraped from the real endpoint of a real
- * worker process (its own Temporal runtime: a process installs one).
+ * worker process (its own Temporal runtime: a process installs one) by a real Prometheus server (Debian's
+ * `prometheus`, which `npm test` installs), whose query API must give the counts the run produced.
  */
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WeftClient } from '../../src/client/weft-client';
 import { DAG_WORKFLOW_TYPE } from '../../src/protocol/names';
@@ -15,15 +17,69 @@ let env: TestEnv;
 let weft: WeftClient;
 let worker: ChildProcess;
 let port: number;
+let prometheus: ChildProcess | undefined;
+let prometheusUrl: string;
+let prometheusDir: string;
 const taskQueue = `metrics-${Date.now()}`;
+
+/** A Prometheus server scraping the worker every 500 ms, with its data in a temporary folder. */
+async function startPrometheus(target: string): Promise<void> {
+  prometheusDir = mkdtempSync(join(tmpdir(), 'weft-prometheus-'));
+  const config = join(prometheusDir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    `global:\n  scrape_interval: 500ms\n  scrape_timeout: 400ms\nscrape_configs:\n  - job_name: weft\n    static_configs:\n      - targets: ['${target}']\n`,
+  );
+  const listen = `127.0.0.1:${await freePort()}`;
+  prometheusUrl = `http://${listen}`;
+  const server = spawn(
+    'prometheus',
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(prometheusDir, 'data')}`, `--web.listen-address=${listen}`],
+    { stdio: 'ignore' },
+  );
+  prometheus = server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`prometheus did not start (${err.message}); npm test installs it`)));
+    server.once('spawn', () => resolve());
+  });
+  for (let i = 0; i < 100; i++) {
+    const ready = await fetch(`${prometheusUrl}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('prometheus did not become ready in 10 s');
+}
+
+/** The value of a PromQL instant query with exactly one series, once Prometheus has scraped it (up to 15 s). */
+async function queryOne(promql: string, ready: (value: number) => boolean = () => true): Promise<number> {
+  let last = 'no answer';
+  for (let i = 0; i < 75; i++) {
+    const answer = (await (
+      await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`)
+    ).json()) as {
+      data: { result: Array<{ value: [number, string] }> };
+    };
+    const result = answer.data.result;
+    last = JSON.stringify(result);
+    if (result.length === 1 && ready(Number(result[0].value[1]))) return Number(result[0].value[1]);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${promql}: ${last}`);
+}
 
 beforeAll(async () => {
   env = await createTestEnv(); // for the client; the runs go to the spawned worker's queue
   weft = await weftFor(env);
   port = await freePort();
   worker = await spawnWorker(['--task-queue', taskQueue, '--metrics-port', String(port)]);
+  await startPrometheus(`127.0.0.1:${port}`);
 }, 60_000);
 afterAll(async () => {
+  prometheus?.kill('SIGTERM');
+  if (prometheusDir) rmSync(prometheusDir, { recursive: true, force: true });
   await stopWorker(worker);
   await weft?.close();
   await env?.close();
@@ -47,29 +103,21 @@ it("exports Temporal's SDK metrics and Weft's runs, nodes, durations, retries, w
   });
   await handle.result();
 
-  let text = '';
-  for (let i = 0; i < 50; i++) {
-    text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    if (/weft_runs_completed_total\{[^}]*\} 1/.test(text)) break; // the exporter publishes once a second
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const line = (name: string, ...labels: string[]) =>
-    text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)));
-  expect(line('weft_runs_completed_total', 'dag="metrics-dag"', 'status="SUCCEEDED"')).toMatch(/ 1$/);
-  expect(line('weft_nodes_completed_total', 'dag="metrics-dag"', 'type="activity"', 'status="SUCCEEDED"')).toMatch(
-    / 1$/,
-  );
-  expect(line('weft_node_retries_total', 'dag="metrics-dag"', 'type="activity"')).toMatch(/ 1$/);
-  expect(line('weft_node_attempts_total', 'dag="metrics-dag"', 'type="activity"')).toMatch(/ 2$/);
-  expect(line('weft_node_duration_count', 'dag="metrics-dag"', 'type="approval"')).toMatch(/ 1$/);
-  expect(line('weft_waits_started_total', 'dag="metrics-dag"')).toMatch(/ 1$/);
-  expect(line('weft_waits_ended_total', 'dag="metrics-dag"')).toMatch(/ 1$/);
-  const delay = line('weft_schedule_delay_sum', 'dag="metrics-dag"', 'trigger="nightly"');
-  expect(Number(delay!.split(' ').pop())).toBeGreaterThanOrEqual(1500);
+  // What Prometheus made of the exposition: the run's counts, by the DAG's label.
+  const dag = 'dag="metrics-dag"';
+  expect(await queryOne(`weft_runs_completed_total{${dag},status="SUCCEEDED"}`, (v) => v >= 1)).toBe(1);
+  expect(await queryOne(`weft_nodes_completed_total{${dag},type="activity",status="SUCCEEDED"}`)).toBe(1);
+  expect(await queryOne(`weft_node_retries_total{${dag},type="activity"}`)).toBe(1);
+  expect(await queryOne(`weft_node_attempts_total{${dag},type="activity"}`)).toBe(2);
+  expect(await queryOne(`weft_node_duration_count{${dag},type="approval"}`)).toBe(1);
+  expect(await queryOne(`weft_waits_started_total{${dag}} - weft_waits_ended_total{${dag}}`)).toBe(0);
+  expect(await queryOne(`weft_waits_started_total{${dag}}`)).toBe(1);
+  expect(await queryOne(`weft_schedule_delay_sum{${dag},trigger="nightly"}`)).toBeGreaterThanOrEqual(1500);
   // The SDK's own, through the same endpoint.
-  expect(text).toMatch(/^temporal_workflow_completed_total\{/m);
-  expect(text).toMatch(/^temporal_activity_execution_latency_(bucket|count)\{/m);
+  expect(await queryOne('sum(temporal_workflow_completed_total)', (v) => v >= 1)).toBeGreaterThanOrEqual(1);
+  expect(await queryOne('sum(temporal_activity_execution_latency_count)', (v) => v >= 2)).toBeGreaterThanOrEqual(2);
 
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   // The Grafana dashboard charts only series this endpoint has (the SDK's failure counter appears once an activity fails).
   const dashboard = JSON.parse(readFileSync(join(__dirname, '../../ops/grafana/weft-dashboard.json'), 'utf8')) as {
     panels: Array<{ targets: Array<{ expr: string }> }>;
