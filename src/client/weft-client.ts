@@ -34,6 +34,7 @@ import { WeftDagKey, WeftRerunOfKey, WeftStatusKey } from '../protocol/search-at
 import { planRerun } from '../dsl/rerun';
 import { nextRerunId, readRerunSource } from './rerun';
 import { readStartArgs } from './start-args';
+import { readNodeInput, type NodeInput } from './node-input';
 import { listRuns, type RunFilter, type RunSummary } from './run-list';
 import {
   connectClient,
@@ -490,6 +491,30 @@ export class WeftRun {
       if (err instanceof WorkflowNotFoundError) await this.ensureOpen(update);
       throw (await this.unanswered(err, runId, taskQueue)) ?? explainError(err, this.weft.config) ?? err;
     }
+  }
+
+  /**
+   * The document the run executes, from its latest run's input (a hand-over carries the document along);
+   * `graphOfDocument` draws it.
+   */
+  async document(): Promise<WeftDocument> {
+    const { runId } = await this.describeDagRun();
+    const args = await readStartArgs(this.weft.temporal, this.weft.config.namespace, this.workflowId, runId);
+    if (!args) throw new WeftUsageError(`"${this.workflowId}" was not started with a Weft document.`);
+    const checked = validateDocument(args.document);
+    if (!checked.ok) throw new WeftValidationError(checked.issues);
+    return checked.document;
+  }
+
+  /** What one node was given (its latest attempt's input), read from the run's history. */
+  async nodeInput(nodeId: string): Promise<NodeInput> {
+    const { runId } = await this.describeDagRun();
+    return readNodeInput(
+      this.weft.temporal,
+      this.weft.config.namespace,
+      { workflowId: this.workflowId, runId },
+      nodeId,
+    );
   }
 
   /** The run's description; unknown runs and workflows that are not DAG runs are refused with a sentence. */

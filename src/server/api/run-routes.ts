@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { WeftClient, WeftRun } from '../../client/weft-client';
+import { graphOfDocument } from '../../dsl/graph-model';
 import { validateDocument } from '../../dsl/validate';
 import { WeftConflictError } from '../../errors';
 import type { WeftRunView } from '../../protocol/dag';
@@ -37,6 +38,21 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
     async (req, reply) => {
       const checked = validateDocument(req.body);
       if (checked.ok) return { valid: true };
+      return reply.code(422).send({ valid: false, issues: checked.issues.map(issueJson) });
+    },
+  );
+
+  app.post(
+    '/api/graph',
+    {
+      schema: {
+        description: "A document's graph, as the console draws it (422 with its issues if it is invalid).",
+        body: z.unknown(),
+      },
+    },
+    async (req, reply) => {
+      const checked = validateDocument(req.body);
+      if (checked.ok) return graphOfDocument(checked.document);
       return reply.code(422).send({ valid: false, issues: checked.issues.map(issueJson) });
     },
   );
@@ -93,6 +109,23 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
     '/api/runs/:workflowId',
     { schema: { description: 'The run view, as `weft status --json` prints it.', params: RunParams } },
     async (req) => weft.getRun(req.params.workflowId).state(),
+  );
+
+  app.get(
+    '/api/runs/:workflowId/graph',
+    { schema: { description: "The graph of the run's document: nodes, edges, sub-DAGs, maps.", params: RunParams } },
+    async (req) => graphOfDocument(await weft.getRun(req.params.workflowId).document()),
+  );
+
+  app.get(
+    '/api/runs/:workflowId/nodes/:nodeId/input',
+    {
+      schema: {
+        description: "A node's input as its latest attempt received it, read from the run's history.",
+        params: RunParams.extend({ nodeId: z.string() }),
+      },
+    },
+    async (req) => weft.getRun(req.params.workflowId).nodeInput(req.params.nodeId),
   );
 
   app.get(
