@@ -54,7 +54,7 @@ export default tseslint.config(
     ],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -66,6 +66,27 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    // The console runs in the browser and talks to Weft only over the HTTP API: of the package's source it
+    // may import types (the API's shapes), never code.
+    files: ['console/src/**/*.ts', 'console/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: NODE_BUILTINS, message: 'The console runs in the browser: no Node modules.' },
+            {
+              group: ['../../src/*', '../../../src/*'],
+              message: 'The console uses the HTTP API; it imports only types from src/.',
+              allowTypeImports: true,
+            },
+            { group: ['@temporalio/*'], message: 'The console uses the HTTP API, not Temporal.' },
+          ],
+        },
+      ],
     },
   },
   {

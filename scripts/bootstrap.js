@@ -54,8 +54,14 @@ function ensureInstalled() {
 }
 
 function ensureBuilt() {
-  const built = join(root, 'dist', 'client', 'cli', 'index.js');
-  if (!existsSync(built) || newestMtime(join(root, 'src')) > statSync(built).mtimeMs) {
+  const built = join(root, 'dist', 'cli', 'index.js');
+  const console = join(root, 'dist', 'console', 'index.html');
+  const stale =
+    !existsSync(built) ||
+    !existsSync(console) ||
+    newestMtime(join(root, 'src')) > statSync(built).mtimeMs ||
+    newestMtime(join(root, 'console')) > statSync(console).mtimeMs;
+  if (stale) {
     say('Building...');
     mustRun(npm, ['run', '--silent', 'build'], 'The build');
   }
@@ -127,6 +133,11 @@ async function main() {
       process.execPath,
       [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.json', '--noEmit'],
       'The type check',
+    );
+    mustRun(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'console/tsconfig.json'],
+      "The console's type check",
     );
     say('Lint...');
     mustRun(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], 'Lint');

@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command, io: Output): void {
           token: process.env.WEFT_API_TOKEN || undefined,
         });
         io.err(
-          `Weft API on ${api.url}/api (OpenAPI at ${api.url}/api/openapi.json)${process.env.WEFT_API_TOKEN ? ', token required' : ''}.`,
+          `Weft console on ${api.url}/, API on ${api.url}/api (OpenAPI at ${api.url}/api/openapi.json)${process.env.WEFT_API_TOKEN ? ', token required' : ''}.`,
         );
         io.err('Press Ctrl-C to stop.');
         await new Promise<void>((resolve) => onShutdownSignal(() => void api.close().then(resolve)));

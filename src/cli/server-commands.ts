@@ -242,7 +242,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
           `Weft is up: Temporal ${config.address}${server ? ' (dev server, data in ' + resolve(flags.db) + ')' : ''}, ` +
             `task queue "${flags.taskQueue ?? config.taskQueue}".`,
           uiUrl ? `Web UI: ${uiUrl}` : '',
-          api ? `API: ${api.url}/api (docs/http-api.md)` : '',
+          api ? `Console: ${api.url}/  API: ${api.url}/api (docs/http-api.md)` : '',
           flags.metricsPort !== undefined ? `Metrics: http://127.0.0.1:${flags.metricsPort}/metrics` : '',
           `Try: TEMPORAL_ADDRESS=${config.address} npx weft run examples/etl-diamond.json --wait`,
         ]

@@ -29,6 +29,8 @@ export interface RunFilter {
   waiting?: boolean;
   /** Default 20, at most 1,000. */
   limit?: number;
+  /** Only runs started before this time (ISO 8601): the next page after a page's last `startTime`. */
+  before?: string;
 }
 
 export interface RunSummary {
@@ -62,6 +64,12 @@ export function runListQuery(filter: RunFilter, searchAttributes: boolean): stri
     throw new WeftUsageError(
       'The server does not register Weft\'s search attributes, so runs cannot be filtered by DAG or status; register them (see "weft server").',
     );
+  }
+  if (filter.before !== undefined) {
+    const before = new Date(filter.before);
+    if (Number.isNaN(before.getTime()))
+      throw new WeftUsageError(`--before must be a time such as 2026-11-20T02:00:00Z; got "${filter.before}".`);
+    clauses.push(`StartTime < '${before.toISOString()}'`);
   }
   if (filter.dag !== undefined) clauses.push(`${WeftDagKey.name} = ${quote(filter.dag)}`);
   if (status === 'TERMINATED' || status === 'TIMED_OUT')

@@ -14,6 +14,7 @@ import { RunWatchers } from './run-watchers';
 import { registerRunRoutes } from './run-routes';
 import { registerScheduleRoutes } from './schedule-routes';
 import { registerHookRoutes } from './hook-routes';
+import { registerConsoleRoutes } from './console-routes';
 
 /** Bodies above this are refused with 413: a document and its input travel in one 2 MB payload anyway. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -69,5 +70,6 @@ export async function buildApi(weft: WeftClient, options: ApiOptions = {}): Prom
   registerRunRoutes(app, weft, watchers);
   registerScheduleRoutes(app, weft);
   await registerHookRoutes(app, weft);
+  await registerConsoleRoutes(app);
   return app;
 }

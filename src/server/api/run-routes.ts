@@ -42,6 +42,16 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
     },
   );
 
+  app.get(
+    '/api/info',
+    { schema: { description: 'Where this API points: the namespace, the task queue and the Temporal Web UI.' } },
+    async () => ({
+      namespace: weft.config.namespace,
+      taskQueue: weft.config.taskQueue,
+      temporalUiUrl: weft.config.uiUrl ?? null,
+    }),
+  );
+
   app.post(
     '/api/graph',
     {
@@ -96,12 +106,15 @@ export function registerRunRoutes(api: FastifyInstance, weft: WeftClient, watche
           status: z.string().optional(),
           waiting: z.enum(['true', 'false']).optional(),
           limit: z.coerce.number().int().min(1).max(1000).optional(),
+          before: z.string().optional().describe('only runs started before this time: the next page'),
         }),
       },
     },
     async (req) => {
-      const { dag, status, waiting, limit } = req.query;
-      return { runs: await weft.listRuns({ dag, status: status?.toUpperCase(), waiting: waiting === 'true', limit }) };
+      const { dag, status, waiting, limit, before } = req.query;
+      return {
+        runs: await weft.listRuns({ dag, status: status?.toUpperCase(), waiting: waiting === 'true', limit, before }),
+      };
     },
   );
 
