@@ -85,7 +85,7 @@ export const api = {
     call<{ recorded: boolean; input?: unknown }>('GET', `${run(workflowId)}/nodes/${encodeURIComponent(nodeId)}/input`),
   act: (workflowId: string, action: string, body: Record<string, unknown> = {}) =>
     call<{ message: string }>('POST', `${run(workflowId)}/${action}`, body),
-  rerun: (workflowId: string, body: { from?: string[] }) =>
+  rerun: (workflowId: string, body: { from?: string[]; input?: Record<string, unknown> }) =>
     call<{ workflowId: string; runId: string }>('POST', `${run(workflowId)}/rerun`, body),
   start: (document: unknown, input?: Record<string, unknown>) =>
     call<{ workflowId: string; runId: string }>('POST', '/api/runs', { document, ...(input ? { input } : {}) }),

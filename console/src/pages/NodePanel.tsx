@@ -43,7 +43,7 @@ export function NodePanel(props: NodePanelProps) {
     api.nodeInput(props.runId, props.nodeId).then(setInput, () => setInput({ recorded: false }));
   }, [props.runId, props.nodeId, started, state?.attempts]);
 
-  const withJson = (action: string, field: 'data' | 'output') => {
+  const withJson = (action: string, field: 'data' | 'output' | 'input') => {
     const parsed = parseJson(text);
     if (!parsed.ok) return setProblem(`${field}: ${parsed.error}`);
     setProblem(undefined);
@@ -186,12 +186,17 @@ export function NodePanel(props: NodePanelProps) {
         </form>
       )}
       {props.canRerunFrom && (
-        <div class="act">
-          <button type="button" data-action="rerun" onClick={() => props.onAct('rerun')}>
+        <form class="act" onSubmit={(e) => e.preventDefault()}>
+          <h3>Rerun from here</h3>
+          <p class="hint">A new run keeps what succeeded upstream and runs this node and everything after it.</p>
+          <label>
+            Input (JSON; empty: this run's input)
+            <textarea name="input" rows={2} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          </label>
+          <button type="button" data-action="rerun" onClick={() => withJson('rerun', 'input')}>
             Rerun from here
           </button>
-          <p class="hint">A new run keeps what succeeded upstream and runs this node and everything after it.</p>
-        </div>
+        </form>
       )}
       {problem && <p role="alert">{problem}</p>}
     </aside>

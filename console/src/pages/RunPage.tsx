@@ -85,7 +85,7 @@ export function RunPage({ workflowId }: { workflowId: string }) {
     setMessage(undefined);
     try {
       if (action === 'rerun') {
-        const started = await api.rerun(workflowId, body as { from?: string[] });
+        const started = await api.rerun(workflowId, body as { from?: string[]; input?: Record<string, unknown> });
         navigate(runHref(started.workflowId));
         return;
       }
@@ -216,7 +216,7 @@ export function RunPage({ workflowId }: { workflowId: string }) {
             onAct={(action, body) =>
               void act(
                 action,
-                action === 'rerun' ? { from: [selectedId] } : { nodeId: selectedId, ...body },
+                action === 'rerun' ? { from: [selectedId], ...body } : { nodeId: selectedId, ...body },
                 selectedRunId,
               )
             }
