@@ -20,6 +20,11 @@ export interface WeftConnectionConfig {
   metadata?: Record<string, string>;
   /** Web UI base URL used to print links to runs. */
   uiUrl?: string;
+  /**
+   * Weft's console (`weft serve`), e.g. http://weft.internal:8088: runs this client starts link to their page
+   * there from their details in the Temporal Web UI (WEFT_CONSOLE_URL; `weft serve` and `weft dev` set their own).
+   */
+  consoleUrl?: string;
   /** Payload encryption (WEFT_ENCRYPTION_KEY); see src/codec/encryption-codec.ts. */
   dataConverter?: DataConverter;
 }
@@ -140,6 +145,7 @@ export function connectionConfigFromEnv(processEnv: NodeJS.ProcessEnv = process.
     apiKey,
     ...(profile.grpcMeta && Object.keys(profile.grpcMeta).length ? { metadata: profile.grpcMeta } : {}),
     uiUrl: env.WEFT_UI_URL || undefined,
+    consoleUrl: env.WEFT_CONSOLE_URL || undefined,
     dataConverter: dataConverterFromEnv(processEnv),
   };
 }

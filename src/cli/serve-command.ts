@@ -29,6 +29,7 @@ export function registerServeCommand(program: Command, io: Output): void {
           port: flags.port,
           token: process.env.WEFT_API_TOKEN || undefined,
         });
+        weft.config.consoleUrl ??= api.url; // runs started here link to their console page
         io.err(
           `Weft console on ${api.url}/, API on ${api.url}/api (OpenAPI at ${api.url}/api/openapi.json)${process.env.WEFT_API_TOKEN ? ', token required' : ''}.`,
         );

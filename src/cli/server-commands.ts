@@ -225,6 +225,7 @@ export function registerServerCommands(program: Command, io: Output, hooks: DevH
           return undefined;
         },
       );
+      if (api) config.consoleUrl ??= api.url; // the example's run links to its console page
       const stopAll = async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
       };

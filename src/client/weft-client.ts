@@ -22,6 +22,7 @@ import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
 import { parseDuration, type Duration } from '../dsl/duration';
 import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
+import { consolePageUrl } from '../protocol/dag';
 import {
   WeftConflictError,
   WeftNotFoundError,
@@ -99,6 +100,7 @@ export class WeftClient {
       namespace: config.namespace,
       taskQueue: config.taskQueue,
       missingSearchAttributes: this.searchAttributesMissing,
+      consoleUrl: () => config.consoleUrl,
     });
   }
 
@@ -156,7 +158,12 @@ export class WeftClient {
     options: Pick<StartOptions, 'workflowId' | 'taskQueue' | 'onceOnly'> & { startDelay?: number },
   ): Promise<WeftRun> {
     const missing = await this.missingSearchAttributes();
-    const args: WeftDagInput = { ...input, searchAttributes: missing.length === 0 };
+    const consoleUrl = this.config.consoleUrl;
+    const args: WeftDagInput = {
+      ...input,
+      searchAttributes: missing.length === 0,
+      ...(consoleUrl ? { consoleUrl } : {}),
+    };
     await this.checkPayloadSize(args);
     const workflowId = options.workflowId ?? defaultWorkflowId(doc.name);
     const rerunOf = args.rerun?.of;
@@ -168,7 +175,9 @@ export class WeftClient {
         staticSummary:
           `${doc.name}${doc.description ? ` — ${doc.description.split('\n')[0]}` : ''}` +
           (rerunOf ? ` (rerun of ${rerunOf})` : ''),
-        staticDetails: describeDocument(doc),
+        staticDetails:
+          (consoleUrl ? `[Open in Weft's console](${consolePageUrl(consoleUrl, workflowId)})\n\n` : '') +
+          describeDocument(doc),
         ...(options.startDelay !== undefined ? { startDelay: options.startDelay } : {}),
         ...(options.onceOnly ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
         ...(missing.length === 0

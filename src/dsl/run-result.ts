@@ -170,6 +170,8 @@ export interface RunSummary {
   >;
   readonly hidden: number;
   readonly notes?: readonly string[];
+  /** The run's page in Weft's console, drawn as its DAG. */
+  readonly consoleLink?: string;
 }
 
 /** A summary of a whole run state, scanning every node (the interpreter keeps one incrementally instead). */
@@ -213,6 +215,7 @@ export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSu
   });
   return [
     `**${cell(dag)}** — ${status} (${counts.join(', ')})`,
+    ...(summary.consoleLink ? ['', `[Open in Weft's console](${summary.consoleLink}) (the run drawn as its DAG)`] : []),
     ...(summary.notes ?? []).map((n) => `> ${n}`),
     '',
     '| node | status | attempts | detail |',

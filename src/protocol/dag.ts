@@ -30,6 +30,8 @@ export interface WeftDagInput {
    * hand-over carries `of` only: the kept nodes are in the carried state by then.
    */
   rerun?: RerunPlan;
+  /** Set by a client that knows Weft's console: the run's details in the Temporal Web UI link to its page there. */
+  consoleUrl?: string;
   /**
    * Set for the child run of a DAG's exit handlers (`<workflow id>.onExit`): the facts about the run that
    * ended (`run.status`, `run.error`, its ids and times) and the views of the DAG nodes its expressions read.
@@ -128,3 +130,8 @@ export const actionSignals = {
   pause: defineSignal<[Partial<NodeActionInput>?]>(UPDATES.pause),
   resume: defineSignal<[Partial<NodeActionInput>?]>(UPDATES.resume),
 } as const;
+
+/** A run's page in Weft's console. */
+export function consolePageUrl(consoleUrl: string, workflowId: string): string {
+  return `${consoleUrl.replace(/\/$/, '')}/runs/${encodeURIComponent(workflowId)}`;
+}

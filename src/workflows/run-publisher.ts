@@ -20,7 +20,13 @@ import {
 import type { RunStatus } from '../dsl/run-state';
 import type { RunTracker } from '../dsl/run-tracker';
 import type { WeftDocument } from '../dsl/schema';
-import type { RefusedSignal, WaitingNode, WeftDagInput, WeftRunView } from '../protocol/dag';
+import {
+  consolePageUrl,
+  type RefusedSignal,
+  type WaitingNode,
+  type WeftDagInput,
+  type WeftRunView,
+} from '../protocol/dag';
 import { WeftStatusKey } from '../protocol/search-attributes';
 
 export class RunPublisher {
@@ -120,6 +126,7 @@ export class RunPublisher {
         rows: shown.ids.map((id) => ({ id, ...state.nodes[id]! })),
         hidden: this.doc.nodes.length - shown.ids.length,
         notes,
+        ...(this.args.consoleUrl ? { consoleLink: consolePageUrl(this.args.consoleUrl, this.info.workflowId) } : {}),
       }),
     );
     const attribute = searchStatus(status, this.tracker.waitingCount);

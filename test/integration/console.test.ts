@@ -26,6 +26,9 @@ beforeAll(async () => {
   env = await createTestEnv();
   weft = await weftFor(env);
   api = await startApi(weft, { port: 0, watchIntervalMs: 150, log: false });
+  // As `weft serve` does: the runs it starts link to their console page, and the page to the Web UI.
+  weft.config.consoleUrl = api.url;
+  weft.config.uiUrl = 'http://127.0.0.1:8233';
   browser = await launchBrowser();
 }, 60_000);
 beforeEach(async () => {
@@ -48,6 +51,19 @@ const statusOf = (nodeId: string) => node(nodeId).getAttribute('data-status');
 const waitForStatus = (nodeId: string, status: string, timeout = 20_000) =>
   page.waitForSelector(`[data-node-id="${nodeId}"][data-status="${status}"]`, { timeout });
 const openNode = (nodeId: string) => node(nodeId).locator('> .hit').click();
+/** Browser code, as text: the test's TypeScript has no DOM types. */
+const RECORD_STATUSES = `(() => {
+  const seen = (window.seen = {});
+  const record = (el) => {
+    const list = (seen[el.getAttribute('data-node-id')] ??= []);
+    const status = el.getAttribute('data-status');
+    if (list[list.length - 1] !== status) list.push(status);
+  };
+  document.querySelectorAll('[data-node-id]').forEach(record);
+  new MutationObserver((changes) => changes.forEach((c) => record(c.target))).observe(document.body, {
+    subtree: true, attributes: true, attributeFilter: ['data-status'],
+  });
+})()`;
 const screenshot = async (name: string) => {
   if (shots) await page.screenshot({ path: join(shots, `console-${name}.png`) });
 };
@@ -57,36 +73,22 @@ it("draws the diamond example's four nodes and follows them from RUNNING to SUCC
   const diamond = JSON.parse(readFileSync(join(__dirname, '../../examples/etl-diamond.json'), 'utf8')) as {
     nodes: Array<Record<string, unknown>>;
   };
-  const document = {
+  const slowDiamond = {
     ...diamond,
     output: undefined,
     nodes: diamond.nodes.map((n) => ({ id: n.id, dependsOn: n.dependsOn, activity: 'weft.sleep', input: { ms: 900 } })),
   };
-  const run = await weft.start(document, { workflowId: id('diamond'), startDelay: '1s' });
+  const run = await weft.start(slowDiamond, { workflowId: id('diamond'), startDelay: '1s' });
   await page.goto(`${api.url}/runs/${run.workflowId}`);
   await page.waitForSelector('[data-node-id="load"]');
-  // Every status each node shows, as the page changes it; a marker on window proves nothing reloaded.
-  await page.evaluate(() => {
-    const seen: Record<string, string[]> = {};
-    (window as unknown as { seen: typeof seen }).seen = seen;
-    const record = (el: Element) => {
-      const list = (seen[el.getAttribute('data-node-id')!] ??= []);
-      const status = el.getAttribute('data-status')!;
-      if (list[list.length - 1] !== status) list.push(status);
-    };
-    document.querySelectorAll('[data-node-id]').forEach(record);
-    new MutationObserver((changes) => changes.forEach((c) => record(c.target as Element))).observe(document.body, {
-      subtree: true,
-      attributes: true,
-      attributeFilter: ['data-status'],
-    });
-  });
+  // Every status each node shows, as the page changes it (kept on window: a reload would lose it).
+  await page.evaluate(RECORD_STATUSES);
   expect(await page.locator('[data-node-id]').count()).toBe(4);
   await screenshot('running-start');
   await waitForStatus('clean', 'RUNNING');
   await screenshot('running');
   await waitForStatus('load', 'SUCCEEDED');
-  const seen = await page.evaluate(() => (window as unknown as { seen: Record<string, string[]> }).seen);
+  const seen = (await page.evaluate('window.seen')) as Record<string, string[]>;
   for (const nodeId of ['extract', 'clean', 'aggregate', 'load']) {
     expect([nodeId, seen[nodeId]]).toEqual([nodeId, ['PENDING', 'RUNNING', 'SUCCEEDED']]);
   }
@@ -102,6 +104,13 @@ it('shows a waiting approval as WAITING, and Approve on the page releases it wit
   const run = await weft.start(document, { workflowId: id('approval') });
   await page.goto(`${api.url}/runs/${run.workflowId}`);
   await waitForStatus('signoff', 'WAITING');
+  // Links both ways: the page to the run in the Temporal Web UI, the run's live details there to the page.
+  const { runId } = await run.handle.describe();
+  expect(await page.getAttribute('[data-link="temporal-ui"]', 'href')).toBe(
+    `http://127.0.0.1:8233/namespaces/default/workflows/${run.workflowId}/${runId}`,
+  );
+  const metadata = await run.handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  expect(metadata.currentDetails).toContain(`[Open in Weft's console](${api.url}/runs/${run.workflowId})`);
   await openNode('signoff');
   await page.fill('[data-panel] textarea[name="data"]', '{"approvedBy": "ana"}');
   await screenshot('waiting');

@@ -120,6 +120,8 @@ export interface WeftSchedulesOptions {
    * server once. The client passes its own check, so client and triggers ask once between them.
    */
   missingSearchAttributes?: () => Promise<string[]>;
+  /** Weft's console, read when a trigger is created: its runs' details in the Temporal Web UI link there. */
+  consoleUrl?: () => string | undefined;
 }
 
 export class WeftSchedules {
@@ -127,11 +129,13 @@ export class WeftSchedules {
   private readonly namespace: string;
   private readonly taskQueue: string;
   private readonly missingSearchAttributes: () => Promise<string[]>;
+  private readonly consoleUrl: () => string | undefined;
 
   constructor(options: WeftSchedulesOptions) {
     this.temporal = options.temporal;
     this.namespace = options.namespace;
     this.taskQueue = options.taskQueue;
+    this.consoleUrl = options.consoleUrl ?? (() => undefined);
     this.missingSearchAttributes =
       options.missingSearchAttributes ?? missingSearchAttributesOnce(options.temporal, options.namespace);
   }
@@ -162,7 +166,8 @@ export class WeftSchedules {
     input: Record<string, unknown> | undefined,
     sa: boolean,
   ) {
-    const args: WeftDagInput = { document, input, searchAttributes: sa };
+    const consoleUrl = this.consoleUrl();
+    const args: WeftDagInput = { document, input, searchAttributes: sa, ...(consoleUrl ? { consoleUrl } : {}) };
     const bounds = { jitter: t.jitterMs, startAt: t.startAt, endAt: t.endAt };
     const memo: TriggerMemo = { kind: t.kind, dag, spec: t.describe };
     try {
