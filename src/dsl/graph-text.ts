@@ -1,6 +1,6 @@
 /**
  * A document's graph (graph-model.ts) as text a person can paste or pipe: Mermaid, which GitHub and most
- * Markdown viewers draw, or Graphviz DOT. With a run's statuses each node says how it ended and is coloured so.
+ * Markdown viewers draw, or Graphviz DOT. With a run's statuses each node names its status and is coloured by it.
  * Pure and deterministic: nodes and edges come out in document order, so the text diffs cleanly.
  */
 import { edgesOf, type DocumentGraph, type GraphNode } from './graph-model';
@@ -22,7 +22,7 @@ interface StatusColour {
   stroke: string;
 }
 
-// Tailwind's 100 and 600 shades: light enough to read black text on, distinct at a glance.
+// Tailwind's palette: a light fill that dark text reads well on, and a stroke of the same hue.
 const STATUS_COLOURS: Readonly<Record<string, StatusColour>> = {
   PENDING: { fill: '#f3f4f6', stroke: '#9ca3af' },
   RUNNING: { fill: '#dbeafe', stroke: '#2563eb' },
@@ -66,7 +66,7 @@ function hasSubDag(node: GraphNode): node is GraphNode & { dag: NonNullable<Grap
 // ---- Mermaid ----
 
 const MERMAID_ENTITIES: Readonly<Record<string, string>> = {
-  '#': '#35;', // first, so the entities below are not escaped again
+  '#': '#35;', // Mermaid reads `#name;` in a label as an entity
   '"': '#quot;',
   '&': '#amp;',
   '<': '#lt;',
@@ -86,12 +86,13 @@ function escapeMarkdown(text: string): string {
     .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}\\.`);
 }
 
+/** One line of a label; a line break in the text becomes a space, since Mermaid's own line break is `<br/>`. */
 function mermaidText(text: string): string {
   return escapeMarkdown(text.replace(/\s*[\r\n]+\s*/g, ' ')).replace(/[#"&<>]/g, (c) => MERMAID_ENTITIES[c]!);
 }
 
-function mermaidLabel(lines: string[], separator = '<br/>'): string {
-  return `"${lines.map(mermaidText).join(separator)}"`;
+function mermaidLabel(lines: string[]): string {
+  return `"${lines.map(mermaidText).join('<br/>')}"`;
 }
 
 /** Shapes a reader tells apart without reading: an approval gate, a wait, and boxes for work. */
@@ -106,54 +107,69 @@ function mermaidClass(status: string): string {
   return status.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+// Mermaid wraps a title at 200 px (`flowchart.wrappingWidth`), about this many characters of its font.
+const MERMAID_CHARS_PER_LINE = 25;
+const MERMAID_LINE_HEIGHT = 24;
+
+/**
+ * Mermaid lays a subgraph out as if its title were one line, so a taller one hid behind the subgraph's
+ * first nodes; `subGraphTitleMargin` makes room for the tallest (one value serves every subgraph).
+ */
+function mermaidTitleMargin(titles: string[][]): string[] {
+  const lines = Math.max(
+    0,
+    ...titles.map((title) => title.reduce((sum, line) => sum + Math.ceil(line.length / MERMAID_CHARS_PER_LINE), 0)),
+  );
+  if (lines <= 1) return [];
+  const bottom = (lines - 1) * MERMAID_LINE_HEIGHT;
+  return ['---', 'config:', '  flowchart:', `    subGraphTitleMargin: { top: 0, bottom: ${bottom} }`, '---'];
+}
+
 /**
  * Mermaid `flowchart TD`. Node ids become `n0`, `n1`, ... in document order (`n1_0` inside `n1`'s sub-DAG,
  * `x0` for exit handlers): real ids may hold characters Mermaid reads as syntax, and words like `end` are
  * its keywords. The real id is the label's first line.
  */
 export function toMermaid(graph: DocumentGraph, statuses: GraphStatuses = {}): string {
-  const lines = ['flowchart TD'];
+  const body: string[] = [];
+  const titles: string[][] = [];
   const classes = new Map<string, string[]>();
-  const addClass = (key: string, status: GraphNodeStatus | undefined): void => {
-    if (!status) return;
-    const members = classes.get(status.status) ?? [];
-    classes.set(status.status, [...members, key]);
-  };
 
   const level = (nodes: readonly GraphNode[], prefix: string, indent: string, withStatus: boolean): void => {
     const keys = new Map(nodes.map((node, i) => [node.id, `${prefix}${i}`]));
     for (const node of nodes) {
       const key = keys.get(node.id)!;
       const status = withStatus ? statuses[node.id] : undefined;
+      const label = labelLines(node, status);
       if (hasSubDag(node)) {
-        // One line: Mermaid does not make room for a taller title, and its second line hid behind the nodes.
-        lines.push(`${indent}subgraph ${key}[${mermaidLabel(labelLines(node, status), ' · ')}]`);
+        titles.push(label);
+        body.push(`${indent}subgraph ${key}[${mermaidLabel(label)}]`);
         level(node.dag.nodes, `${key}_`, `${indent}  `, false);
-        lines.push(`${indent}end`);
+        body.push(`${indent}end`);
       } else {
-        lines.push(`${indent}${key}${mermaidShape(node, mermaidLabel(labelLines(node, status)))}`);
+        body.push(`${indent}${key}${mermaidShape(node, mermaidLabel(label))}`);
       }
-      addClass(key, status);
+      if (status) classes.set(status.status, [...(classes.get(status.status) ?? []), key]);
     }
     for (const { from, to } of edgesOf(nodes)) {
       const [tail, head] = [keys.get(from), keys.get(to)];
-      if (tail && head) lines.push(`${indent}${tail} --> ${head}`);
+      if (tail && head) body.push(`${indent}${tail} --> ${head}`);
     }
   };
 
   level(graph.nodes, 'n', '  ', true);
   if (graph.onExit?.length) {
-    lines.push('  subgraph onExit["on exit"]');
+    body.push('  subgraph onExit["on exit"]');
     level(graph.onExit, 'x', '    ', true);
-    lines.push('  end');
+    body.push('  end');
   }
   const used = orderStatuses([...classes.keys()]);
   for (const status of used) {
     const { fill, stroke } = colourOf(status);
-    lines.push(`  classDef ${mermaidClass(status)} fill:${fill},stroke:${stroke},color:#111827`);
+    body.push(`  classDef ${mermaidClass(status)} fill:${fill},stroke:${stroke},color:#111827`);
   }
-  for (const status of used) lines.push(`  class ${classes.get(status)!.join(',')} ${mermaidClass(status)}`);
-  return lines.join('\n');
+  for (const status of used) body.push(`  class ${classes.get(status)!.join(',')} ${mermaidClass(status)}`);
+  return [...mermaidTitleMargin(titles), 'flowchart TD', ...body].join('\n');
 }
 
 /** Known statuses in the palette's order, then any others as they first appeared. */
@@ -170,7 +186,7 @@ function dotString(text: string): string {
 }
 
 function dotLabel(lines: string[]): string {
-  // Joined after escaping, so the separators stay DOT line breaks and a `\n` in the text stays text.
+  // Each line escaped on its own, then joined by DOT's line break: a backslash in the text stays a backslash.
   return `"${lines.map((line) => dotString(line).slice(1, -1)).join('\\n')}"`;
 }
 
@@ -255,8 +271,10 @@ function anchor(node: GraphNode, key: string, end: 'first' | 'last'): string {
   if (!hasSubDag(node)) return key;
   const nodes = node.dag.nodes;
   const upstream = new Set(nodes.flatMap((n) => n.dependsOn));
-  const candidates =
-    end === 'first' ? nodes.filter((n) => n.dependsOn.length === 0) : nodes.filter((n) => !upstream.has(n.id));
-  const picked = (end === 'first' ? candidates[0] : candidates.at(-1)) ?? (end === 'first' ? nodes[0]! : nodes.at(-1)!);
+  // A valid sub-DAG always has a root and a leaf; the first and last node stand in for a graph that has not.
+  const picked =
+    end === 'first'
+      ? (nodes.find((n) => n.dependsOn.length === 0) ?? nodes[0]!)
+      : (nodes.filter((n) => !upstream.has(n.id)).at(-1) ?? nodes.at(-1)!);
   return anchor(picked, `${key}/${picked.id}`, end);
 }
