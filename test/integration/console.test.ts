@@ -84,7 +84,6 @@ it("draws the diamond example's four nodes and follows them from RUNNING to SUCC
   // Every status each node shows, as the page changes it (kept on window: a reload would lose it).
   await page.evaluate(RECORD_STATUSES);
   expect(await page.locator('[data-node-id]').count()).toBe(4);
-  await screenshot('running-start');
   await waitForStatus('clean', 'RUNNING');
   await screenshot('running');
   await waitForStatus('load', 'SUCCEEDED');
@@ -111,7 +110,9 @@ it('shows a waiting approval as WAITING, and Approve on the page releases it wit
   );
   const metadata = await run.handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
   expect(metadata.currentDetails).toContain(`[Open in Weft's console](${api.url}/runs/${run.workflowId})`);
-  await openNode('signoff');
+  // By keyboard, as by mouse: the node is a button.
+  await node('signoff').locator('> .hit').focus();
+  await page.keyboard.press('Enter');
   await page.fill('[data-panel] textarea[name="data"]', '{"approvedBy": "ana"}');
   await screenshot('waiting');
   await page.click('[data-panel] [data-action="approve"]');
@@ -168,6 +169,7 @@ it('reruns a failed run from a node, from the page, keeping what succeeded upstr
   await page.goto(`${api.url}/runs/${run.workflowId}`);
   await page.waitForSelector('[data-run-status="FAILED"]', { timeout: 20_000 });
   await waitForStatus('stage', 'COMPENSATED');
+  expect(await page.textContent('[data-field="compensation"]')).toContain('1 undone (stage)');
   await openNode('load');
   await screenshot('failed');
   await page.fill('[data-panel] textarea[name="input"]', '{"failTimes": 0}');
@@ -191,7 +193,7 @@ it('draws a 1,000-node DAG, every node a box', async () => {
   const run = await weft.start(doc('console-large', nodes), { workflowId: id('large') });
   try {
     await page.goto(`${api.url}/runs/${run.workflowId}`);
-    await page.waitForSelector('[data-node-id="n999"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-node-id="n999"]', { timeout: 30_000 }); // its time: npm run bench:console
     expect(await page.locator('svg [data-node-id]').count()).toBe(1000);
     await waitForStatus('n0', 'RUNNING');
   } finally {

@@ -110,7 +110,7 @@ function NodeBox({ view: props, placed, path }: { view: DagViewProps; placed: Pl
       {/* The whole header is the button: a person clicks anywhere on the node to open it. */}
       <g
         role="button"
-        tabIndex={0}
+        tabindex={0}
         aria-label={`${node.id}, ${node.label}, ${look.label}${mapLine ? `, ${mapLine}` : ''}`}
         onClick={open}
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), open())}
@@ -143,7 +143,7 @@ function NodeBox({ view: props, placed, path }: { view: DagViewProps; placed: Pl
         <g
           class="toggle"
           role="button"
-          tabIndex={0}
+          tabindex={0}
           data-action="expand"
           aria-expanded={!!placed.inner}
           aria-label={`${placed.inner ? 'Collapse' : 'Expand'} the sub-DAG ${node.id}`}

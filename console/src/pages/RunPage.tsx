@@ -135,6 +135,14 @@ export function RunPage({ workflowId }: { workflowId: string }) {
               </>
             )}
             {view?.startsAt && <> · starts at {new Date(view.startsAt).toLocaleString()}</>}
+            {view?.compensation &&
+              (view.compensation.compensated.length > 0 || view.compensation.failed.length > 0) && (
+                <span data-field="compensation">
+                  {' · '}saga: {view.compensation.compensated.length} undone
+                  {view.compensation.compensated.length ? ` (${view.compensation.compensated.join(', ')})` : ''}
+                  {view.compensation.failed.length ? `, ${view.compensation.failed.length} still failed` : ''}
+                </span>
+              )}
             {uiLink && (
               <>
                 {' · '}

@@ -4,16 +4,25 @@
  * the same index.html; hashed assets are cached for good, the page itself never.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-/** dist/console of this package, from src/server/api (tests) and dist/server/api (the package) alike. */
-export const CONSOLE_DIR = join(__dirname, '..', '..', '..', 'dist', 'console');
+/**
+ * dist/console of this package: found upwards from this module, which runs from dist/server/api (the package),
+ * src/server/api (tests) or a benchmark's build folder.
+ */
+export function findConsoleDir(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'dist', 'console');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    if (dirname(dir) === dir) return join(__dirname, '..', '..', '..', 'dist', 'console');
+  }
+}
 
 const PAGES = /^\/(runs(\/.*)?|schedules|documents?)?$/;
 
-export async function registerConsoleRoutes(app: FastifyInstance, dir = CONSOLE_DIR): Promise<void> {
+export async function registerConsoleRoutes(app: FastifyInstance, dir = findConsoleDir()): Promise<void> {
   const built = existsSync(join(dir, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {
