@@ -10,6 +10,7 @@ import { processOutput, type Output } from './output';
 import { registerCodecCommand, registerServerCommands } from './server-commands';
 import { registerDagCommands } from './dag-commands';
 import { registerListCommand } from './list-command';
+import { registerGraphCommand } from './graph-command';
 import { registerServeCommand } from './serve-command';
 import { registerInterventionCommands } from './intervention-commands';
 import { registerScheduleCommands } from './schedule-commands';
@@ -26,6 +27,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   registerDagCommands(program, io);
   registerListCommand(program, io);
+  registerGraphCommand(program, io);
   registerServeCommand(program, io);
   registerInterventionCommands(program, io);
   registerScheduleCommands(program, io);

@@ -1,10 +1,13 @@
 /** Reading documents and JSON arguments from files and flags, with errors that name the file. */
 import { readFileSync } from 'node:fs';
 import { formatIssues, type WeftIssue } from '../dsl/issues';
+import type { WeftDocument } from '../dsl/schema';
 import { parseDocumentText } from '../dsl/validate';
 import { WeftUsageError } from '../errors';
 
-export type DocumentFile = { ok: true; document: unknown; issues: [] } | { ok: false; issues: WeftIssue[] };
+/** `document` is the JSON as written; `checked` the document as the DSL reads it (defaults filled in). */
+export type DocumentFile =
+  { ok: true; document: unknown; checked: WeftDocument; issues: [] } | { ok: false; issues: WeftIssue[] };
 
 export function readText(path: string): string {
   try {
@@ -22,13 +25,22 @@ export function readText(path: string): string {
 export function readDocumentFile(path: string): DocumentFile {
   const parsed = parseDocumentText(readText(path), path);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
-  return { ok: true, document: parsed.value, issues: [] };
+  return { ok: true, document: parsed.value, checked: parsed.document, issues: [] };
 }
 
 export function loadDocumentOrThrow(path: string): unknown {
+  return loadValidFile(path).document;
+}
+
+/** For commands that read a document rather than hand it to a run (`weft graph`). */
+export function loadCheckedDocumentOrThrow(path: string): WeftDocument {
+  return loadValidFile(path).checked;
+}
+
+function loadValidFile(path: string): Extract<DocumentFile, { ok: true }> {
   const file = readDocumentFile(path);
   if (!file.ok) throw new WeftUsageError(`${path} is not a valid Weft document:\n${formatIssues(file.issues)}`);
-  return file.document;
+  return file;
 }
 
 /** `--input '{"a":1}'` or `--input @file.json`. */

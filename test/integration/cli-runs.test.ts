@@ -237,3 +237,68 @@ it('weft schedule create --webhook makes an event trigger; a short secret exits 
   expect((JSON.parse(listed.stdout) as Array<{ id: string }>).map((t) => t.id)).toContain(id);
   expect((await weft(['schedule', 'delete', id], cliEnv)).code).toBe(0);
 });
+
+describe('weft graph <workflowId>', () => {
+  it("draws a finished run with each node's status: a map's counts, a failure, what it skipped, the exit handler", async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'weft-graph-')), 'doc.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        dsl: 'weft/v1',
+        name: 'graph-run',
+        nodes: [
+          { id: 'list', activity: 'weft.echo', input: { items: [1, 2, 3] } },
+          {
+            id: 'each-item',
+            type: 'map',
+            dependsOn: ['list'],
+            items: '${ nodes.list.output.items }',
+            node: { activity: 'weft.echo', input: '${ item }' },
+          },
+          {
+            id: 'boom',
+            dependsOn: ['each-item'],
+            activity: 'weft.fail',
+            input: { failTimes: 9 },
+            retry: { maxAttempts: 1 },
+          },
+          { id: 'after', dependsOn: ['boom'], activity: 'weft.echo' },
+        ],
+        onExit: [{ id: 'notify', activity: 'weft.echo', input: '${ run.status }' }],
+      }),
+    );
+    const id = `cli-graph-${Date.now()}`;
+    expect((await weft(['run', file, '--id', id, '--json'], cliEnv)).code).toBe(1);
+
+    const mermaid = await weft(['graph', id], cliEnv);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'flowchart TD',
+        '  n0["list<br/>weft.echo<br/>SUCCEEDED"]',
+        '  n1["each-item<br/>map: weft.echo<br/>SUCCEEDED<br/>3/3 done"]',
+        '  n2["boom<br/>weft.fail<br/>FAILED"]',
+        '  n3["after<br/>weft.echo<br/>SKIPPED"]',
+        '    x0["notify<br/>weft.echo<br/>SUCCEEDED"]',
+        '  class n0,n1,x0 SUCCEEDED',
+        '  class n2 FAILED',
+      ]),
+    );
+
+    const dot = await weft(['graph', id, '--format', 'dot'], cliEnv);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toContain('  "boom" [label="boom\\nweft.fail\\nFAILED", fillcolor="#fee2e2", color="#dc2626"];');
+  });
+
+  it('exits 2 with a sentence for a workflow id no run has', async () => {
+    const unknown = await weft(['graph', 'no-such-run'], cliEnv);
+    expect(unknown).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'weft: No run with workflow id "no-such-run" in namespace "default".',
+    });
+  });
+});
