@@ -223,3 +223,82 @@ it('shows a 100,000-item map as one node with its counts', async () => {
     await run.cancel();
   }
 });
+
+it('checks a pasted document on the document page: its issues at their paths, then its DAG, then a run', async () => {
+  await page.goto(`${api.url}/documents`);
+  const broken = doc('console-doc', [
+    { id: 'a', activity: 'weft.echo' },
+    { id: 'b', activity: 'weft.echo', dependsOn: ['a', 'nope'] },
+  ]);
+  await page.fill('#document-text', JSON.stringify(broken));
+  await page.click('[data-action="validate"]');
+  await page.waitForSelector('[data-issue-path="nodes[1].dependsOn[1]"]');
+  expect(await page.textContent('[data-issue-path="nodes[1].dependsOn[1]"]')).toContain('unknown node "nope"');
+  expect(await page.isDisabled('[data-action="start"]')).toBe(true);
+
+  const fixed = doc('console-doc', [
+    { id: 'a', activity: 'weft.echo' },
+    { id: 'b', activity: 'weft.echo', dependsOn: ['a'] },
+    { id: 'c', type: 'dag', dependsOn: ['a'], dag: { nodes: [{ id: 'inner', activity: 'weft.echo' }] } },
+  ]);
+  await page.fill('#document-text', JSON.stringify(fixed));
+  await page.click('[data-action="validate"]');
+  await page.waitForSelector('svg [data-node-id="c"]');
+  expect(await page.locator('svg [data-node-id]').count()).toBe(3);
+  await node('c').locator('[data-action="expand"]').click();
+  await page.waitForSelector('svg [data-node-id="c.inner"]');
+  await page.click('[data-action="start"]');
+  await page.waitForURL('**/runs/console-doc-*');
+  await page.waitForSelector('[data-run-status="SUCCEEDED"]', { timeout: 20_000 });
+});
+
+it('lists runs newest first on the runs page, filtered by DAG and status, and opens one', async () => {
+  const dag = `console-list-${Date.now()}`;
+  const ok = await weft.start(doc(dag, [{ id: 'a', activity: 'weft.echo' }]), { workflowId: id('list-ok') });
+  await ok.result();
+  const bad = await weft.start(doc(dag, [{ id: 'a', activity: 'weft.fail', retry: { maxAttempts: 1 } }]), {
+    workflowId: id('list-bad'),
+  });
+  await bad.result();
+  await page.goto(`${api.url}/?dag=${dag}`);
+  await page.waitForSelector(`[data-run-id="${ok.workflowId}"]`);
+  const listed = await page
+    .locator('[data-run-id]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+  expect(listed).toEqual([bad.workflowId, ok.workflowId]);
+  await page.selectOption('select[name="status"]', 'FAILED');
+  await page.click('form.filters button[type="submit"]');
+  await page.waitForURL((url) => url.searchParams.get('status') === 'FAILED' && url.searchParams.get('dag') === dag);
+  await page.waitForFunction(`document.querySelectorAll('[data-run-id]').length === 1`);
+  await page.click(`[data-run-id="${bad.workflowId}"] a`);
+  await page.waitForSelector('[data-run-status="FAILED"]');
+  expect(await statusOf('a')).toBe('FAILED');
+});
+
+it('shows triggers on the schedules page with their next times, and pauses and triggers one', async () => {
+  const trigger = `console-cron-${Date.now()}`;
+  await weft.schedules.create(
+    doc('console-cron', [{ id: 'a', activity: 'weft.echo' }]),
+    { cron: '0 3 * * *' },
+    {
+      id: trigger,
+    },
+  );
+  try {
+    await page.goto(`${api.url}/schedules`);
+    const row = page.locator(`[data-schedule-id="${trigger}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-paused')).toBe('false');
+    expect(await row.locator('time').count()).toBeGreaterThan(0);
+    await row.locator('[data-action="pause"]').click();
+    await page.waitForSelector(`[data-schedule-id="${trigger}"][data-paused="true"]`);
+    await row.locator('[data-action="trigger"]').click();
+    await page.waitForFunction(
+      `document.querySelector('[data-schedule-id="${trigger}"] a[href^="/runs/"]') !== null`,
+      null,
+      { timeout: 20_000 },
+    );
+  } finally {
+    await weft.schedules.delete(trigger);
+  }
+});

@@ -306,3 +306,84 @@ it('rejects an approval, and retries, skips and fails nodes that wait after fail
   }
   expect(outcomes).toEqual({ retry: 'SUCCEEDED SUCCEEDED', skip: 'SUCCEEDED SKIPPED', fail: 'FAILED FAILED' });
 });
+
+it("draws documents and runs as graphs, reads a node's input from the history, and pages runs back by time", async () => {
+  expect(await call('GET', '/api/info')).toEqual({
+    status: 200,
+    body: { namespace: 'default', taskQueue: weft.config.taskQueue, temporalUiUrl: weft.config.uiUrl ?? null },
+  });
+  const document = doc('graphed', [
+    { id: 'extract', activity: 'weft.echo', input: { table: 'orders' } },
+    {
+      id: 'each',
+      type: 'map',
+      dependsOn: ['extract'],
+      items: [1, 2],
+      node: { activity: 'weft.echo', input: '${ item }' },
+    },
+    { id: 'report', type: 'dag', dependsOn: ['each'], dag: { nodes: [{ id: 'render', activity: 'weft.echo' }] } },
+  ]);
+  const graph = await call('POST', '/api/graph', document);
+  expect(graph.status).toBe(200);
+  expect(graph.body).toEqual({
+    name: 'graphed',
+    nodes: [
+      { id: 'extract', type: 'activity', label: 'weft.echo', dependsOn: [] },
+      {
+        id: 'each',
+        type: 'map',
+        label: 'map: weft.echo',
+        dependsOn: ['extract'],
+        map: { template: 'activity', label: 'weft.echo' },
+      },
+      {
+        id: 'report',
+        type: 'dag',
+        label: 'sub-DAG, 1 node',
+        dependsOn: ['each'],
+        dag: { nodes: [{ id: 'render', type: 'activity', label: 'weft.echo', dependsOn: [] }] },
+      },
+    ],
+  });
+  const invalid = await call('POST', '/api/graph', doc('bad', [{ id: 'a', activity: 'weft.echo', dependsOn: ['x'] }]));
+  expect(invalid.status).toBe(422);
+  expect(invalid.body!.issues[0].path).toBe('nodes[0].dependsOn[0]');
+
+  const started = await call('POST', '/api/runs', { document, id: idOf('graphed') });
+  const workflowId = started.body!.workflowId as string;
+  await weft.getRun(workflowId).result();
+  expect((await call('GET', `/api/runs/${workflowId}/graph`)).body).toEqual(graph.body);
+  expect((await call('GET', `/api/runs/${workflowId}/nodes/extract/input`)).body).toEqual({
+    recorded: true,
+    input: { table: 'orders' },
+  });
+  expect((await call('GET', `/api/runs/${workflowId}/nodes/report/input`)).body).toMatchObject({ recorded: true });
+  expect((await call('GET', `/api/runs/${workflowId}/nodes/each/input`)).body).toEqual({ recorded: false });
+  expect((await call('GET', '/api/runs/no-such-run/graph')).status).toBe(404);
+
+  // Paging: runs started before the newest one's start leave it out.
+  const newest = (await call('GET', '/api/runs?dag=graphed&limit=1')).body!.runs[0];
+  expect(newest.workflowId).toBe(workflowId);
+  const older = await call('GET', `/api/runs?dag=graphed&before=${encodeURIComponent(newest.startTime)}`);
+  expect(older.body!.runs.map((r: { workflowId: string }) => r.workflowId)).not.toContain(workflowId);
+  expect((await call('GET', '/api/runs?before=yesterday')).status).toBe(400);
+});
+
+it('serves the console: its pages answer the same index.html, its assets are cached for good', async () => {
+  for (const path of ['/', '/runs/some-run', '/schedules', '/documents']) {
+    const response = await fetch(`${api.url}${path}`);
+    expect([path, response.status, response.headers.get('content-type')]).toEqual([
+      path,
+      200,
+      'text/html; charset=utf-8',
+    ]);
+    expect(await response.text()).toContain('<div id="app"></div>');
+  }
+  const page = await (await fetch(`${api.url}/`)).text();
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)![1];
+  const asset = await fetch(`${api.url}${script}`);
+  expect(asset.status).toBe(200);
+  expect(asset.headers.get('cache-control')).toContain('immutable');
+  expect((await call('GET', '/nowhere')).status).toBe(404);
+  expect((await call('GET', '/api/nowhere')).body).toEqual({ error: 'There is no GET /api/nowhere in this API.' });
+});

@@ -21,7 +21,7 @@ export function RunsPage({ search }: { search: URLSearchParams }) {
       api
         .listRuns({ dag, status, waiting, before, limit: PAGE })
         .then((answer) => live && (setRuns(answer.runs), setError(undefined)))
-        .catch((err: Error) => live && setError(err.message));
+        .catch((err: Error) => live && (setRuns(undefined), setError(err.message)));
     void load();
     // A first page stays current; an older page is history and does not move.
     const timer = before ? undefined : setInterval(load, 3000);
@@ -29,8 +29,15 @@ export function RunsPage({ search }: { search: URLSearchParams }) {
   }, [dag, status, waiting, before]);
 
   const filterHref = (change: Record<string, string | undefined>) => {
-    const next = new URLSearchParams({ dag, status, waiting: waiting ? 'true' : '', ...change });
-    for (const [key, value] of [...next.entries()]) if (!value) next.delete(key);
+    const merged: Record<string, string | undefined> = {
+      dag,
+      status,
+      waiting: waiting ? 'true' : '',
+      before,
+      ...change,
+    };
+    const next = new URLSearchParams();
+    for (const [key, value] of Object.entries(merged)) if (value) next.set(key, value);
     const text = next.toString();
     return text ? `/?${text}` : '/';
   };
