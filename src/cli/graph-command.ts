@@ -4,13 +4,11 @@ import type { Command } from 'commander';
 import { loadCheckedDocumentOrThrow } from '../client/documents';
 import { graphOfDocument } from '../dsl/graph-model';
 import { toDot, toMermaid } from '../dsl/graph-text';
-import type { RunStatus } from '../dsl/run-state';
 import { WeftUsageError } from '../errors';
 import { withClient } from './dag-commands';
 import type { Output } from './output';
 
 const RENDERERS = { mermaid: toMermaid, dot: toDot } as const;
-const OPEN_STATUSES: ReadonlySet<RunStatus> = new Set(['RUNNING', 'PAUSED']);
 
 export function registerGraphCommand(program: Command, io: Output): void {
   program
@@ -37,9 +35,7 @@ export function registerGraphCommand(program: Command, io: Output): void {
         // The document first: an unknown run, or one that is not a DAG run, is refused there with a sentence.
         const document = await run.document();
         const view = await run.state();
-        // A closed run's view leaves its exit handlers out; its result has them.
-        const exits = view.onExit ?? (OPEN_STATUSES.has(view.status) ? undefined : (await run.result()).onExit);
-        io.out(render(graphOfDocument(document), { ...view.nodes, ...exits?.nodes }));
+        io.out(render(graphOfDocument(document), { ...view.nodes, ...view.onExit?.nodes }));
       });
     });
 }

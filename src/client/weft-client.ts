@@ -358,6 +358,8 @@ export class WeftRun {
         status: result.status,
         nodes: result.nodes,
         compensation: result.compensation,
+        ...(result.rerunOf ? { rerunOf: result.rerunOf } : {}),
+        ...(result.onExit ? { onExit: result.onExit } : {}),
       };
     } catch (err) {
       throw explainError(err, this.weft.config) ?? err;
