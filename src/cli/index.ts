@@ -9,12 +9,14 @@ import { WeftValidationError, formatIssues } from '../dsl/issues';
 import { processOutput, type Output } from './output';
 import { registerCodecCommand, registerServerCommands } from './server-commands';
 import { registerDagCommands } from './dag-commands';
+import { registerValidateCommand } from './validate-command';
 import { registerListCommand } from './list-command';
 import { registerGraphCommand } from './graph-command';
 import { registerServeCommand } from './serve-command';
 import { registerInterventionCommands } from './intervention-commands';
 import { registerScheduleCommands } from './schedule-commands';
 import { runExample } from './example';
+import { addConnectionOptions, withRestoredConnectionEnv } from './connection-options';
 import { explainError } from '../client/connect';
 import { connectionConfigFromEnv } from '../connection';
 
@@ -25,6 +27,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .showHelpAfterError('(run "weft --help" for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  registerValidateCommand(program, io);
   registerDagCommands(program, io);
   registerListCommand(program, io);
   registerGraphCommand(program, io);
@@ -33,6 +36,7 @@ export function buildProgram(io: Output = processOutput): Command {
   registerScheduleCommands(program, io);
   registerServerCommands(program, io, { afterStart: (config, file) => runExample(config, file, io) });
   registerCodecCommand(program, io);
+  addConnectionOptions(program);
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);
@@ -62,17 +66,20 @@ function explain(err: unknown): unknown {
 }
 
 export async function main(argv: string[] = process.argv, io: Output = processOutput): Promise<number> {
-  try {
-    await buildProgram(io).parseAsync(argv);
-    return 0;
-  } catch (thrown) {
-    const err = explain(thrown);
-    const code = exitCodeFor(err);
-    if (err instanceof CommanderError) return code; // commander already printed the usage problem
-    if (err instanceof WeftExit) return code; // the command already said why
-    if (err instanceof WeftValidationError) io.err(`weft: the document is invalid:\n${formatIssues(err.issues)}`);
-    else if (err instanceof WeftSetupError || err instanceof WeftUsageError) io.err(`weft: ${err.message}`);
-    else io.err(`weft: unexpected error (please report it): ${(err as Error)?.stack ?? String(err)}`);
-    return code;
-  }
+  // The connection flags become the environment for this one command, explanations of its errors included.
+  return withRestoredConnectionEnv(async () => {
+    try {
+      await buildProgram(io).parseAsync(argv);
+      return 0;
+    } catch (thrown) {
+      const err = explain(thrown);
+      const code = exitCodeFor(err);
+      if (err instanceof CommanderError) return code; // commander already printed the usage problem
+      if (err instanceof WeftExit) return code; // the command already said why
+      if (err instanceof WeftValidationError) io.err(`weft: the document is invalid:\n${formatIssues(err.issues)}`);
+      else if (err instanceof WeftSetupError || err instanceof WeftUsageError) io.err(`weft: ${err.message}`);
+      else io.err(`weft: unexpected error (please report it): ${(err as Error)?.stack ?? String(err)}`);
+      return code;
+    }
+  });
 }

@@ -32,6 +32,8 @@ interface ServerFlags {
   headless?: boolean;
   ip: string;
   codecEndpoint?: string;
+  /** `--namespace`: created besides "default" (weft dev: the namespace its worker and client use). */
+  namespace?: string;
 }
 
 function addServerFlags(cmd: Command): Command {
@@ -77,6 +79,7 @@ async function startServer(flags: ServerFlags, io: Output): Promise<DevServer> {
     headless: flags.headless,
     ip: flags.ip,
     codecEndpoint: flags.codecEndpoint,
+    namespaces: flags.namespace && flags.namespace !== 'default' ? [flags.namespace] : [],
     log: io.err,
   });
 }
