@@ -128,17 +128,12 @@ export function nodeResults(state: RunState): Record<string, NodeResult> {
   return out;
 }
 
-const STATUS_ICON: Record<NodeStatus, string> = {
-  PENDING: '⏳',
-  RUNNING: '▶️',
-  WAITING: '✋',
-  SUCCEEDED: '✅',
-  FAILED: '❌',
-  SKIPPED: '⏭️',
-  CANCELLED: '🚫',
-  COMPENSATED: '↩️',
-  COMPENSATION_FAILED: '⚠️',
-};
+/**
+ * How a status reads in the Web UI's details: the word itself, in bold where a person should look. No emoji:
+ * without an emoji font they render as empty boxes, and the word says it anyway.
+ */
+const NEEDS_A_LOOK: ReadonlySet<NodeStatus> = new Set(['WAITING', 'FAILED', 'COMPENSATION_FAILED']);
+const statusCell = (status: NodeStatus) => (NEEDS_A_LOOK.has(status) ? `**${status}**` : status);
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200);
@@ -211,7 +206,7 @@ export function renderRunMarkdown(dag: string, status: RunStatus, summary: RunSu
     ]
       .filter(Boolean)
       .join('; ');
-    return `| ${cell(n.id)} | ${STATUS_ICON[n.status]} ${n.status} | ${n.attempts || ''} | ${cell(detail)} |`;
+    return `| ${cell(n.id)} | ${statusCell(n.status)} | ${n.attempts || ''} | ${cell(detail)} |`;
   });
   return [
     `**${cell(dag)}** — ${status} (${counts.join(', ')})`,

@@ -29,7 +29,9 @@ import {
   pauseTriggerUpdate,
   triggerNowUpdate,
   unpauseTriggerUpdate,
+  updateTriggerUpdate,
   type FixedDelayCarried,
+  type FixedDelayChange,
   type FixedDelayInput,
   type FixedDelayRun,
   type FixedDelayView,
@@ -56,9 +58,10 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
   let deleted = false;
   let changed = false;
   const wake = () => (changed = true);
-  const startAt = input.startAt ? Date.parse(input.startAt) : undefined;
-  const endAt = input.endAt ? Date.parse(input.endAt) : undefined;
-  s.nextAt ??= new Date(Math.max(Date.now(), startAt ?? 0)).toISOString();
+  // Read at each use: an update may change them.
+  const endAt = () => (input.endAt ? Date.parse(input.endAt) : undefined);
+  const firstAt = () => new Date(Math.max(Date.now(), input.startAt ? Date.parse(input.startAt) : 0)).toISOString();
+  s.nextAt ??= firstAt();
 
   const view = (): FixedDelayView => ({
     triggerId: input.triggerId,
@@ -133,10 +136,50 @@ export async function weftFixedDelay(input: FixedDelayInput): Promise<{ runs: nu
     { validator: refuseIfDeleted },
   );
 
+  setHandler(
+    updateTriggerUpdate,
+    (change: FixedDelayChange) => {
+      const moved = change.delayMs !== input.delayMs || change.startAt !== input.startAt;
+      // Assigned one by one: JSON drops an undefined jitter or bound, which must clear the old one.
+      input.delayMs = change.delayMs;
+      input.jitterMs = change.jitterMs;
+      input.startAt = change.startAt;
+      input.endAt = change.endAt;
+      input.overlap = change.overlap;
+      if (change.document !== undefined) input.document = change.document;
+      if (change.dag !== undefined) input.dag = change.dag;
+      if (change.input !== undefined) input.input = change.input;
+      s.paused = change.paused;
+      s.note = change.note;
+      // A run in progress sets the next time when it ends, with the new delay; otherwise it is set again here.
+      if (moved && !running) {
+        const lastEnd = s.recent[0]?.endedAt;
+        s.nextAt = lastEnd ? new Date(Date.parse(lastEnd) + input.delayMs).toISOString() : firstAt();
+      }
+      wake();
+      publish();
+      return running
+        ? `updated; ${running.workflowId} finishes as it began, the next run has the new settings`
+        : 'updated';
+    },
+    {
+      validator: (change: FixedDelayChange) => {
+        refuseIfDeleted();
+        if (!(change?.delayMs > 0) || !['skip', 'buffer-one'].includes(change.overlap))
+          throw ApplicationFailure.create({
+            type: FAILURE_TYPES.actionRefused,
+            message: 'the update needs a positive delayMs and overlap skip or buffer-one',
+            nonRetryable: true,
+          });
+      },
+    },
+  );
+
   for (let fired = 0; !deleted;) {
     publish();
     const now = Date.now();
-    if (endAt !== undefined && now >= endAt && !s.triggerPending) break;
+    const end = endAt();
+    if (end !== undefined && now >= end && !s.triggerPending) break;
     const due = s.triggerPending || (!s.paused && now >= Date.parse(s.nextAt!));
     if (!due) {
       changed = false;
@@ -221,7 +264,7 @@ function renderDetails(v: FixedDelayView): string {
     `**${v.dag}** — fixed-delay trigger \`${v.triggerId}\`: the next run starts ${v.delayMs / 1000}s after the previous one ends.`,
     '',
     v.paused ? `⏸ Paused${v.note ? `: ${v.note}` : ''}. Resume with \`weft schedule unpause ${v.triggerId}\`.` : '',
-    v.running ? `▶️ Running: \`${v.running.workflowId}\`` : v.nextAt ? `Next run at ${v.nextAt}.` : '',
+    v.running ? `Running: \`${v.running.workflowId}\`` : v.nextAt ? `Next run at ${v.nextAt}.` : '',
     `${v.runs} runs${v.skipped ? `, ${v.skipped} trigger-now skipped` : ''}.`,
   ].filter(Boolean);
   if (v.recent.length) {

@@ -94,7 +94,7 @@ export class RunPublisher {
       const commands = w.release.slice(0, -1); // the last entry names the update instead of a command
       const update = w.release[w.release.length - 1];
       notes.push(
-        `✋ \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`,
+        `**Waiting:** \`${w.nodeId}\` is ${w.reason}. Release it with ${commands.map((c) => `\`${c}\``).join(', ')}, ${update}.`,
       );
     }
     const refused = this.refusedSignals[this.refusedSignals.length - 1];

@@ -185,10 +185,10 @@ describe('the run state', () => {
 
 | node | status | attempts | detail |
 | --- | --- | --- | --- |
-| a | ❌ FAILED | 2 | bad \\| input |
-| b | ⏳ PENDING |  |  |
-| c | ⏳ PENDING |  |  |
-| d | ⏳ PENDING |  |  |"
+| a | **FAILED** | 2 | bad \\| input |
+| b | PENDING |  |  |
+| c | PENDING |  |  |
+| d | PENDING |  |  |"
 `);
   });
 });
@@ -208,9 +208,9 @@ describe('renderRunMarkdown of a large DAG', () => {
 
 | node | status | attempts | detail |
 | --- | --- | --- | --- |
-| n1 | ❌ FAILED | 3 | boom |
-| n2 | ▶️ RUNNING |  |  |
-| n3 | ▶️ RUNNING |  |  |
+| n1 | **FAILED** | 3 | boom |
+| n2 | RUNNING |  |  |
+| n3 | RUNNING |  |  |
 
 147 more nodes (pending, succeeded, skipped or past the first 100) are left out; \`weft status\` lists them all."
 `);
