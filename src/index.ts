@@ -36,7 +36,7 @@ export {
   type CreateTriggerOptions,
 } from './client/triggers/schedules';
 export type { TriggerTiming, TriggerPolicies, OverlapPolicy } from './client/triggers/spec';
-// The typed builder is pure: usable from Node code and (through `weft/workflow`) from workflow code.
+// The typed builder is pure: usable from Node code and (through `weft-dag/workflow`) from workflow code.
 export { dag, DagBuilder, workflowRef, type TypedDag, type ActivityInterface } from './dsl/builder';
 export { expr, jsonata, text, type Ref } from './dsl/refs';
 export type { WeftDagInput, WeftRunView } from './protocol/dag';

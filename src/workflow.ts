@@ -1,5 +1,5 @@
 /**
- * `weft/workflow`: what code inside a Temporal workflow may import from Weft. Everything here is
+ * `weft-dag/workflow`: what code inside a Temporal workflow may import from Weft. Everything here is
  * deterministic and free of Node modules (the workflow bundler would refuse them).
  */
 export { Saga, withSaga, type SagaOptions, type SagaReport } from './workflows/saga';

@@ -423,6 +423,12 @@ function replaceSubtrees(value: unknown, key: string, ref: Record<string, string
 }
 
 /**
+ * Where the published schema is served: the file the package ships, as npm's CDN serves it, so a document
+ * can name it by URL without a checkout, and editors that cache schemas by `$id` keep one copy.
+ */
+export const DOCUMENT_SCHEMA_ID = 'https://unpkg.com/weft-dag/schema/weft-v1.schema.json';
+
+/**
  * The JSON Schema (draft 2020-12) of a document as written, for editors (`"$schema"` in a document) and for
  * schema/weft-v1.schema.json. Cross-node rules and duration syntax cannot be expressed there; `weft validate` checks them.
  * Shared parts are factored into `$defs` here rather than with zod ids, which would mean registering them in zod's
@@ -453,5 +459,5 @@ export function documentJsonSchema(): Record<string, unknown> {
     for (const [other, value] of Object.entries(defs)) defs[other] = replaceSubtrees(value, key, ref);
     defs[name] = definition;
   }
-  return { $schema, ...(body as Record<string, unknown>), $defs: defs };
+  return { $schema, $id: DOCUMENT_SCHEMA_ID, ...(body as Record<string, unknown>), $defs: defs };
 }

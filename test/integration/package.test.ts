@@ -34,7 +34,7 @@ beforeAll(() => {
     JSON.stringify({
       name: 'fresh',
       private: true,
-      dependencies: { weft: `file:${tarball}` },
+      dependencies: { 'weft-dag': `file:${tarball}` },
       devDependencies: { typescript: '5.9.3', '@types/node': '20.19.25' },
     }),
   );
@@ -60,15 +60,29 @@ beforeAll(() => {
 }, 300_000);
 
 it('ships built JavaScript and types, with nothing reachable but its entry points', () => {
-  const pkg = join(project, 'node_modules', 'weft');
+  const pkg = join(project, 'node_modules', 'weft-dag');
   const files = readdirSync(join(pkg, 'dist'));
   expect(files).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'workflow.js', 'workflow.d.ts']));
   const deep = execFileSync(
     process.execPath,
-    ['-e', "try { require('weft/dist/client/render'); console.log('reachable') } catch (e) { console.log(e.code) }"],
+    [
+      '-e',
+      "try { require('weft-dag/dist/client/render'); console.log('reachable') } catch (e) { console.log(e.code) }",
+    ],
     { cwd: project, encoding: 'utf8' },
   );
   expect(deep.trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+});
+
+it('lets code and documents find the JSON Schema under node_modules', () => {
+  const resolved = execFileSync(
+    process.execPath,
+    ['-p', "require.resolve('weft-dag/schema/weft-v1.schema.json') + ' ' + require('weft-dag/schema.json').$id"],
+    { cwd: project, encoding: 'utf8' },
+  );
+  expect(resolved.trim()).toBe(
+    `${join(project, 'node_modules/weft-dag/schema/weft-v1.schema.json')} https://unpkg.com/weft-dag/schema/weft-v1.schema.json`,
+  );
 });
 
 it('compiles the examples against the installed package', () => {

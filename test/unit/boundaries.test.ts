@@ -143,7 +143,7 @@ describe('src/workflows imports', () => {
   });
 });
 
-describe('the weft/workflow entry point', () => {
+describe('the weft-dag/workflow entry point', () => {
   it('imports only workflow-safe modules (src/workflows, src/protocol and src/dsl)', () => {
     const entry = join(ROOT, 'src', 'workflow.ts');
     const offending = importsOf(entry).filter(

@@ -127,6 +127,13 @@ describe('the JSON Schema for editors', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(generated);
   });
 
+  it('names where the published package serves it ($id), the path it has in the package', () => {
+    const { $id } = documentJsonSchema() as { $id: string };
+    expect($id).toBe('https://unpkg.com/weft-dag/schema/weft-v1.schema.json');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { name: string };
+    expect($id).toContain(`/${pkg.name}/schema/weft-v1.schema.json`);
+  });
+
   it('describes the document as written: strict objects, required fields, defaults', () => {
     const schema = documentJsonSchema() as {
       required: string[];

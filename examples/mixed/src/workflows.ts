@@ -1,6 +1,6 @@
 /** Workflow code for the mixed example: a workflow a DAG node runs, and a workflow that runs the DAG. */
 import { sleep } from '@temporalio/workflow';
-import { executeDag } from 'weft/workflow';
+import { executeDag } from 'weft-dag/workflow';
 import monthlyReport from './monthly-report.json';
 
 /** Run by the DAG's `count` node (a `"type": "workflow"` node). */

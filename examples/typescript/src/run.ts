@@ -3,7 +3,7 @@
  * and the workflow that runs the DAG. TEMPORAL_ADDRESS points at the server (default localhost:7233).
  */
 import { NativeConnection } from '@temporalio/worker';
-import { createWeftWorker, WeftClient } from 'weft';
+import { createWeftWorker, WeftClient } from 'weft-dag';
 import * as activities from './activities';
 import { orderDag } from './workflows';
 

@@ -1,6 +1,6 @@
-/** Workflow code: only `weft/workflow` and `@temporalio/workflow` here (no Node modules). */
+/** Workflow code: only `weft-dag/workflow` and `@temporalio/workflow` here (no Node modules). */
 import { proxyActivities } from '@temporalio/workflow';
-import { dag, executeDag, withSaga } from 'weft/workflow';
+import { dag, executeDag, withSaga } from 'weft-dag/workflow';
 import type * as activities from './activities';
 import type { Order } from './activities';
 
