@@ -1,11 +1,10 @@
-/** `weft validate`, `weft run`, `weft status`: documents in, runs out. */
+/** `weft run`, `weft rerun`, `weft status`: documents in, runs out. */
 import type { Command } from 'commander';
-import { formatIssue } from '../dsl/issues';
 import type { WeftRunResult } from '../dsl/run-result';
 import { guessUiUrl } from '../connection';
 import { WeftExit, WeftUsageError } from '../errors';
 import type { WeftRunView } from '../protocol/dag';
-import { readDocumentFile, loadDocumentOrThrow, parseInputObject } from '../client/documents';
+import { loadDocumentOrThrow, parseInputObject } from '../client/documents';
 import { renderNodeTable, renderSummary } from '../client/render';
 import { WeftClient, type WeftRun } from '../client/weft-client';
 import { explainError, type ClientConnectOptions } from '../client/connect';
@@ -27,19 +26,6 @@ export async function withClient<T>(fn: (weft: WeftClient) => Promise<T>): Promi
   } finally {
     await weft.close();
   }
-}
-
-export function validateFiles(files: string[], io: Output): boolean {
-  let invalid = 0;
-  for (const file of files) {
-    const { issues } = readDocumentFile(file); // parses and validates
-    if (files.length > 1) io.out(issues.length ? `${file}:` : `${file}: valid`);
-    for (const issue of issues) io.out(formatIssue(issue));
-    if (issues.length) invalid += 1;
-    else if (files.length === 1) io.out(`${file}: valid`);
-  }
-  if (files.length > 1 && invalid) io.err(`weft: ${invalid} of ${files.length} documents are invalid.`);
-  return invalid === 0;
 }
 
 /** Follows a run, printing node transitions (or a redrawn table on a terminal) until it ends. */
@@ -100,15 +86,6 @@ export function printResult(result: WeftRunResult, io: Output, json: boolean): v
 }
 
 export function registerDagCommands(program: Command, io: Output): void {
-  program
-    .command('validate')
-    .description('check DAG documents; prints every problem as <json-path>: <message>')
-    .argument('<file...>', 'document files')
-    .addHelpText('after', '\nExample:\n  weft validate examples/*.json')
-    .action((files: string[]) => {
-      if (!validateFiles(files, io)) throw new WeftExit(2, 'invalid document');
-    });
-
   program
     .command('run')
     .description('start a DAG run; prints its workflow id and Web UI link')
