@@ -18,6 +18,7 @@ let weft: WeftClient;
 let worker: ChildProcess;
 let port: number;
 let prometheus: ChildProcess | undefined;
+let workerLog = '';
 let prometheusUrl: string;
 let prometheusDir: string;
 const taskQueue = `metrics-${Date.now()}`;
@@ -75,6 +76,7 @@ beforeAll(async () => {
   weft = await weftFor(env);
   port = await freePort();
   worker = await spawnWorker(['--task-queue', taskQueue, '--metrics-port', String(port)]);
+  worker.stderr!.on('data', (chunk: Buffer) => (workerLog += chunk.toString()));
   await startPrometheus(`127.0.0.1:${port}`);
 }, 60_000);
 afterAll(async () => {
@@ -113,6 +115,12 @@ it("exports Temporal's SDK metrics and Weft's runs, nodes, durations, retries, w
   expect(await queryOne(`weft_waits_started_total{${dag}} - weft_waits_ended_total{${dag}}`)).toBe(0);
   expect(await queryOne(`weft_waits_started_total{${dag}}`)).toBe(1);
   expect(await queryOne(`weft_schedule_delay_sum{${dag},trigger="nightly"}`)).toBeGreaterThanOrEqual(1500);
+  // The flaky node's first failure, which its retry handled: one line in the worker's log, no stack, no task token.
+  expect(workerLog).toMatch(
+    /\[WARN\] Activity failed \(weft\.fail, node flaky, metrics-\d+\): WeftFail: weft\.fail failed on attempt 1/,
+  );
+  expect(workerLog).not.toMatch(/^\s+at /m);
+  expect(workerLog).not.toContain('taskToken');
   // The SDK's own, through the same endpoint.
   expect(await queryOne('sum(temporal_workflow_completed_total)', (v) => v >= 1)).toBeGreaterThanOrEqual(1);
   expect(await queryOne('sum(temporal_activity_execution_latency_count)', (v) => v >= 2)).toBeGreaterThanOrEqual(2);
