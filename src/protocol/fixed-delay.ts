@@ -54,6 +54,13 @@ export interface FixedDelayView extends Pick<
   recent: FixedDelayRun[];
 }
 
+/**
+ * `weft schedule update` of a driver: its settings as they are to be from the next run on. The client merged
+ * them with the current ones, so every timing field is the new value; document, dag and input only when changed.
+ */
+export type FixedDelayChange = Partial<Pick<FixedDelayInput, 'dag' | 'document' | 'input'>> &
+  Pick<FixedDelayInput, 'delayMs' | 'jitterMs' | 'startAt' | 'endAt' | 'overlap' | 'paused' | 'note'>;
+
 export const describeQuery = defineQuery<FixedDelayView>(TRIGGER_DESCRIBE_QUERY);
 export interface NoteInput {
   note?: string;
@@ -63,3 +70,4 @@ export const pauseTriggerUpdate = defineUpdate<string, [NoteInput]>(TRIGGER_UPDA
 export const unpauseTriggerUpdate = defineUpdate<string, [NoteInput]>(TRIGGER_UPDATES.unpause);
 export const triggerNowUpdate = defineUpdate<string, []>(TRIGGER_UPDATES.trigger);
 export const deleteTriggerUpdate = defineUpdate<string, []>(TRIGGER_UPDATES.delete);
+export const updateTriggerUpdate = defineUpdate<string, [FixedDelayChange]>(TRIGGER_UPDATES.update);

@@ -64,7 +64,13 @@ export const FIXED_DELAY_WORKFLOW_TYPE = 'weftFixedDelay';
 
 /** The driver's query and updates, mirroring what a Temporal Schedule handle offers. */
 export const TRIGGER_DESCRIBE_QUERY = 'describe';
-export const TRIGGER_UPDATES = { pause: 'pause', unpause: 'unpause', trigger: 'trigger', delete: 'delete' } as const;
+export const TRIGGER_UPDATES = {
+  pause: 'pause',
+  unpause: 'unpause',
+  trigger: 'trigger',
+  delete: 'delete',
+  update: 'update',
+} as const;
 
 /** A batch of a partitioned map node: a child of the DAG's run that runs a range of the map's items. */
 export const MAP_BATCH_WORKFLOW_TYPE = 'weftMapBatch';
