@@ -21,7 +21,7 @@ import { asRunResult, type WeftRunResult } from '../dsl/run-result';
 import type { WeftDocument } from '../dsl/schema';
 import { validateDocument } from '../dsl/validate';
 import { parseDuration, type Duration } from '../dsl/duration';
-import { connectionConfigFromEnv, runUrl, type WeftConnectionConfig } from '../connection';
+import { connectionConfigFromEnv, guessUiUrl, runUrl, type WeftConnectionConfig } from '../connection';
 import { consolePageUrl } from '../protocol/dag';
 import {
   WeftConflictError,
@@ -104,12 +104,16 @@ export class WeftClient {
     });
   }
 
-  /** Connects with the environment's settings (see cli.md), overridden by `overrides`. */
+  /**
+   * Connects with the environment's settings (see cli.md), overridden by `overrides`. Without a `uiUrl`
+   * (WEFT_UI_URL), a local dev server's address gives its Web UI's, as for the `weft` command, so `run.url` links.
+   */
   static async connect(
     overrides: Partial<WeftConnectionConfig> = {},
     options: ClientConnectOptions = {},
   ): Promise<WeftClient> {
     const config = { ...connectionConfigFromEnv(), ...overrides };
+    config.uiUrl ??= guessUiUrl(config.address);
     return new WeftClient(await connectClient(config, options), config);
   }
 

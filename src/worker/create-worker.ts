@@ -8,12 +8,18 @@ import { dirname, join, resolve } from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { buildActivityRegistry, type RegistryOptions } from '../activities/registry';
 import { parseAllowList } from '../activities/http';
-import { connectionConfigFromEnv } from '../connection';
+import { connectWorker } from '../client/connect';
+import { connectionConfigFromEnv, type WeftConnectionConfig } from '../connection';
 import { attemptInterceptor } from './attempt-interceptor';
 import type { WeftTracing } from './tracing';
 
 export interface WeftWorkerOptions extends RegistryOptions {
-  connection: NativeConnection;
+  /**
+   * A connection you made and close yourself. Without one, the worker connects with the environment's
+   * settings (as `WeftClient.connect`: TEMPORAL_ADDRESS, TLS, API key or a temporal.toml profile), so a project
+   * needs no @temporalio/worker import of its own; that connection closes once `run()` (or `runUntil`) ends.
+   */
+  connection?: NativeConnection;
   namespace?: string;
   taskQueue?: string;
   /**
@@ -38,6 +44,42 @@ export const WEFT_WORKFLOWS_PATH = require.resolve('../workflows');
 
 export async function createWeftWorker(options: WeftWorkerOptions): Promise<Worker> {
   const env = connectionConfigFromEnv();
+  const namespace = options.namespace ?? env.namespace;
+  // Connecting first turns an unreachable server or an unknown namespace into one sentence (WeftSetupError).
+  const ownConnection = options.connection ? undefined : await connectWorker({ ...env, namespace });
+  const connection = options.connection ?? ownConnection!;
+  let worker: Worker;
+  try {
+    worker = await createWorker(options, env, {
+      connection,
+      namespace,
+      taskQueue: options.taskQueue ?? env.taskQueue,
+    });
+  } catch (err) {
+    await ownConnection?.close().catch(() => undefined);
+    throw err;
+  }
+  if (ownConnection) closeAfterRun(worker, ownConnection);
+  return worker;
+}
+
+/** runUntil runs through run(), so wrapping run() covers both. */
+function closeAfterRun(worker: Worker, connection: NativeConnection): void {
+  const run = worker.run.bind(worker);
+  worker.run = async () => {
+    try {
+      return await run();
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  };
+}
+
+function createWorker(
+  options: WeftWorkerOptions,
+  env: WeftConnectionConfig,
+  where: { connection: NativeConnection; namespace: string; taskQueue: string },
+): Promise<Worker> {
   const activities = buildActivityRegistry({
     ...options,
     http: options.http ?? { allow: parseAllowList(process.env.WEFT_HTTP_ALLOW) },
@@ -51,9 +93,7 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
         }
       : { workflowsPath: WEFT_WORKFLOWS_PATH };
   return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace ?? env.namespace,
-    taskQueue: options.taskQueue ?? env.taskQueue,
+    ...where,
     activities,
     ...workflowSource,
     dataConverter: env.dataConverter,

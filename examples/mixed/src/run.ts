@@ -1,19 +1,16 @@
 /** Starts a worker, runs the JSON DAG (which runs countRows), then monthlyClose (which runs the DAG). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
 import { createWeftWorker, WeftClient } from 'weft-dag';
 
 async function main() {
-  const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
   const taskQueue = process.env.WEFT_TASK_QUEUE ?? 'weft-example-mixed';
   const worker = await createWeftWorker({
-    connection: await NativeConnection.connect({ address }),
     taskQueue,
     workflowsPath: require.resolve('./workflows'),
   });
   await worker.runUntil(async () => {
-    const weft = await WeftClient.connect({ address, taskQueue });
+    const weft = await WeftClient.connect({ taskQueue });
     const document = JSON.parse(readFileSync(join(__dirname, 'monthly-report.json'), 'utf8'));
     const report = await weft.run(document, { workflowId: `monthly-report-${Date.now()}` });
     console.log('monthly-report:', report.status, JSON.stringify(report.output));

@@ -2,22 +2,19 @@
  * Starts a worker in this process, then runs the Saga workflow (once shipping, once failing), the typed DAG,
  * and the workflow that runs the DAG. TEMPORAL_ADDRESS points at the server (default localhost:7233).
  */
-import { NativeConnection } from '@temporalio/worker';
 import { createWeftWorker, WeftClient } from 'weft-dag';
 import * as activities from './activities';
 import { orderDag } from './workflows';
 
 async function main() {
-  const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
   const taskQueue = process.env.WEFT_TASK_QUEUE ?? 'weft-example-typescript';
   const worker = await createWeftWorker({
-    connection: await NativeConnection.connect({ address }),
     taskQueue,
     workflowsPath: require.resolve('./workflows'),
     activities,
   });
   await worker.runUntil(async () => {
-    const weft = await WeftClient.connect({ address, taskQueue });
+    const weft = await WeftClient.connect({ taskQueue });
     const stamp = Date.now();
     const ok = await weft.temporal.workflow.execute('orderWorkflow', {
       taskQueue,
