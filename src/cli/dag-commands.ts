@@ -8,7 +8,9 @@ import { loadDocumentOrThrow, parseInputObject } from '../client/documents';
 import { renderNodeTable, renderSummary } from '../client/render';
 import { WeftClient, type WeftRun } from '../client/weft-client';
 import { explainError, type ClientConnectOptions } from '../client/connect';
-import type { Output } from './output';
+import { fitRunView } from '../client/fitted-view';
+import { runProgress } from './live-output';
+import { coloursFor, type Output } from './output';
 
 export async function connectFromEnv(options: ClientConnectOptions = {}): Promise<WeftClient> {
   const client = await WeftClient.connect({}, options);
@@ -28,10 +30,9 @@ export async function withClient<T>(fn: (weft: WeftClient) => Promise<T>): Promi
   }
 }
 
-/** Follows a run, printing node transitions (or a redrawn table on a terminal) until it ends. */
+/** Follows a run, printing its progress (a view redrawn in place on a terminal, else node changes) until it ends. */
 export async function watchRun(run: WeftRun, io: Output, intervalMs = 500): Promise<WeftRunResult> {
-  const seen = new Map<string, string>();
-  let drawn = 0;
+  const progress = runProgress(io);
   const done = run.result();
   let finished = false;
   done.finally(() => (finished = true)).catch(() => undefined);
@@ -42,24 +43,10 @@ export async function watchRun(run: WeftRun, io: Output, intervalMs = 500): Prom
     } catch {
       view = undefined; // the run may be between workflow tasks or just closed; the next tick tells
     }
-    if (view && !finished) {
-      if (io.isTTY) {
-        const table = `${renderNodeTable(view)}\n${view.status}`;
-        if (drawn) process.stderr.write(`\x1b[${drawn}A\x1b[J`);
-        io.err(table);
-        drawn = table.split('\n').length;
-      } else {
-        for (const [id, node] of Object.entries(view.nodes)) {
-          if (seen.get(id) !== node.status && node.status !== 'PENDING') {
-            seen.set(id, node.status);
-            io.err(`  ${id}: ${node.status}${node.error ? ` (${node.error.message})` : ''}`);
-          }
-        }
-      }
-    }
+    if (view && !finished) progress.update(view);
     await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
   }
-  if (drawn) process.stderr.write(`\x1b[${drawn}A\x1b[J`);
+  progress.end();
   return done;
 }
 
@@ -80,8 +67,15 @@ export function printResult(result: WeftRunResult, io: Output, json: boolean): v
     io.out(JSON.stringify(result, null, 2));
     return;
   }
-  io.out(renderNodeTable(result));
-  io.out(renderSummary(result));
+  if (io.stdoutIsTTY) {
+    // A terminal shows what matters; piped (to a file, to grep), every node's row is printed.
+    io.out(renderSummary(result));
+    const size = { columns: (io.columns ?? 80) - 1, rows: Math.max(5, (io.rows ?? 24) - 4) }; // the summary and output stay on screen
+    io.out(fitRunView(result, size, coloursFor(true)).join('\n'));
+  } else {
+    io.out(renderNodeTable(result));
+    io.out(renderSummary(result));
+  }
   if (result.status === 'SUCCEEDED' && result.output !== null) io.out(`output: ${JSON.stringify(result.output)}`);
 }
 

@@ -16,7 +16,8 @@ export function elapsed(ms: number): string {
   return `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m`;
 }
 
-function detail(node: NodeResult): string {
+/** What a row says beside its status: a map's counts, the error, why it was skipped or waits. */
+export function nodeDetail(node: NodeResult): string {
   const parts: string[] = node.map ? [mapDetail(node.map)] : [];
   if (node.reusedFrom) parts.push(`reused from ${node.reusedFrom}`);
   if (node.error) parts.push(node.error.type ? `${node.error.type}: ${node.error.message}` : node.error.message);
@@ -36,7 +37,7 @@ export function renderNodeTable(view: Pick<WeftRunView, 'nodes'>, width = 120): 
     n.status,
     n.attempts ? String(n.attempts) : '',
     duration(n),
-    detail(n),
+    nodeDetail(n),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fixed = widths.slice(0, 4).reduce((a, b) => a + b + 2, 0);
