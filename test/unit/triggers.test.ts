@@ -25,7 +25,7 @@ describe('normalizeCron', () => {
     ['CRON_TZ=UTC 0 9 * * *', /--timezone/],
     ['@every 5m', /use --every/],
     ['@reboot', /not a cron macro/],
-    ['0 9 * * MONDAY', /day-of-week field "MONDAY" is not valid/],
+    ['0 9 * * MONDAY', /"MONDAY" in the day-of-week field is not a 3-letter day name/],
     ['61 * * * *', /59/],
   ])('refuses %j', (input, reason) => {
     const checked = normalizeCron(input);

@@ -109,6 +109,8 @@ export function normalizeCron(expression: string): CronCheck {
   if (dayOfWeek === '?') dayOfWeek = '*';
   const named = { second, minute, hour, dayOfMonth, month, dayOfWeek };
   for (const [name, value] of Object.entries(named) as [keyof typeof FIELD, string][]) {
+    const badName = checkNames(name, value);
+    if (badName) return { ok: false, reason: badName };
     if (!FIELD[name].test(value))
       return {
         ok: false,
@@ -117,14 +119,77 @@ export function normalizeCron(expression: string): CronCheck {
   }
   if (/(^|[,-])7(?=$|[,/-])/.test(dayOfWeek))
     return { ok: false, reason: 'write Sunday as 0 or SUN in day-of-week, not 7 (Temporal reads 1-7 without Sunday)' };
+  for (const [name, value] of Object.entries(named) as [keyof typeof FIELD, string][]) {
+    const outOfRange = checkRanges(name, value);
+    if (outOfRange) return { ok: false, reason: outOfRange };
+  }
   const parser = `${second} ${minute} ${hour} ${dayOfMonth} ${month} ${dayOfWeek}`;
   try {
     CronExpressionParser.parse(parser, { tz: 'UTC' });
   } catch (err) {
-    return { ok: false, reason: (err as Error).message.replace(/^Constraint error, /, '') };
+    return { ok: false, reason: parserReason((err as Error).message, dayOfMonth, month) };
   }
   const temporal = second === '0' && fields.length === 5 ? parser.slice(2) : `${parser} *`;
   return { ok: true, cron: { temporal, parser } };
+}
+
+const RANGES: Record<keyof typeof FIELD, [number, number]> = {
+  second: [0, 59],
+  minute: [0, 59],
+  hour: [0, 23],
+  dayOfMonth: [1, 31],
+  month: [1, 12],
+  dayOfWeek: [0, 6],
+};
+const NAMES: Partial<Record<keyof typeof FIELD, string[]>> = { month: MONTHS.split('|'), dayOfWeek: DAYS.split('|') };
+
+/** Names where the field has none, or that are not its 3-letter names (cron-parser's "cannot resolve alias"). */
+function checkNames(name: keyof typeof FIELD, value: string): string | null {
+  const known = NAMES[name];
+  const field = fieldName(name);
+  for (const word of value.match(/[A-Za-z]+/g) ?? []) {
+    if (!known)
+      return `the ${field} field "${value}" holds "${word}", but ${field} takes numbers only (${RANGES[name].join('-')})`;
+    if (!known.includes(word.toUpperCase()))
+      return `"${word}" in the ${field} field is not a 3-letter ${name === 'month' ? 'month' : 'day'} name; use one of ${known.join(', ')}`;
+  }
+  return null;
+}
+
+/**
+ * Values, ranges and steps, checked here rather than by cron-parser, whose messages ("got value 61 expected
+ * range 0-59") do not say which field. The field has passed its pattern, so every part is `*` or `a[-b]`,
+ * optionally `/n`.
+ */
+function checkRanges(name: keyof typeof FIELD, value: string): string | null {
+  const [min, max] = RANGES[name];
+  const field = fieldName(name);
+  const numberOf = (atom: string) => {
+    const index = NAMES[name]?.indexOf(atom.toUpperCase()) ?? -1;
+    return index >= 0 ? index + (name === 'month' ? 1 : 0) : Number(atom);
+  };
+  for (const part of value.split(',')) {
+    const [span, step] = part.split('/');
+    if (step !== undefined && Number(step) === 0)
+      return `the step "/${step}" in the ${field} field never advances; use /1 or more`;
+    if (span === '*') continue;
+    const [from, to] = span.split('-');
+    for (const atom of [from, to]) {
+      if (atom === undefined) continue;
+      const n = numberOf(atom);
+      if (n < min || n > max) return `${field} ${atom} is out of range (${min}-${max})`;
+    }
+    if (to !== undefined && numberOf(to) < numberOf(from))
+      return `the ${field} range ${span} runs backwards; write the smaller value first (cron has no wrap-around ranges)`;
+  }
+  return null;
+}
+
+/** cron-parser's remaining complaints, as sentences; anything unforeseen gets a general one, never its own text. */
+function parserReason(message: string, dayOfMonth: string, month: string): string {
+  if (/day of month/i.test(message))
+    return `day-of-month ${dayOfMonth} never occurs in month ${month}, so it would never fire`;
+  return 'it is not a cron expression Weft can read; write 5 fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * *"';
 }
 
 function fieldName(name: string): string {
