@@ -8,6 +8,7 @@ import { loadDocumentOrThrow, parseInputObject } from '../client/documents';
 import { renderNodeTable, renderSummary } from '../client/render';
 import { WeftClient, type WeftRun } from '../client/weft-client';
 import { explainError, type ClientConnectOptions } from '../client/connect';
+import { approvalDeadlines, describeDeadline, type ApprovalDeadline } from '../client/approval-deadline';
 import { fitRunView } from '../client/fitted-view';
 import { runProgress } from './live-output';
 import { coloursFor, type Output } from './output';
@@ -176,30 +177,60 @@ export function registerDagCommands(program: Command, io: Output): void {
 
   program
     .command('status')
-    .description('the node table of a running or finished run')
+    .description("the node table of a running or finished run; a finished run's output, a waiting approval's deadline")
     .argument('<workflowId>')
     .option('--json', 'print the state as JSON')
-    .addHelpText('after', '\nExample:\n  weft status etl-diamond-20261120T120000Z-a1b2c3')
-    .action(async (workflowId: string, flags: { json?: boolean }) => {
-      await withClient(async (weft) => {
-        const view = await weft.getRun(workflowId).state();
+    .option('--exit-status', 'exit 1 when the run failed or was cancelled, 0 when it succeeded or is still running')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  weft status etl-diamond-20261120T120000Z-a1b2c3\n  weft status etl-diamond-20261120T120000Z-a1b2c3 --exit-status --json',
+    )
+    .action(async (workflowId: string, flags: { json?: boolean; exitStatus?: boolean }) => {
+      const status = await withClient(async (weft) => {
+        const run = weft.getRun(workflowId);
+        const view = await run.state();
         if (flags.json) io.out(JSON.stringify(view, null, 2));
-        else {
-          io.out(
-            `${view.dag} run ${view.workflowId}: ${view.status}${view.startsAt ? ` (starts at ${view.startsAt})` : ''}`,
-          );
-          io.out(renderNodeTable(view));
-          for (const w of view.waiting ?? []) {
-            io.out(`\n${w.nodeId} is ${w.reason} (since ${w.since}). Release it with one of:`);
-            for (const line of w.release) io.out(`  ${line}`);
-          }
-          for (const r of view.refusedSignals ?? []) {
-            const target = r.nodeId ? ` for ${r.nodeId}` : '';
-            io.out(`\nRefused signal "${r.signal}"${target} at ${r.at}: ${r.reason}; nothing changed.`);
-          }
-          const url = weft.runUrl(view.workflowId, view.runId);
-          if (url) io.out(`Web UI: ${url}`);
-        }
+        else await printStatus(run, view, weft, io);
+        return view.status;
       });
+      // cli.md: 1 = the DAG run failed or was cancelled; a running run has not failed (yet), so 0.
+      if (flags.exitStatus && (status === 'FAILED' || status === 'CANCELLED'))
+        throw new WeftExit(1, `the run ended ${status}`);
     });
+}
+
+const ENDED: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+async function printStatus(run: WeftRun, view: WeftRunView, weft: WeftClient, io: Output): Promise<void> {
+  // A closed run's view leaves out what only its result has: the output and why it failed.
+  const result = ENDED.has(view.status) ? await run.result() : undefined;
+  if (result) io.out(renderSummary(result));
+  else
+    io.out(`${view.dag} run ${view.workflowId}: ${view.status}${view.startsAt ? ` (starts at ${view.startsAt})` : ''}`);
+  io.out(renderNodeTable(view));
+  if (result && result.output !== null && result.output !== undefined)
+    io.out(`output: ${JSON.stringify(result.output)}`);
+  const deadlines = new Map((await deadlinesOf(run, view)).map((d) => [d.nodeId, d]));
+  for (const w of view.waiting ?? []) {
+    io.out(`\n${w.nodeId} is ${w.reason} (since ${w.since}). Release it with one of:`);
+    for (const line of w.release) io.out(`  ${line}`);
+    const deadline = deadlines.get(w.nodeId);
+    if (deadline) io.out(describeDeadline(deadline));
+  }
+  for (const r of view.refusedSignals ?? []) {
+    const target = r.nodeId ? ` for ${r.nodeId}` : '';
+    io.out(`\nRefused signal "${r.signal}"${target} at ${r.at}: ${r.reason}; nothing changed.`);
+  }
+  const url = weft.runUrl(view.workflowId, view.runId);
+  if (url) io.out(`Web UI: ${url}`);
+}
+
+/** The timeouts are in the document, read from the run's history only when an approval waits. */
+async function deadlinesOf(run: WeftRun, view: WeftRunView): Promise<ApprovalDeadline[]> {
+  if (!view.waiting?.some((w) => w.kind === 'approval')) return [];
+  try {
+    return approvalDeadlines(await run.document(), view);
+  } catch {
+    return []; // without its document (e.g. a history too old to hold it), the status is still worth printing
+  }
 }

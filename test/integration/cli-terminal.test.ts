@@ -46,3 +46,57 @@ it('weft run --wait of 150 nodes in a 30-row terminal writes fewer than 200 line
   expect(run.code).toBe(0);
   expect(lines).toBeLessThan(200);
 }, 120_000);
+
+describe('weft status', () => {
+  it("shows a finished run's output; --exit-status exits 0 for a run that succeeded", async () => {
+    const id = `cli-status-output-${Date.now()}`;
+    expect((await weft(['run', 'examples/etl-diamond.json', '--json', '--id', id], cliEnv)).code).toBe(0);
+    const status = await weft(['status', id, '--exit-status'], cliEnv);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`^etl-diamond run ${id}: SUCCEEDED\\nNODE\\s+STATUS`));
+    expect(status.stdout).toContain('\noutput: {"loaded":1176,"report":"orders on 2026-11-20: 1200"}\n');
+  });
+
+  it('--exit-status exits 1 for a failed run, with or without --json, and the summary says why', async () => {
+    const id = `cli-status-failed-${Date.now()}`;
+    const run = await weft(
+      ['run', 'examples/order-saga.json', '--input', '{"failShipping": true}', '--json', '--id', id],
+      cliEnv,
+    );
+    expect(run.code).toBe(1);
+    const status = await weft(['status', id, '--exit-status'], cliEnv);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(new RegExp(`^order-saga run ${id}: FAILED\\n  node "ship" failed: `));
+    expect(status.stdout).toContain('  compensated: charge, reserve');
+    const json = await weft(['status', id, '--exit-status', '--json'], cliEnv);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'FAILED' });
+    expect((await weft(['status', id], cliEnv)).code).toBe(0); // without the flag, as before
+  });
+
+  it("shows a waiting approval's deadline and what happens then; --exit-status exits 0 while it runs", async () => {
+    const file = documentFile({
+      name: 'status-deadline',
+      nodes: [
+        { id: 'gate', type: 'approval', timeout: '2h', onTimeout: 'approve' },
+        { id: 'after', dependsOn: ['gate'], activity: 'weft.echo' },
+      ],
+    });
+    const id = `cli-status-deadline-${Date.now()}`;
+    expect((await weft(['run', file, '--id', id], cliEnv)).code).toBe(0);
+    let status = await weft(['status', id, '--exit-status'], cliEnv);
+    for (let i = 0; i < 40 && !status.stdout.includes('times out'); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = await weft(['status', id, '--exit-status'], cliEnv);
+    }
+    expect(status.code).toBe(0);
+    const since = /gate is waiting for approval \(since (\S+)\)/.exec(status.stdout)?.[1];
+    const due = new Date(Date.parse(since!) + 2 * 3_600_000).toISOString();
+    expect(status.stdout).toContain(
+      `It times out at ${due} (in 1h59m); then it is approved, with no data (onTimeout "approve").`,
+    );
+    await weft(['cancel', id, '--wait'], cliEnv);
+    const cancelled = await weft(['status', id, '--exit-status'], cliEnv);
+    expect(cancelled.code).toBe(1);
+  });
+});
