@@ -34,6 +34,8 @@ export {
   type WeftSchedulesOptions,
   type TriggerView,
   type CreateTriggerOptions,
+  type TriggerChange,
+  type TimingChange,
 } from './client/triggers/schedules';
 export type { TriggerTiming, TriggerPolicies, OverlapPolicy } from './client/triggers/spec';
 // The typed builder is pure: usable from Node code and (through `weft-dag/workflow`) from workflow code.

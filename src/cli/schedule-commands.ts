@@ -4,6 +4,8 @@ import { WeftUsageError } from '../errors';
 import { loadDocumentOrThrow, parseInputObject } from '../client/documents';
 import { previewTrigger, resolveTrigger, type OverlapPolicy, type TriggerTiming } from '../client/triggers/spec';
 import type { TriggerView } from '../client/triggers/schedules';
+import { formatInZone } from '../client/triggers/local-time';
+import type { TriggerChange } from '../client/triggers/trigger-change';
 import type { WeftClient } from '../client/weft-client';
 import { withClient } from './dag-commands';
 import type { Output } from './output';
@@ -35,19 +37,20 @@ function timingOf(flags: TimingFlags, allowFixedDelay = true): TriggerTiming {
 }
 
 export function renderTrigger(v: TriggerView): string {
+  const at = (time: string) => formatInZone(time, v.timezone);
   const lines = [
     `${v.id}: ${v.kind} trigger of DAG "${v.dag}", ${v.spec}`,
     `  state:    ${v.paused ? `PAUSED${v.note ? ` (${v.note})` : ''}` : 'active'}`,
     `  overlap:  ${v.overlap}`,
     `  runs:     ${v.runs} started, ${v.skippedOverlap} skipped by the overlap policy`,
     `  running:  ${v.runningRuns.length ? v.runningRuns.join(', ') : 'none'}`,
-    `  next:     ${v.kind === 'webhook' ? `on each POST /hooks/${v.id} to weft serve` : v.nextRunTimes.length ? v.nextRunTimes.slice(0, 5).join(', ') : v.paused ? 'none while paused' : 'after the running run ends'}`,
+    `  next:     ${v.kind === 'webhook' ? `on each POST /hooks/${v.id} to weft serve` : v.nextRunTimes.length ? v.nextRunTimes.slice(0, 5).map(at).join(', ') : v.paused ? 'none while paused' : 'after the running run ends'}`,
   ];
   if (v.recentRuns.length) {
     lines.push('  recent runs:');
     for (const r of v.recentRuns.slice(-10))
       lines.push(
-        `    ${r.workflowId} (due ${r.scheduledAt}, started ${r.startedAt}${r.status ? `, ${r.status}` : ''})`,
+        `    ${r.workflowId} (due ${at(r.scheduledAt)}, started ${at(r.startedAt)}${r.status ? `, ${r.status}` : ''})`,
       );
   }
   return lines.join('\n');
@@ -62,7 +65,7 @@ function renderList(views: TriggerView[]): string {
     v.dag,
     v.spec,
     v.paused ? 'PAUSED' : 'active',
-    v.nextRunTimes[0] ?? '',
+    v.nextRunTimes.length ? formatInZone(v.nextRunTimes[0], v.timezone) : '',
     String(v.runs),
   ]);
   const header = ['ID', 'KIND', 'DAG', 'SPEC', 'STATE', 'NEXT', 'RUNS'];
@@ -145,6 +148,57 @@ export function registerScheduleCommands(program: Command, io: Output): void {
     });
 
   schedule
+    .command('update')
+    .description('change a trigger in place: what is given changes, the rest stays (paused included)')
+    .argument('<id>')
+    .argument('[file]', 'a new DAG document')
+    .option('--cron <expr>', 'a new cron expression (the time zone stays unless --timezone is given)')
+    .option('--timezone <tz>', 'a new IANA time zone for the cron expression')
+    .option('--every <duration>', 'a new fixed rate')
+    .option('--offset <duration>', 'with --every: a new shift of the fire times')
+    .option('--fixed-delay <duration>', 'a new delay between the end of a run and the next (fixed-delay triggers)')
+    .option('--webhook', 'make it an event trigger (no timetable)')
+    .option('--secret <secret>', 'a new webhook secret')
+    .option('--overlap <policy>', 'skip | buffer-one | buffer-all | cancel-other | terminate-other | allow-all')
+    .option('--catchup-window <duration>', 'after an outage, run fire times missed by at most this much')
+    .option('--jitter <duration>', 'a random delay up to this much on each fire time')
+    .option('--start-at <time>', 'no run before this time (ISO 8601)')
+    .option('--end-at <time>', 'no run after this time (ISO 8601)')
+    .option('--input <json>', 'the input of every run, replacing the current one (JSON or @file.json)')
+    .option('--paused', 'pause it')
+    .option('--unpaused', 'let it fire again')
+    .option('--note <text>', 'a new note, e.g. why it is paused')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  weft schedule update nightly-etl --cron "0 3 * * *"\n  weft schedule update nightly-etl etl.json --input \'{"full":true}\'\n  weft schedule update poller --fixed-delay 1m',
+    )
+    .action(async (id: string, file: string | undefined, flags: Record<string, string | boolean | undefined>) => {
+      if (flags.paused && flags.unpaused) throw new WeftUsageError('Give --paused or --unpaused, not both.');
+      const text = (name: string) => flags[name] as string | undefined;
+      const change: TriggerChange = {
+        document: file === undefined ? undefined : loadDocumentOrThrow(file),
+        timing: {
+          cron: text('cron'),
+          timezone: text('timezone'),
+          every: text('every'),
+          offset: text('offset'),
+          fixedDelay: text('fixedDelay'),
+          webhook: flags.webhook ? true : undefined,
+          secret: text('secret'),
+        },
+        overlap: text('overlap') as OverlapPolicy | undefined,
+        catchupWindow: text('catchupWindow'),
+        jitter: text('jitter'),
+        startAt: text('startAt'),
+        endAt: text('endAt'),
+        paused: flags.paused ? true : flags.unpaused ? false : undefined,
+        note: text('note'),
+        input: parseInputObject(text('input')),
+      };
+      io.out(renderTrigger(await withClient((weft) => weft.schedules.update(id, change))));
+    });
+
+  schedule
     .command('list')
     .description('all triggers, of every kind')
     .option('--json', 'print them as JSON')
@@ -211,17 +265,20 @@ export function registerScheduleCommands(program: Command, io: Output): void {
     .option('--offset <duration>', 'with --every')
     .option('--count <n>', 'how many times', '10')
     .option('--from <time>', 'preview after this time instead of now (ISO 8601)')
+    .option('--json', 'print them as a JSON array of ISO 8601 UTC times')
     .addHelpText(
       'after',
       '\nExample:\n  weft schedule preview --cron "30 9 * * MON-FRI" --timezone America/New_York --count 5',
     )
-    .action((flags: TimingFlags & { count: string; from?: string }) => {
+    .action((flags: TimingFlags & { count: string; from?: string; json?: boolean }) => {
       const count = Number(flags.count);
       if (!Number.isInteger(count) || count < 1 || count > 1000)
         throw new WeftUsageError('--count must be a whole number from 1 to 1000.');
       const from = flags.from ? new Date(flags.from) : new Date();
       if (Number.isNaN(from.getTime())) throw new WeftUsageError(`--from "${flags.from}" is not a time; use ISO 8601.`);
       const trigger = resolveTrigger(timingOf(flags, false));
-      for (const time of previewTrigger(trigger, count, from)) io.out(time.toISOString());
+      const times = previewTrigger(trigger, count, from);
+      if (flags.json) io.out(JSON.stringify(times.map((t) => t.toISOString())));
+      else for (const time of times) io.out(formatInZone(time, flags.timezone));
     });
 }

@@ -387,3 +387,33 @@ it('serves the console: its pages answer the same index.html, its assets are cac
   expect((await call('GET', '/nowhere')).status).toBe(404);
   expect((await call('GET', '/api/nowhere')).body).toEqual({ error: 'There is no GET /api/nowhere in this API.' });
 });
+
+it('changes a schedule in place with PATCH: what is given changes, the id and paused state stay', async () => {
+  const id = idOf('http-patch');
+  const document = doc('http-patch', [{ id: 'a', activity: 'weft.echo' }]);
+  await call('POST', '/api/schedules', { id, document, cron: '0 3 * * *', paused: true, note: 'hold' });
+  try {
+    const patched = await call('PATCH', `/api/schedules/${id}`, { timezone: 'Asia/Tokyo', overlap: 'buffer-one' });
+    expect(patched).toMatchObject({
+      status: 200,
+      body: {
+        id,
+        spec: 'cron 0 3 * * * (Asia/Tokyo)',
+        timezone: 'Asia/Tokyo',
+        overlap: 'buffer-one',
+        paused: true,
+        note: 'hold',
+        nextRunTimes: [],
+      },
+    });
+    expect(await call('PATCH', `/api/schedules/${id}`, { cron: '61 * * * *' })).toEqual({
+      status: 400,
+      body: { error: '--cron "61 * * * *": minute 61 is out of range (0-59).' },
+    });
+    expect(await call('PATCH', `/api/schedules/${id}`, { fixedDelay: '1m' })).toMatchObject({ status: 400 });
+    expect(await call('PATCH', `/api/schedules/${id}-none`, { every: '1h' })).toMatchObject({ status: 404 });
+    expect(await call('GET', `/api/schedules/${id}`)).toMatchObject({ body: { spec: 'cron 0 3 * * * (Asia/Tokyo)' } });
+  } finally {
+    await call('DELETE', `/api/schedules/${id}`);
+  }
+});

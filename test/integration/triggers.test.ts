@@ -1,6 +1,7 @@
 /** Triggers (cron, fixed-rate, fixed-delay) on the real server, with short intervals. */
 import type { WeftClient } from '../../src/client/weft-client';
 import { normalizeCron, previewCron } from '../../src/client/triggers/cron';
+import { formatInZone } from '../../src/client/triggers/local-time';
 import { weft } from '../cli-harness';
 import { doc, weftFor } from './dag-helpers';
 import { createTestEnv, testAddress, type TestEnv } from './env';
@@ -77,10 +78,11 @@ describe('cron previews match what Temporal fires', () => {
 
   it.each(cases)('%s (%s)', async (cron, timezone) => {
     const id = uniqueId('preview');
+    // Not paused (a paused trigger shows no next times), but starting in two days, so none fires meanwhile.
     const view = await client.schedules.create(
       doc('noop', [{ id: 'a', activity: 'weft.echo' }]),
       { cron, timezone },
-      { id, paused: true },
+      { id, startAt: new Date(Date.now() + 2 * 86_400_000) },
     );
     const temporal = view.nextRunTimes;
     expect(temporal.length).toBeGreaterThanOrEqual(5);
@@ -102,7 +104,9 @@ describe('cron previews match what Temporal fires', () => {
       from,
       ...(timezone ? ['--timezone', timezone] : []),
     ];
-    expect((await weft(args, cliEnv)).stdout.split('\n')).toEqual(temporal);
+    expect(JSON.parse((await weft([...args, '--json'], cliEnv)).stdout)).toEqual(temporal);
+    // Without --json, in the trigger's time zone with its offset.
+    expect((await weft(args, cliEnv)).stdout.split('\n')[0]).toBe(formatInZone(temporal[0], timezone));
   });
 });
 
@@ -259,6 +263,100 @@ describe('fixed delay', () => {
   });
 });
 
+describe('weft schedule update', () => {
+  it('changes a cron trigger in place: the new spec shows in describe, the id, recent runs, paused state and note stay', async () => {
+    const id = uniqueId('update-cron');
+    await client.schedules.create(
+      sleeper(10),
+      { cron: '0 3 * * *', timezone: 'Europe/Paris' },
+      { id, paused: true, note: 'hold' },
+    );
+    await client.schedules.trigger(id);
+    await eventually(
+      () => client.schedules.describe(id),
+      (v) => v.recentRuns.length === 1 && v.runningRuns.length === 0,
+      'the triggered run',
+    );
+
+    const updated = await weft(['schedule', 'update', id, '--cron', '30 4 * * *', '--timezone', 'Asia/Tokyo'], cliEnv);
+    expect(updated.code).toBe(0);
+    expect(updated.stdout).toContain(`${id}: cron trigger of DAG "sleeper", cron 30 4 * * * (Asia/Tokyo)`);
+    const view = await client.schedules.describe(id);
+    expect(view).toMatchObject({ id, spec: 'cron 30 4 * * * (Asia/Tokyo)', paused: true, note: 'hold', runs: 1 });
+    expect(view.recentRuns).toHaveLength(1);
+    // Paused: no next time, in JSON or in text.
+    expect(view.nextRunTimes).toEqual([]);
+    const described = (await weft(['schedule', 'describe', id], cliEnv)).stdout;
+    expect(described).toContain('next:     none while paused');
+    expect(described).toMatch(/\(due \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? \+09:00 \(Asia\/Tokyo\)/);
+
+    // The Schedule's note says what it is, the user's note after it; the action's memo follows the update.
+    const schedule = await client.temporal.schedule.getHandle(id).describe();
+    expect(schedule.state.note).toBe(`weft cron "30 4 * * *" Asia/Tokyo, DAG sleeper — hold`);
+    expect(schedule.memo?.weft).toMatchObject({ summary: 'weft cron "0 3 * * *" Europe/Paris, DAG sleeper' });
+    expect(schedule.action.memo?.weft).toMatchObject({ summary: 'weft cron "30 4 * * *" Asia/Tokyo, DAG sleeper' });
+
+    // --unpaused lets it fire; its next times are at 04:30 in Tokyo, shown there.
+    await weft(['schedule', 'update', id, '--unpaused'], cliEnv);
+    const active = await client.schedules.describe(id);
+    expect(active.paused).toBe(false);
+    expect(formatInZone(active.nextRunTimes[0], 'Asia/Tokyo')).toMatch(/ 04:30 \+09:00 \(Asia\/Tokyo\)$/);
+    expect((await weft(['schedule', 'describe', id], cliEnv)).stdout).toContain(
+      `next:     ${formatInZone(active.nextRunTimes[0], 'Asia/Tokyo')}`,
+    );
+    // --offset alone belongs to a fixed-rate trigger.
+    const wrong = await weft(['schedule', 'update', id, '--offset', '5m'], cliEnv);
+    expect(wrong).toMatchObject({ code: 2, stderr: `weft: --offset goes with --every; "${id}" is a cron trigger.` });
+  });
+
+  it('lists a paused trigger without a next time', async () => {
+    const id = uniqueId('paused-next');
+    await client.schedules.create(sleeper(10), { every: '1h' }, { id, paused: true });
+    const listed = JSON.parse((await weft(['schedule', 'list', '--json'], cliEnv)).stdout) as Array<{
+      id: string;
+      nextRunTimes: string[];
+    }>;
+    expect(listed.find((v) => v.id === id)?.nextRunTimes).toEqual([]);
+    const row = (await weft(['schedule', 'list'], cliEnv)).stdout.split('\n').find((l) => l.startsWith(`${id} `));
+    expect(row).toMatch(/PAUSED\s+0$/);
+  });
+
+  it('changes a webhook trigger’s document; its secret stays', async () => {
+    const id = uniqueId('update-hook');
+    const secret = 'a-secret-of-16-chars';
+    await client.schedules.create(
+      doc('hook-old', [{ id: 'a', activity: 'weft.echo', input: 'old' }]),
+      { webhook: true, secret },
+      { id },
+    );
+    const file = writeDoc(doc('hook-new', [{ id: 'a', activity: 'weft.echo', input: '${ input.order }' }]));
+    const updated = await weft(['schedule', 'update', id, file], cliEnv);
+    expect(updated.code).toBe(0);
+    expect(updated.stdout).toContain(`${id}: webhook trigger of DAG "hook-new", webhook (signed)`);
+    const target = await client.schedules.webhook(id);
+    expect(target).toMatchObject({ dag: 'hook-new', secret });
+    const { workflowId } = await client.schedules.deliver(target, { order: 7 });
+    expect((await client.getRun(workflowId).result()).nodes.a.output).toBe(7);
+  });
+
+  it('changes a fixed-delay trigger through its driver; it stays paused', async () => {
+    const id = uniqueId('update-delay');
+    await client.schedules.create(sleeper(10), { fixedDelay: '1h' }, { id, paused: true, note: 'later' });
+    const updated = await weft(['schedule', 'update', id, '--fixed-delay', '2h', '--overlap', 'buffer-one'], cliEnv);
+    expect(updated.code).toBe(0);
+    expect(await client.schedules.describe(id)).toMatchObject({
+      spec: '2h after each run ends',
+      overlap: 'buffer-one',
+      paused: true,
+      note: 'later',
+      nextRunTimes: [],
+    });
+    const refused = await weft(['schedule', 'update', id, '--cron', '0 3 * * *'], cliEnv);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is a fixed-delay trigger .* delete it and create it again\.$/);
+  });
+});
+
 describe('backfill', () => {
   it('starts 10 runs for a 10-minute range of a per-minute cron', async () => {
     const id = uniqueId('backfill');
@@ -333,7 +431,7 @@ describe('bad input exits 2 with a sentence', () => {
     const again = await weft(['schedule', 'create', file(), '--fixed-delay', '1m', '--id', id], cliEnv);
     expect(again).toMatchObject({
       code: 2,
-      stderr: `weft: A trigger "${id}" already exists; delete it first or choose another --id.`,
+      stderr: `weft: A trigger "${id}" already exists; change it with \`weft schedule update ${id}\`, or choose another --id.`,
     });
   });
 });

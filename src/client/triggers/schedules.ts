@@ -29,11 +29,21 @@ import {
 import { validateDocument } from '../../dsl/validate';
 import { WeftConflictError, WeftNotFoundError, WeftUsageError } from '../../errors';
 import type { WeftDagInput } from '../../protocol/dag';
-import type { FixedDelayInput, FixedDelayView } from '../../protocol/fixed-delay';
+import type { FixedDelayChange, FixedDelayInput, FixedDelayView } from '../../protocol/fixed-delay';
 import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../protocol/search-attributes';
 import { missingSearchAttributesOnce } from '../search-attributes';
 import { sendUpdate } from '../updates';
 import { deliver, webhookTarget, type WebhookTarget } from './webhooks';
+import { mergePolicies, mergeTiming, type CurrentTrigger, type TriggerChange } from './trigger-change';
+import {
+  composeNote,
+  settingsOf,
+  summaryOf,
+  triggerMemoOf,
+  userNoteOf,
+  type TriggerMemo,
+  type TriggerSettings,
+} from './trigger-memo';
 import {
   formatMs,
   OVERLAP_POLICIES,
@@ -45,6 +55,8 @@ import {
   type TriggerPolicies,
   type TriggerTiming,
 } from './spec';
+
+export type { TriggerChange, TimingChange } from './trigger-change';
 
 export interface CreateTriggerOptions extends TriggerPolicies {
   /** The trigger's id; default the document's name. Runs get workflow ids `<id>-<fire time>`. */
@@ -70,20 +82,15 @@ export interface TriggerView {
   paused: boolean;
   note?: string;
   overlap: OverlapPolicy;
-  /** The next fire times (fixed-delay: the next one, once the current run ended). */
+  /** The time zone its times are shown in: a cron trigger's own, else UTC. */
+  timezone: string;
+  /** The next fire times (fixed-delay: the next one, once the current run ended); none while paused. */
   nextRunTimes: string[];
   recentRuns: TriggerRun[];
   runningRuns: string[];
   /** Runs started so far, and fires skipped because a run was in progress. */
   runs: number;
   skippedOverlap: number;
-}
-
-/** Kept in the Schedule's memo: what Weft needs to show a Temporal Schedule as a trigger. */
-interface TriggerMemo {
-  kind: TriggerKind;
-  dag: string;
-  spec: string;
 }
 
 const TO_TEMPORAL_OVERLAP: Record<OverlapPolicy, ScheduleOverlapPolicy> = {
@@ -149,12 +156,82 @@ export class WeftSchedules {
     const id = options.id ?? dag;
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(id))
       throw new WeftUsageError(`The trigger id "${id}" may hold only letters, digits, ".", "_" and "-".`);
-    if (await this.exists(id))
-      throw new WeftConflictError(`A trigger "${id}" already exists; delete it first or choose another --id.`);
+    if (await this.exists(id)) throw new WeftConflictError(alreadyExists(id));
     const searchAttributes = (await this.missingSearchAttributes()).length === 0;
     if (trigger.kind === 'fixed-delay')
       await this.startDriver(id, dag, document, trigger, options.input, searchAttributes);
-    else await this.createSchedule(id, dag, document, trigger, options.input, searchAttributes);
+    else {
+      const settings = settingsOf(timing, options);
+      await this.createSchedule(id, dag, document, trigger, settings, options.input, searchAttributes);
+    }
+    return this.describe(id);
+  }
+
+  /**
+   * Changes a trigger in place: what `change` gives replaces the current value, the rest stays, paused
+   * included. A Schedule keeps its id, its recent runs and its counts; a fixed-delay driver takes the new
+   * settings from its next run on (the run in progress finishes as it began). Switching between a Schedule
+   * kind and fixed-delay is refused: they are different things in Temporal.
+   */
+  async update(id: string, change: TriggerChange): Promise<TriggerView> {
+    let dag: string | undefined;
+    if (change.document !== undefined) {
+      const checked = validateDocument(change.document);
+      if (!checked.ok) throw new WeftValidationError(checked.issues);
+      dag = checked.document.name;
+    }
+    const found = await this.locate(id);
+    if (found.kind === 'driver') {
+      const view = (await found.handle.query(TRIGGER_DESCRIBE_QUERY)) as FixedDelayView;
+      const current: CurrentTrigger = {
+        settings: {
+          timing: { fixedDelay: view.delayMs },
+          policies: { overlap: view.overlap, jitter: view.jitterMs, startAt: view.startAt, endAt: view.endAt },
+        },
+        paused: view.paused,
+        note: view.note,
+      };
+      const t = resolveTrigger(mergeTiming(id, current, change.timing), mergePolicies(current, change));
+      if (t.kind !== 'fixed-delay') throw new Error(`update of "${id}": a driver resolved to ${t.kind}`);
+      const settings: FixedDelayChange = {
+        ...(dag ? { dag, document: change.document } : {}),
+        ...(change.input ? { input: change.input } : {}),
+        delayMs: t.delayMs,
+        jitterMs: t.jitterMs,
+        startAt: t.startAt?.toISOString(),
+        endAt: t.endAt?.toISOString(),
+        overlap: t.overlap,
+        paused: t.paused,
+        note: t.note,
+      };
+      await sendUpdate(found.handle, TRIGGER_UPDATES.update, settings);
+      return this.describe(id);
+    }
+    const d = found.description;
+    if (d.action.type !== 'startWorkflow') throw new WeftUsageError(`The Schedule "${id}" is not a Weft trigger.`);
+    const memo = triggerMemoOf(d);
+    const [args, extra] = d.action.args as [WeftDagInput, { webhookSecret?: string } | undefined];
+    const current: CurrentTrigger = {
+      settings: memo?.settings,
+      secret: extra?.webhookSecret,
+      paused: d.state.paused,
+      note: userNoteOf(d.state.note, memo?.summary),
+    };
+    const timing = mergeTiming(id, current, change.timing);
+    const policies = mergePolicies(current, change);
+    const t = resolveTrigger(timing, policies);
+    if (t.kind === 'fixed-delay') throw new Error(`update of "${id}": a Schedule resolved to fixed-delay`);
+    const options = this.scheduleOptions(
+      id,
+      dag ?? memo?.dag ?? '',
+      change.document ?? args.document,
+      t,
+      settingsOf(timing, policies),
+      change.input ?? args.input,
+      args.searchAttributes ?? false,
+      args.consoleUrl,
+    );
+    await found.handle.update(() => options);
     return this.describe(id);
   }
 
@@ -163,54 +240,66 @@ export class WeftSchedules {
     dag: string,
     document: unknown,
     t: ScheduledTrigger,
+    settings: TriggerSettings,
     input: Record<string, unknown> | undefined,
     sa: boolean,
   ) {
-    const consoleUrl = this.consoleUrl();
-    const args: WeftDagInput = { document, input, searchAttributes: sa, ...(consoleUrl ? { consoleUrl } : {}) };
-    const bounds = { jitter: t.jitterMs, startAt: t.startAt, endAt: t.endAt };
-    const memo: TriggerMemo = { kind: t.kind, dag, spec: t.describe };
+    const options = this.scheduleOptions(id, dag, document, t, settings, input, sa, this.consoleUrl());
     try {
-      await this.temporal.schedule.create({
-        scheduleId: id,
-        // A webhook has no timetable: only its hook (or `weft schedule trigger`) starts runs.
-        spec:
-          t.kind === 'cron'
-            ? { cronExpressions: [t.cron.temporal], timezone: t.timezone, ...bounds }
-            : t.kind === 'every'
-              ? { intervals: [{ every: t.everyMs, offset: t.offsetMs ?? 0 }], ...bounds }
-              : {},
-        action: {
-          type: 'startWorkflow',
-          workflowType: DAG_WORKFLOW_TYPE,
-          workflowId: id,
-          taskQueue: this.taskQueue,
-          // A webhook's secret rides in the action's arguments, which go through the data converter (and
-          // its encryption when set), not in the memo, which the Web UI shows as it is.
-          args: t.kind === 'webhook' && t.secret ? [args, { webhookSecret: t.secret }] : [args],
-          staticSummary: `${dag} — trigger ${id}: ${t.describe}`,
-          typedSearchAttributes: sa
-            ? [
-                { key: WeftDagKey, value: dag },
-                { key: WeftTriggerKey, value: id },
-                { key: WeftStatusKey, value: 'RUNNING' },
-              ]
-            : undefined,
-        },
-        policies: {
-          overlap: TO_TEMPORAL_OVERLAP[t.overlap],
-          catchupWindow: (t.kind === 'webhook' ? undefined : t.catchupWindowMs) ?? DEFAULT_CATCHUP_WINDOW_MS,
-        },
-        state: { paused: t.paused, note: t.note },
-        memo: { weft: memo },
-      });
+      await this.temporal.schedule.create({ scheduleId: id, ...options, memo: { weft: options.action.memo!.weft } });
     } catch (err) {
-      if (err instanceof ScheduleAlreadyRunning)
-        throw new WeftUsageError(`A trigger "${id}" already exists; delete it first or choose another --id.`, {
-          cause: err,
-        });
+      if (err instanceof ScheduleAlreadyRunning) throw new WeftConflictError(alreadyExists(id), { cause: err });
       throw err;
     }
+  }
+
+  /** A Schedule's spec, action, policies and state, the same for a create and an update. */
+  private scheduleOptions(
+    id: string,
+    dag: string,
+    document: unknown,
+    t: ScheduledTrigger,
+    settings: TriggerSettings,
+    input: Record<string, unknown> | undefined,
+    sa: boolean,
+    consoleUrl: string | undefined,
+  ) {
+    const args: WeftDagInput = { document, input, searchAttributes: sa, ...(consoleUrl ? { consoleUrl } : {}) };
+    const bounds = { jitter: t.jitterMs, startAt: t.startAt, endAt: t.endAt };
+    const summary = summaryOf(t, dag);
+    const memo: TriggerMemo = { kind: t.kind, dag, spec: t.describe, summary, settings };
+    return {
+      // A webhook has no timetable: only its hook (or `weft schedule trigger`) starts runs.
+      spec:
+        t.kind === 'cron'
+          ? { cronExpressions: [t.cron.temporal], timezone: t.timezone, ...bounds }
+          : t.kind === 'every'
+            ? { intervals: [{ every: t.everyMs, offset: t.offsetMs ?? 0 }], ...bounds }
+            : {},
+      action: {
+        type: 'startWorkflow' as const,
+        workflowType: DAG_WORKFLOW_TYPE,
+        workflowId: id,
+        taskQueue: this.taskQueue,
+        // A webhook's secret rides in the action's arguments, which go through the data converter (and
+        // its encryption when set), not in the memo, which the Web UI shows as it is.
+        args: t.kind === 'webhook' && t.secret ? [args, { webhookSecret: t.secret }] : [args],
+        memo: { weft: memo },
+        staticSummary: `${dag} — trigger ${id}: ${t.describe}`,
+        typedSearchAttributes: sa
+          ? [
+              { key: WeftDagKey, value: dag },
+              { key: WeftTriggerKey, value: id },
+              { key: WeftStatusKey, value: 'RUNNING' },
+            ]
+          : undefined,
+      },
+      policies: {
+        overlap: TO_TEMPORAL_OVERLAP[t.overlap],
+        catchupWindow: (t.kind === 'webhook' ? undefined : t.catchupWindowMs) ?? DEFAULT_CATCHUP_WINDOW_MS,
+      },
+      state: { paused: t.paused, note: composeNote(summary, t.note) },
+    };
   }
 
   private async startDriver(
@@ -321,14 +410,14 @@ export class WeftSchedules {
   async pause(id: string, note?: string): Promise<string> {
     const found = await this.locate(id);
     if (found.kind === 'driver') return sendUpdate(found.handle, TRIGGER_UPDATES.pause, { note });
-    await found.handle.pause(note ?? 'paused with weft');
+    await found.handle.pause(composeNote(triggerMemoOf(found.description)?.summary, note ?? 'paused with weft'));
     return 'paused';
   }
 
   async unpause(id: string, note?: string): Promise<string> {
     const found = await this.locate(id);
     if (found.kind === 'driver') return sendUpdate(found.handle, TRIGGER_UPDATES.unpause, { note });
-    await found.handle.unpause(note ?? 'unpaused with weft');
+    await found.handle.unpause(composeNote(triggerMemoOf(found.description)?.summary, note ?? 'unpaused with weft'));
     return 'unpaused';
   }
 
@@ -375,17 +464,23 @@ export class WeftSchedules {
   }
 }
 
+function alreadyExists(id: string): string {
+  return `A trigger "${id}" already exists; change it with \`weft schedule update ${id}\`, or choose another --id.`;
+}
+
 function viewOfSchedule(id: string, d: ScheduleDescription): TriggerView {
-  const memo = (d.memo?.weft ?? {}) as Partial<TriggerMemo>;
+  const memo = triggerMemoOf(d) ?? {};
   return {
     id,
     kind: memo.kind ?? (d.spec.intervals?.length ? 'every' : 'cron'),
     dag: memo.dag ?? '',
     spec: memo.spec ?? '',
     paused: d.state.paused,
-    note: d.state.note || undefined,
+    note: userNoteOf(d.state.note, memo.summary),
     overlap: FROM_TEMPORAL_OVERLAP[d.policies.overlap ?? ScheduleOverlapPolicy.SKIP] ?? 'skip',
-    nextRunTimes: d.info.nextActionTimes.map((t) => t.toISOString()),
+    timezone: d.spec.timezone || 'UTC',
+    // Temporal lists the times a paused Schedule would fire at; none of them will happen while it stays paused.
+    nextRunTimes: d.state.paused ? [] : d.info.nextActionTimes.map((t) => t.toISOString()),
     recentRuns: d.info.recentActions.map((a) => ({
       workflowId: a.action.workflow.workflowId,
       scheduledAt: a.scheduledAt.toISOString(),
@@ -406,6 +501,7 @@ function viewOfDriver(v: FixedDelayView): TriggerView {
     paused: v.paused,
     note: v.note,
     overlap: v.overlap,
+    timezone: 'UTC',
     nextRunTimes: v.nextAt ? [v.nextAt] : [],
     recentRuns: [...v.recent]
       .reverse()

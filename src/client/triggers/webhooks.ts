@@ -10,6 +10,7 @@ import { WeftConflictError, WeftNotFoundError } from '../../errors';
 import type { WeftDagInput } from '../../protocol/dag';
 import { DAG_WORKFLOW_TYPE } from '../../protocol/names';
 import { WeftDagKey, WeftStatusKey, WeftTriggerKey } from '../../protocol/search-attributes';
+import { triggerMemoOf } from './trigger-memo';
 
 /** What a delivery needs of its trigger. */
 export interface WebhookTarget {
@@ -30,7 +31,7 @@ export async function webhookTarget(temporal: Client, namespace: string, id: str
     if (err instanceof ScheduleNotFoundError) throw unknown();
     throw err;
   }
-  const memo = description.memo?.weft as { kind?: string; dag?: string } | undefined;
+  const memo = triggerMemoOf(description);
   if (memo?.kind !== 'webhook' || description.action.type !== 'startWorkflow') throw unknown();
   const [args, extra] = description.action.args as [WeftDagInput, { webhookSecret?: string } | undefined];
   return {

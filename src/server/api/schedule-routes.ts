@@ -24,6 +24,11 @@ const CreateBody = z.object({
   paused: z.boolean().optional(),
   note: z.string().optional(),
 });
+/** What `weft schedule update` takes: every field optional, what is left out stays. */
+const UpdateBody = CreateBody.omit({ id: true }).extend({
+  startAt: z.string().optional(),
+  endAt: z.string().optional(),
+});
 const Id = z.object({ id: z.string() });
 
 export function registerScheduleRoutes(api: FastifyInstance, weft: WeftClient): void {
@@ -53,6 +58,22 @@ export function registerScheduleRoutes(api: FastifyInstance, weft: WeftClient): 
               ? { fixedDelay }
               : { webhook: true, secret };
       return reply.code(201).send(await weft.schedules.create(document, timing, { id, input, ...policies }));
+    },
+  );
+  app.patch(
+    '/api/schedules/:id',
+    {
+      schema: {
+        description:
+          'Change a trigger in place, as `weft schedule update`: the fields given change, the rest stays (paused included).',
+        params: Id,
+        body: UpdateBody,
+      },
+    },
+    async (req) => {
+      const { document, cron, timezone, every, offset, fixedDelay, webhook, secret, input, ...policies } = req.body;
+      const timing = { cron, timezone, every, offset, fixedDelay, webhook, secret };
+      return weft.schedules.update(req.params.id, { document, timing, input, ...policies });
     },
   );
   for (const action of ['pause', 'unpause', 'trigger'] as const) {
