@@ -3,7 +3,7 @@
  * projects (examples/typescript, examples/mixed) against the installed types and runs them on the server.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testAddress } from './env';
@@ -18,11 +18,12 @@ const npm = (args: string[], cwd: string) =>
   });
 
 let project: string;
+let tarball: string;
 
 beforeAll(() => {
   const packs = mkdtempSync(join(tmpdir(), 'weft-pack-'));
   npm(['pack', '--silent', '--pack-destination', packs], ROOT);
-  const tarball = join(
+  tarball = join(
     packs,
     readdirSync(packs).find((f) => f.endsWith('.tgz'))!,
   );
@@ -85,11 +86,126 @@ it('lets code and documents find the JSON Schema under node_modules', () => {
   );
 });
 
+/** The output of a check, whether it passed or not (execFileSync throws on a non-zero exit). */
+function outputOf(command: string, args: string[]): { ok: boolean; output: string } {
+  try {
+    return { ok: true, output: execFileSync(command, args, { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' }) };
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout: string; stderr: string };
+    return { ok: false, output: `${stdout}${stderr}` };
+  }
+}
+
+/**
+ * `weft-dag/workflows` default-exports Weft's catch-all for unregistered workflow types: Temporal takes a
+ * workflows module's default export as its dynamic workflow, and that module is meant for Temporal's bundler
+ * (webpack honours __esModule), not for an ESM import in Node, which is what these two findings are about.
+ */
+const WORKFLOWS_DEFAULT_EXPORT =
+  /pkg\.exports\["\.\/workflows"\]\.default sets both exports\.__esModule = true and exports\.default/;
+
+it('passes Are The Types Wrong for every entry point, under every module resolution', () => {
+  const attw = join(ROOT, 'node_modules', '.bin', 'attw');
+  const { ok, output } = outputOf(attw, [
+    tarball,
+    '--no-color',
+    '--no-emoji',
+    '--include-entrypoints',
+    './schema/weft-v1.schema.json',
+    '--ignore-rules',
+    'cjs-only-exports-default',
+  ]);
+  if (!ok) throw new Error(`attw found problems in the packed package:\n${output}`);
+}, 60_000);
+
+it('passes publint with no error, warning or suggestion', () => {
+  const publint = join(ROOT, 'node_modules', '.bin', 'publint');
+  const { output } = outputOf(publint, ['run', tarball, '--level', 'suggestion']);
+  const findings = output.split('\n').filter((line) => /^\d+\. /.test(line) && !WORKFLOWS_DEFAULT_EXPORT.test(line));
+  if (findings.length) throw new Error(`publint found problems in the packed package:\n${output}`);
+}, 60_000);
+
 it('compiles the examples against the installed package', () => {
   execFileSync(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], {
     cwd: project,
     encoding: 'utf8',
   });
+}, 120_000);
+
+/**
+ * The ```ts blocks of README.md and docs/*.md, each a module of its own, type-checked against the installed
+ * package as a reader would paste them: top-level await allowed (module preserve), imports of './activities'
+ * and './workflows' answered by the TypeScript example's. A block right after `<!-- not compiled: why -->` is
+ * left out; a block right after `<!-- compiled before each block below -->` is the context of the file's
+ * later blocks (the imports and values they share), shown to the reader as the first block.
+ */
+function docBlocks(): { name: string; where: string; code: string }[] {
+  const files = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  const blocks: { name: string; where: string; code: string }[] = [];
+  for (const file of files) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    let context = '';
+    for (const match of text.matchAll(/(?:^(<!--[^\n]*-->)\n)?^```(?:ts|typescript)\n([\s\S]*?)^```/gm)) {
+      const line = text.slice(0, match.index).split('\n').length + (match[1] ? 1 : 0);
+      const mark = match[1] ?? '';
+      if (mark.startsWith('<!-- not compiled')) continue;
+      if (mark === '<!-- compiled before each block below -->') {
+        context += match[2];
+        continue;
+      }
+      const name = `${file.replace(/\W+/g, '_')}_${line}.ts`;
+      blocks.push({ name, where: `${file}:${line}`, code: `${context}${match[2]}` });
+    }
+  }
+  return blocks;
+}
+
+it('compiles every TypeScript block of README.md and docs/*.md', () => {
+  const dir = join(project, 'doc-blocks');
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(ROOT, 'examples/typescript/src/activities.ts'), join(dir, 'activities.ts'));
+  cpSync(join(ROOT, 'examples/typescript/src/workflows.ts'), join(dir, 'workflows.ts'));
+  const blocks = docBlocks();
+  expect(blocks.length).toBeGreaterThan(20);
+  for (const block of blocks) writeFileSync(join(dir, block.name), block.code);
+  writeFileSync(
+    join(project, 'tsconfig.doc-blocks.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022'], // no DOM: a block's undeclared `document` is an error, not the browser's
+        module: 'preserve',
+        moduleResolution: 'bundler',
+        strict: true,
+        esModuleInterop: true,
+        resolveJsonModule: true,
+        skipLibCheck: true,
+        noEmit: true,
+        types: ['node'],
+      },
+      include: ['doc-blocks'],
+    }),
+  );
+  const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.doc-blocks.json', '--pretty', 'false'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+  } catch (err) {
+    // Errors name the block's file and line in the Markdown, not the temporary module.
+    const where = new Map(blocks.map((block) => [block.name, block.where]));
+    const output = (err as { stdout: string }).stdout.replace(
+      /doc-blocks\/([\w.]+\.ts)\((\d+),/g,
+      (all, name: string, line: string) => (where.has(name) ? `${where.get(name)} (block line ${line}),` : all),
+    );
+    throw new Error(`Code blocks in the docs do not compile:\n${output}`);
+  }
 }, 120_000);
 
 it('runs the TypeScript-only example: Saga, typed DAG, a workflow running the DAG', () => {
