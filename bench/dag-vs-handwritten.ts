@@ -10,6 +10,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { validateDocument } from '../src/dsl/validate';
 import { arg, runBenchmark } from './harness';
 import { weftDocument, type Shape } from './shape';
+import { WEFT_PAYLOAD_CONVERTER_PATH } from '../src/worker/create-worker';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -23,6 +24,7 @@ async function main() {
   // Weft's workflows and the hand-written one in one bundle, so both run on the same worker.
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
+    payloadConverterPath: WEFT_PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('ERROR'),
   });
   runBenchmark('bench', { workflowBundle: { code } }, async (weft, taskQueue) => {

@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { arg, runBenchmark } from './harness';
+import { WEFT_PAYLOAD_CONVERTER_PATH } from '../src/worker/create-worker';
 
 const items = arg('items', 10_000);
 const concurrency = arg('concurrency', 100);
@@ -25,6 +26,7 @@ const only = onlyArg;
 async function main() {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
+    payloadConverterPath: WEFT_PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('ERROR'),
   });
   runBenchmark('bench-fan-out', { workflowBundle: { code } }, async (weft, taskQueue) => {

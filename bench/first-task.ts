@@ -12,6 +12,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { arg, runBenchmark } from './harness';
 import { readWorkflowTasks } from './workflow-tasks';
 import { nodeId } from './shape';
+import { WEFT_PAYLOAD_CONVERTER_PATH } from '../src/worker/create-worker';
 
 const nodes = arg('nodes', 1000);
 const runs = arg('runs', 5);
@@ -32,6 +33,7 @@ async function main() {
   // Weft's workflows and the hand-written one in one bundle, so both run on the same worker.
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
+    payloadConverterPath: WEFT_PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('ERROR'),
   });
   runBenchmark('bench-first-task', { workflowBundle: { code } }, async (weft, taskQueue) => {

@@ -4,7 +4,12 @@
  * part of it: they are the `weft` command (bin/weft.js runs dist/cli directly), not a library.
  */
 export { WeftClient, WeftRun, type StartOptions } from './client/weft-client';
-export { createWeftWorker, WEFT_WORKFLOWS_PATH, type WeftWorkerOptions } from './worker/create-worker';
+export {
+  createWeftWorker,
+  WEFT_WORKFLOWS_PATH,
+  WEFT_PAYLOAD_CONVERTER_PATH,
+  type WeftWorkerOptions,
+} from './worker/create-worker';
 export { weftTracing, tracingRequestedByEnv, type WeftTracing, type WeftTracingOptions } from './worker/tracing';
 export type { ClientConnectOptions } from './client/connect';
 export { buildActivityRegistry, type ActivityMap, type RegistryOptions } from './activities/registry';

@@ -13,7 +13,9 @@ export const STATE_QUERY = 'state';
 /**
  * The worker wraps the results of activities that a DAG run scheduled as `{ [ATTEMPT_KEY]: n, output }`,
  * so the run can report how many attempts a node took (Temporal retries inside the server and tells the
- * workflow only the final outcome). Workers without the wrapper still work: results pass through as is.
+ * workflow only the final outcome). Weft's payload converter carries the attempt in the payload's metadata
+ * (attempt-payload-converter.ts); histories recorded before it hold the envelope itself. Workers without the
+ * wrapper still work: results pass through as is.
  */
 export const ATTEMPT_KEY = '__weftAttempt';
 

@@ -42,6 +42,13 @@ export interface WeftWorkerOptions extends RegistryOptions {
 /** The module holding Weft's workflows, as .ts under jest and as .js in the built package. */
 export const WEFT_WORKFLOWS_PATH = require.resolve('../workflows');
 
+/**
+ * Weft's payload converter: a DAG node's activity result travels as the output the activity returned, with
+ * the attempt in the payload's metadata (src/protocol/attempt-payload-converter.ts). A prebuilt
+ * `workflowBundle` gets it with `bundleWorkflowCode({ workflowsPath, payloadConverterPath: WEFT_PAYLOAD_CONVERTER_PATH })`.
+ */
+export const WEFT_PAYLOAD_CONVERTER_PATH = require.resolve('../protocol/attempt-payload-converter');
+
 export async function createWeftWorker(options: WeftWorkerOptions): Promise<Worker> {
   const env = connectionConfigFromEnv();
   const namespace = options.namespace ?? env.namespace;
@@ -96,7 +103,7 @@ function createWorker(
     ...where,
     activities,
     ...workflowSource,
-    dataConverter: env.dataConverter,
+    dataConverter: { ...env.dataConverter, payloadConverterPath: WEFT_PAYLOAD_CONVERTER_PATH },
     // Cancellation reaches an activity only with a heartbeat's answer; the SDK's default throttles
     // heartbeats of activities without a heartbeat timeout to one per 30s, so cancelling a run would
     // wait that long for weft.sleep or weft.http to notice.

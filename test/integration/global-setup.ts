@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../../src/server/dev-server';
+import { WEFT_PAYLOAD_CONVERTER_PATH } from '../../src/worker/create-worker';
 
 export default async function globalSetup(): Promise<void> {
   if (!process.env.TEMPORAL_ADDRESS) {
@@ -19,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
+    payloadConverterPath: WEFT_PAYLOAD_CONVERTER_PATH,
     logger: {
       trace() {},
       debug() {},

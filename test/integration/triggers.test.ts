@@ -355,6 +355,23 @@ describe('weft schedule update', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/is a fixed-delay trigger .* delete it and create it again\.$/);
   });
+  it('a shorter delay given to a driver moves its next run, counted from the end of the last one', async () => {
+    const id = uniqueId('update-delay-run');
+    await client.schedules.create(sleeper(10), { fixedDelay: '1h' }, { id });
+    const first = await eventually(
+      () => runsOf(id),
+      (r) => r.length === 1 && r[0].close !== undefined,
+      'the first run to end',
+    );
+    expect((await client.schedules.update(id, { timing: { fixedDelay: '2s' } })).spec).toBe('2s after each run ends');
+    const runs = await eventually(
+      () => runsOf(id),
+      (r) => r.length >= 2,
+      'a run 2 s after the first',
+    );
+    expect(runs[1].start - first[0].close!).toBeGreaterThanOrEqual(1950);
+    expect(runs[1].start - first[0].close!).toBeLessThan(5000);
+  });
 });
 
 describe('backfill', () => {
