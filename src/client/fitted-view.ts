@@ -124,7 +124,8 @@ export function fitRunView(run: FittableRun, size: TerminalSize, c: Colors, now 
     listed += 1;
   }
   const more = entries.length - listed;
+  const everyNode = `weft status ${run.workflowId} lists every node`;
   if (more > 0 && lines.length < maxLines)
-    lines.push(c.dim(cut(`and ${more} more (weft status ${run.workflowId} lists every node)`, width)));
+    lines.push(c.dim(cut(listed ? `and ${more} more (${everyNode})` : everyNode, width)));
   return lines;
 }

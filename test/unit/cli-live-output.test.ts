@@ -112,6 +112,14 @@ describe('the fitted view of a run', () => {
     ]);
   });
 
+  it('points to weft status when no node needs a look, as when a run succeeded', () => {
+    const done: WeftRunView = { ...bigRun(), status: 'SUCCEEDED', nodes: { a: node('SUCCEEDED'), b: node('SKIPPED') } };
+    expect(fitRunView(done, { columns: 80, rows: 30 }, plain, now)).toEqual([
+      'SUCCEEDED  2 nodes: 1 succeeded, 1 skipped',
+      'weft status wf-big lists every node',
+    ]);
+  });
+
   it('keeps within a tiny terminal', () => {
     const tiny = fitRunView(bigRun(), { columns: 20, rows: 3 }, plain, now);
     expect(tiny).toHaveLength(3);
