@@ -49,5 +49,5 @@ function rendererFor(format: string): (typeof RENDERERS)[keyof typeof RENDERERS]
 
 /** A file that exists is a document; so is a missing `.json`, which then fails as "There is no file". */
 function isDocumentPath(target: string): boolean {
-  return target.endsWith('.json') || Boolean(statSync(target, { throwIfNoEntry: false })?.isFile());
+  return /\.(json|ya?ml)$/i.test(target) || Boolean(statSync(target, { throwIfNoEntry: false })?.isFile());
 }
