@@ -45,6 +45,13 @@ it('weft run --wait of 150 nodes in a 30-row terminal writes fewer than 200 line
   process.stderr.write(`150 nodes, 30x80 terminal: ${lines} lines in ${Date.now() - started} ms\n`);
   expect(run.code).toBe(0);
   expect(lines).toBeLessThan(200);
+  expect(run.terminal).toMatch(/RUNNING\x1b\[39m {2}150 nodes: \d+ succeeded, 10 running, \d+ pending/);
+  expect(run.terminal).toMatch(/and 140 more \(weft status terminal-150-\S+ lists every/); // cut at 79 columns
+  // The result on a terminal is fitted too: the summary and totals, not 150 rows.
+  expect(run.stdout).toMatch(
+    /^terminal-150 run \S+: SUCCEEDED\n\x1b\[32mSUCCEEDED\x1b\[39m {2}150 nodes: 150 succeeded\n.*lists every node/,
+  );
+  expect(run.stdout.split('\n')).toHaveLength(3);
 }, 120_000);
 
 describe('weft status', () => {
