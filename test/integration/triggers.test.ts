@@ -434,7 +434,7 @@ describe('bad input exits 2 with a sentence', () => {
     expect(result.stderr.split('\n')).toHaveLength(1);
   });
 
-  it.each(['describe', 'pause', 'unpause', 'trigger', 'delete'])('%s of an unknown id', async (command) => {
+  it.each(['describe', 'update', 'pause', 'unpause', 'trigger', 'delete'])('%s of an unknown id', async (command) => {
     const result = await weft(['schedule', command, 'no-such-trigger'], cliEnv);
     expect(result).toMatchObject({
       code: 2,

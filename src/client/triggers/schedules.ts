@@ -330,7 +330,7 @@ export class WeftSchedules {
         taskQueue: this.taskQueue,
         args: [args],
         staticSummary: `Trigger ${id}: ${dag}, ${t.describe} (fixed delay)`,
-        staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs)} after the previous one ended. Manage it with \`weft schedule describe|pause|unpause|trigger|delete ${id}\`.`,
+        staticDetails: `Runs the DAG **${dag}**; each run starts ${formatMs(t.delayMs)} after the previous one ended. Manage it with \`weft schedule describe|update|pause|unpause|trigger|delete ${id}\`.`,
         // Not WeftDag: the driver is a trigger, not a run of its DAG (`WeftDag = "x"` lists runs).
         typedSearchAttributes: sa ? [{ key: WeftTriggerKey, value: id }] : undefined,
       });
