@@ -25,6 +25,19 @@ it('weft run --json prints the result object and exits 0', async () => {
   expect(stderr).toMatch(/Web UI: http:\/\/ui\.test\/namespaces\/default\/workflows\/cli-json-/);
 });
 
+it('weft run of the YAML example runs the same DAG to the same result as the JSON one', async () => {
+  const { code, stdout } = await weft(
+    ['run', 'examples/etl-diamond.yaml', '--json', '--id', `cli-yaml-${Date.now()}`],
+    cliEnv,
+  );
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toMatchObject({
+    status: 'SUCCEEDED',
+    output: { loaded: 1176, report: 'orders on 2026-11-20: 1200' },
+    nodes: { extract: { status: 'SUCCEEDED' }, load: { status: 'SUCCEEDED' } },
+  });
+});
+
 it('weft run --json still prints the result of a failed run, and exits 1', async () => {
   const { code, stdout } = await weft(
     ['run', 'examples/order-saga.json', '--input', '{"failShipping": true}', '--json'],
