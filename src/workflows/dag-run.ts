@@ -152,6 +152,12 @@ export class DagRun {
     if (!this.args.carried && trigger && scheduledAt) this.metrics.triggered(scheduledAt, this.run.startedAt, trigger);
     if (this.args.carried) this.resumeCarriedNodes();
     if (this.doc.timeout !== undefined) watchDeadline(this.doc.timeout, this.run, () => this.timedOut());
+    // A cancel of the run reaches a running sleep node's timer in the same activation as it reaches the loop
+    // below, and the timer's rejection came first: noted here, before any node's scope hears of it, the node
+    // ends CANCELLED like every other node the cancel stopped, not FAILED.
+    CancellationScope.current().cancelRequested.catch(() => {
+      if (!this.state.stopping) markRunCancelled(this.state);
+    });
     try {
       await this.schedule();
     } catch (err) {

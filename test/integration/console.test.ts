@@ -302,3 +302,21 @@ it('shows triggers on the schedules page with their next times, and pauses and t
     await weft.schedules.delete(trigger);
   }
 });
+
+it('pauses, resumes and cancels a run from its page', async () => {
+  const document = doc('console-steer', [
+    { id: 'first', type: 'sleep', duration: '1s' },
+    { id: 'second', type: 'sleep', duration: '1h', dependsOn: ['first'] },
+  ]);
+  const run = await weft.start(document, { workflowId: id('steer') });
+  await page.goto(`${api.url}/runs/${run.workflowId}`);
+  await page.waitForSelector('[data-run-status="RUNNING"]');
+  await page.click('[data-action="pause"]');
+  await page.waitForSelector('[data-run-status="PAUSED"]');
+  await page.click('[data-action="resume"]');
+  await waitForStatus('second', 'RUNNING');
+  page.once('dialog', (dialog) => void dialog.accept()); // "Cancel the run ...?"
+  await page.click('[data-action="cancel"]');
+  await page.waitForSelector('[data-run-status="CANCELLED"]', { timeout: 20_000 });
+  expect(await statusOf('second')).toBe('CANCELLED');
+});
