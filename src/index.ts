@@ -12,6 +12,8 @@ export {
 } from './worker/create-worker';
 export { weftTracing, tracingRequestedByEnv, type WeftTracing, type WeftTracingOptions } from './worker/tracing';
 export type { ClientConnectOptions } from './client/connect';
+export { graphOfDocument, edgesOf, type DocumentGraph, type GraphModel, type GraphNode } from './dsl/graph-model';
+export { toMermaid, toDot, type GraphStatuses } from './dsl/graph-text';
 export { buildActivityRegistry, type ActivityMap, type RegistryOptions } from './activities/registry';
 export { connectionConfigFromEnv, type WeftConnectionConfig } from './connection';
 export { WeftSetupError, WeftUsageError } from './errors';
