@@ -45,7 +45,7 @@ export interface RunSummary {
 }
 
 /** Temporal's status of a closed run, in Weft's words. */
-const CLOSED: Record<string, ListedStatus> = {
+export const CLOSED_STATUS: Record<string, ListedStatus> = {
   COMPLETED: 'SUCCEEDED',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
@@ -101,7 +101,7 @@ function summaryOf(info: WorkflowExecutionInfo): RunSummary {
   const weftStatus = info.typedSearchAttributes.get(WeftStatusKey);
   const closed = info.status.name !== 'RUNNING';
   const status: ListedStatus = closed
-    ? (CLOSED[info.status.name] ?? 'FAILED')
+    ? (CLOSED_STATUS[info.status.name] ?? 'FAILED')
     : weftStatus === 'PAUSED' || weftStatus === 'WAITING'
       ? weftStatus
       : 'RUNNING';

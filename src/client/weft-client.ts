@@ -36,7 +36,7 @@ import { planRerun } from '../dsl/rerun';
 import { nextRerunId, readRerunSource } from './rerun';
 import { readStartArgs } from './start-args';
 import { readNodeInput, type NodeInput } from './node-input';
-import { listRuns, type RunFilter, type RunSummary } from './run-list';
+import { CLOSED_STATUS, listRuns, type RunFilter, type RunSummary } from './run-list';
 import {
   connectClient,
   explainError,
@@ -552,7 +552,7 @@ export class WeftRun {
     const description = await this.describeDagRun();
     if (description.status.name !== 'RUNNING') {
       throw new WeftConflictError(
-        `The run "${this.workflowId}" has already ended (${description.status.name}); it takes no ${action}.`,
+        `The run "${this.workflowId}" has already ended (${CLOSED_STATUS[description.status.name] ?? description.status.name}); it takes no ${action}.`,
       );
     }
     return description;
