@@ -53,7 +53,9 @@ export async function watchRun(run: WeftRun, io: Output, intervalMs = 500): Prom
 
 /** After a start: the workflow id, or with --wait / --json the run followed to its end; exit 1 unless it SUCCEEDED. */
 async function followRun(run: WeftRun, flags: { wait?: boolean; json?: boolean }, io: Output): Promise<void> {
-  io.err(`Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}`);
+  io.err(
+    `Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}${run.consoleUrl ? `\nConsole: ${run.consoleUrl}` : ''}`,
+  );
   if (!flags.wait && !flags.json) {
     io.out(run.workflowId);
     return;
@@ -223,6 +225,8 @@ async function printStatus(run: WeftRun, view: WeftRunView, weft: WeftClient, io
   }
   const url = weft.runUrl(view.workflowId, view.runId);
   if (url) io.out(`Web UI: ${url}`);
+  const page = weft.getRun(view.workflowId).consoleUrl;
+  if (page) io.out(`Console: ${page}`);
 }
 
 /** The timeouts are in the document, read from the run's history only when an approval waits. */

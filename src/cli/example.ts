@@ -14,6 +14,7 @@ export async function runExample(config: WeftConnectionConfig, file: string, io:
     const result = await watchRun(run, io);
     printResult(result, io, false);
     if (run.url) io.out(`Web UI: ${run.url}`);
+    if (run.consoleUrl) io.out(`Console: ${run.consoleUrl}`);
     return result.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await weft.close();

@@ -283,6 +283,12 @@ export class WeftRun {
     return this.weft.runUrl(this.handle.workflowId, this.runId);
   }
 
+  /** The run's page in Weft's console, when the client knows the console (`consoleUrl`, WEFT_CONSOLE_URL). */
+  get consoleUrl(): string | undefined {
+    const base = this.weft.config.consoleUrl;
+    return base ? consolePageUrl(base, this.handle.workflowId) : undefined;
+  }
+
   /**
    * The run's result once it ends. A failed or cancelled DAG resolves too (with status FAILED or
    * CANCELLED and the nodes); only an unknown run, or one ended from outside Weft, throws.

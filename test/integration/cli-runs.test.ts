@@ -67,6 +67,16 @@ it('weft run without --wait prints the workflow id; weft status shows the node t
   expect(status.stdout).toMatch(/publish_us\s+SKIPPED\s+"when" is false/);
 });
 
+it("weft run and weft status link to the run in the Web UI and, when it knows it, in Weft's console", async () => {
+  const id = `cli-links-${Date.now()}`;
+  const env = { ...cliEnv, WEFT_CONSOLE_URL: 'http://console.test:8088/' };
+  const started = await weft(['run', 'examples/etl-diamond.json', '--id', id], env);
+  expect(started.stderr).toContain(`Web UI: http://ui.test/namespaces/default/workflows/${id}/`);
+  expect(started.stderr).toContain(`Console: http://console.test:8088/runs/${id}`);
+  const status = await weft(['status', id], env);
+  expect(status.stdout).toContain(`Console: http://console.test:8088/runs/${id}`);
+});
+
 it('weft run --wait prints node progress and the summary', async () => {
   const { code, stdout, stderr } = await weft(['run', 'examples/etl-diamond.json', '--wait'], cliEnv);
   expect(code).toBe(0);
