@@ -3,19 +3,10 @@
  * font symbols, which render as empty boxes without the right font) and, for the ones that did not run, a
  * dashed border. The colours keep text at 4.5:1 contrast or more on their fills.
  */
-export type Status =
-  | 'PENDING'
-  | 'RUNNING'
-  | 'WAITING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'SKIPPED'
-  | 'CANCELLED'
-  | 'COMPENSATED'
-  | 'COMPENSATION_FAILED'
-  | 'PAUSED'
-  | 'TERMINATED'
-  | 'TIMED_OUT';
+import type { NodeStatus } from '../../src/dsl/trigger-rules';
+
+/** A node's statuses, and the ones only a run has (Temporal's, for runs ended from outside Weft). */
+export type Status = NodeStatus | 'PAUSED' | 'TERMINATED' | 'TIMED_OUT';
 
 interface Look {
   fill: string;

@@ -196,13 +196,7 @@ export class WeftSchedules {
       const settings: FixedDelayChange = {
         ...(dag ? { dag, document: change.document } : {}),
         ...(change.input ? { input: change.input } : {}),
-        delayMs: t.delayMs,
-        jitterMs: t.jitterMs,
-        startAt: t.startAt?.toISOString(),
-        endAt: t.endAt?.toISOString(),
-        overlap: t.overlap,
-        paused: t.paused,
-        note: t.note,
+        ...driverTiming(t),
       };
       await sendUpdate(found.handle, TRIGGER_UPDATES.update, settings);
       return this.describe(id);
@@ -315,13 +309,7 @@ export class WeftSchedules {
       dag,
       document,
       input,
-      delayMs: t.delayMs,
-      jitterMs: t.jitterMs,
-      startAt: t.startAt?.toISOString(),
-      endAt: t.endAt?.toISOString(),
-      overlap: t.overlap,
-      paused: t.paused,
-      note: t.note,
+      ...driverTiming(t),
       searchAttributes: sa,
     };
     try {
@@ -509,5 +497,18 @@ function viewOfDriver(v: FixedDelayView): TriggerView {
     runningRuns: v.running ? [v.running.workflowId] : [],
     runs: v.runs,
     skippedOverlap: v.skipped,
+  };
+}
+
+/** What a fixed-delay driver is told of its timing, at its start and on an update alike. */
+function driverTiming(t: FixedDelayTrigger) {
+  return {
+    delayMs: t.delayMs,
+    jitterMs: t.jitterMs,
+    startAt: t.startAt?.toISOString(),
+    endAt: t.endAt?.toISOString(),
+    overlap: t.overlap,
+    paused: t.paused,
+    note: t.note,
   };
 }
