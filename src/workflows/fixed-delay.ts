@@ -263,7 +263,7 @@ function renderDetails(v: FixedDelayView): string {
   const lines = [
     `**${v.dag}** — fixed-delay trigger \`${v.triggerId}\`: the next run starts ${v.delayMs / 1000}s after the previous one ends.`,
     '',
-    v.paused ? `⏸ Paused${v.note ? `: ${v.note}` : ''}. Resume with \`weft schedule unpause ${v.triggerId}\`.` : '',
+    v.paused ? `**Paused**${v.note ? `: ${v.note}` : ''}. Resume with \`weft schedule unpause ${v.triggerId}\`.` : '',
     v.running ? `Running: \`${v.running.workflowId}\`` : v.nextAt ? `Next run at ${v.nextAt}.` : '',
     `${v.runs} runs${v.skipped ? `, ${v.skipped} trigger-now skipped` : ''}.`,
   ].filter(Boolean);
