@@ -1,27 +1,20 @@
 /** `weft run`, `weft rerun`, `weft status`: documents in, runs out. */
 import type { Command } from 'commander';
 import type { WeftRunResult } from '../dsl/run-result';
-import { guessUiUrl } from '../connection';
 import { WeftExit, WeftUsageError } from '../errors';
 import type { WeftRunView } from '../protocol/dag';
 import { loadDocumentOrThrow, parseInputObject } from '../client/documents';
 import { renderNodeTable, renderSummary } from '../client/render';
 import { WeftClient, type WeftRun } from '../client/weft-client';
-import { explainError, type ClientConnectOptions } from '../client/connect';
+import { explainError } from '../client/connect';
 import { approvalDeadlines, describeDeadline, type ApprovalDeadline } from '../client/approval-deadline';
 import { fitRunView } from '../client/fitted-view';
 import { runProgress } from './live-output';
 import { coloursFor, type Output } from './output';
 
-export async function connectFromEnv(options: ClientConnectOptions = {}): Promise<WeftClient> {
-  const client = await WeftClient.connect({}, options);
-  if (!client.config.uiUrl) client.config.uiUrl = guessUiUrl(client.config.address);
-  return client;
-}
-
 /** Runs one command's work on a client from the environment, closing the connection however it ends. */
 export async function withClient<T>(fn: (weft: WeftClient) => Promise<T>): Promise<T> {
-  const weft = await connectFromEnv();
+  const weft = await WeftClient.connect();
   try {
     return await fn(weft);
   } catch (err) {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_API_PORT, startApi } from '../server/api/serve';
 import { onShutdownSignal } from '../worker/shutdown';
-import { connectFromEnv } from './dag-commands';
+import { WeftClient } from '../client/weft-client';
 import { OTEL_OPTION, tracingFor } from './tracing-option';
 import type { Output } from './output';
 
@@ -22,7 +22,7 @@ export function registerServeCommand(program: Command, io: Output): void {
     .addHelpText('after', '\nExamples:\n  weft serve\n  WEFT_API_TOKEN=s3cret weft serve --host 0.0.0.0 --port 8088')
     .action(async (flags: { port: number; host: string; otel?: boolean }) => {
       const tracing = tracingFor(flags.otel, 'api');
-      const weft = await connectFromEnv({ interceptors: tracing?.clientInterceptors });
+      const weft = await WeftClient.connect({}, { interceptors: tracing?.clientInterceptors });
       try {
         const api = await startApi(weft, {
           host: flags.host,
