@@ -1,6 +1,7 @@
 /** `weft run`, `weft rerun`, `weft status`: documents in, runs out. */
 import type { Command } from 'commander';
 import type { WeftRunResult } from '../dsl/run-result';
+import { runEnded } from '../dsl/run-state';
 import { WeftExit, WeftUsageError } from '../errors';
 import type { WeftRunView } from '../protocol/dag';
 import { loadDocumentOrThrow, parseInputObject } from '../client/documents';
@@ -44,11 +45,16 @@ export async function watchRun(run: WeftRun, io: Output, intervalMs = 500): Prom
   return done;
 }
 
+/** Where a person looks at the run: the Temporal Web UI, and Weft's console when the client knows it. */
+export function runLinks(run: WeftRun): string[] {
+  return [run.url && `Web UI: ${run.url}`, run.consoleUrl && `Console: ${run.consoleUrl}`].filter(
+    (line): line is string => !!line,
+  );
+}
+
 /** After a start: the workflow id, or with --wait / --json the run followed to its end; exit 1 unless it SUCCEEDED. */
 async function followRun(run: WeftRun, flags: { wait?: boolean; json?: boolean }, io: Output): Promise<void> {
-  io.err(
-    `Started ${run.workflowId}${run.url ? `\nWeb UI: ${run.url}` : ''}${run.consoleUrl ? `\nConsole: ${run.consoleUrl}` : ''}`,
-  );
+  io.err([`Started ${run.workflowId}`, ...runLinks(run)].join('\n'));
   if (!flags.wait && !flags.json) {
     io.out(run.workflowId);
     return;
@@ -194,11 +200,9 @@ export function registerDagCommands(program: Command, io: Output): void {
     });
 }
 
-const ENDED: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
-
 async function printStatus(run: WeftRun, view: WeftRunView, weft: WeftClient, io: Output): Promise<void> {
   // A closed run's view leaves out what only its result has: the output and why it failed.
-  const result = ENDED.has(view.status) ? await run.result() : undefined;
+  const result = runEnded(view.status) ? await run.result() : undefined;
   if (result) io.out(renderSummary(result));
   else
     io.out(`${view.dag} run ${view.workflowId}: ${view.status}${view.startsAt ? ` (starts at ${view.startsAt})` : ''}`);
@@ -218,8 +222,7 @@ async function printStatus(run: WeftRun, view: WeftRunView, weft: WeftClient, io
   }
   const url = weft.runUrl(view.workflowId, view.runId);
   if (url) io.out(`Web UI: ${url}`);
-  const page = weft.getRun(view.workflowId).consoleUrl;
-  if (page) io.out(`Console: ${page}`);
+  if (run.consoleUrl) io.out(`Console: ${run.consoleUrl}`);
 }
 
 /** The timeouts are in the document, read from the run's history only when an approval waits. */

@@ -2,7 +2,7 @@
 import type { WeftConnectionConfig } from '../connection';
 import { loadDocumentOrThrow } from '../client/documents';
 import { WeftClient } from '../client/weft-client';
-import { printResult, watchRun } from './dag-commands';
+import { printResult, runLinks, watchRun } from './dag-commands';
 import type { Output } from './output';
 
 export async function runExample(config: WeftConnectionConfig, file: string, io: Output): Promise<number> {
@@ -13,8 +13,7 @@ export async function runExample(config: WeftConnectionConfig, file: string, io:
     io.err(`Running the example ${file} as ${run.workflowId}`);
     const result = await watchRun(run, io);
     printResult(result, io, false);
-    if (run.url) io.out(`Web UI: ${run.url}`);
-    if (run.consoleUrl) io.out(`Console: ${run.consoleUrl}`);
+    for (const line of runLinks(run)) io.out(line);
     return result.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await weft.close();

@@ -22,6 +22,11 @@ export type { NodeStatus, TriggerRule } from './trigger-rules';
 
 export type RunStatus = 'RUNNING' | 'PAUSED' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
+/** A run in one of these statuses has ended: nothing in it changes any more. */
+export function runEnded(status: RunStatus): boolean {
+  return status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED';
+}
+
 /** The parts of a node the scheduler needs (structural, so it does not depend on the full schema). */
 export interface SchedulableNode {
   id: string;

@@ -4,6 +4,7 @@
  * to every listener, and stops once the run has ended (after the final view) or the last listener left.
  */
 import type { WeftClient } from '../../client/weft-client';
+import { runEnded } from '../../dsl/run-state';
 import type { WeftRunView } from '../../protocol/dag';
 
 export interface RunListener {
@@ -11,8 +12,6 @@ export interface RunListener {
   /** The run ended (its final view came first), or could not be read any more. */
   end(error?: Error): void;
 }
-
-const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 class Watcher {
   private readonly listeners = new Set<RunListener>();
@@ -48,7 +47,7 @@ class Watcher {
         this.last = { json, view };
         for (const listener of this.listeners) listener.view(view);
       }
-      if (ENDED.has(view.status)) return this.finish();
+      if (runEnded(view.status)) return this.finish();
     } catch (err) {
       return this.finish(err as Error);
     }
