@@ -54,8 +54,7 @@ export function parseDocumentSource(text: string, name: string, format: Document
 
 /** A YAML document validated as its JSON would be, each issue with the line of the value it is about. */
 function parseYamlDocument(text: string, name: string): DocumentFile {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const yaml = parseYamlText(body);
+  const yaml = parseYamlText(text);
   // Blank or only comments: the same issue an empty JSON file gets.
   if (yaml.ok && yaml.empty) {
     const empty = parseDocumentText('', name);
@@ -105,7 +104,7 @@ export function parseJsonArgument(value: string, flag: string): unknown {
 
 function parseYamlArgument(path: string, flag: string): unknown {
   const text = readText(path);
-  const yaml = parseYamlText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const yaml = parseYamlText(text);
   if (!yaml.ok) throw new WeftUsageError(`${flag} @${path} is not valid YAML: ${formatFileIssue(yaml.issue, path)}.`);
   if (yaml.empty) throw new WeftUsageError(`${flag} @${path} is empty; write a YAML value in it.`);
   return yaml.value;

@@ -187,8 +187,12 @@ function deepestOffset(tokens: readonly CST.Token[]): number | undefined {
   return undefined;
 }
 
-/** Parses YAML text the way JSON.parse parses JSON: to plain data, or to one issue at a line and column. */
-export function parseYamlText(text: string): YamlTextResult {
+/**
+ * Parses YAML text the way JSON.parse parses JSON: to plain data, or to one issue at a line and column. A
+ * byte-order mark that editors leave at the start is not part of the text.
+ */
+export function parseYamlText(source: string): YamlTextResult {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const lines = new LineCounter();
   // parseAllDocuments in its two steps, to measure the nesting between them.
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
