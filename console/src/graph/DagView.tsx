@@ -167,3 +167,11 @@ function NodeBox({ view: props, placed, path }: { view: DagViewProps; placed: Pl
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** The expanded sub-DAGs after a click on `path`'s toggle; collapsing a sub-DAG collapses the ones inside it too. */
+export function toggleExpanded(open: ReadonlySet<string>, path: string): ReadonlySet<string> {
+  const next = new Set(open);
+  if (!next.has(path)) return next.add(path);
+  for (const p of open) if (p === path || p.startsWith(`${path}.`)) next.delete(p);
+  return next;
+}

@@ -1,7 +1,7 @@
 /** Paste or upload a document: its issues at their paths, and its DAG drawn before anything runs; then run it. */
 import { useState } from 'preact/hooks';
 import { api, type DocumentGraph, type Issue } from '../api';
-import { DagView } from '../graph/DagView';
+import { DagView, toggleExpanded } from '../graph/DagView';
 import { navigate, runHref } from '../router';
 
 export function DocumentPage() {
@@ -115,13 +115,7 @@ export function DocumentPage() {
             stateOf={() => undefined}
             expanded={expanded}
             onSelect={() => undefined}
-            onToggle={(path) =>
-              setExpanded((open) => {
-                const next = new Set(open);
-                if (!next.delete(path)) next.add(path);
-                return next;
-              })
-            }
+            onToggle={(path) => setExpanded((open) => toggleExpanded(open, path))}
           />
         </>
       )}

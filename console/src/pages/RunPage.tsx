@@ -12,7 +12,7 @@ import {
   type NodeResult,
   type WeftRunView,
 } from '../api';
-import { DagView } from '../graph/DagView';
+import { DagView, toggleExpanded } from '../graph/DagView';
 import { navigate, runHref } from '../router';
 import { StatusBadge } from '../status';
 import { NodePanel } from './NodePanel';
@@ -69,17 +69,7 @@ export function RunPage({ workflowId }: { workflowId: string }) {
     },
     [view, children],
   );
-  const toggle = useCallback(
-    (path: string) =>
-      setExpanded((open) => {
-        const next = new Set(open);
-        if (!next.has(path)) return next.add(path);
-        // Collapsing a sub-DAG collapses the ones inside it too.
-        for (const p of open) if (p === path || p.startsWith(`${path}.`)) next.delete(p);
-        return next;
-      }),
-    [],
-  );
+  const toggle = useCallback((path: string) => setExpanded((open) => toggleExpanded(open, path)), []);
 
   const act = async (action: string, body: Record<string, unknown> = {}, runId = workflowId) => {
     setMessage(undefined);
